@@ -1,0 +1,208 @@
+package dev.followup.spi;
+
+import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditRecord;
+import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
+import dev.followup.conversation.InboundMessage;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
+import dev.followup.message.SendAttempt;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
+import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.PracticeId;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The operations of one transaction, all scoped to {@link #practiceId()}: a record of another
+ * practice is never returned, changed or counted, even when its id is passed.
+ *
+ * <p>Writes that could race with another node are guarded: {@link #updateFollowUp} and
+ * {@link #updateTask} compare versions, inserts rely on unique keys, and each throws
+ * {@link dev.followup.ConcurrentUpdateException} when it loses, leaving the transaction to be
+ * rolled back.
+ */
+public interface PracticeTransaction {
+
+    /** @return the practice this transaction is bound to */
+    PracticeId practiceId();
+
+    // --- patients ---
+
+    /** @param id a patient id @return the patient, if it belongs to this practice */
+    Optional<Patient> patient(PatientId id);
+
+    /** @param identityKey {@link Patient#identityKey()} @return the patient with that key */
+    Optional<Patient> patientByIdentityKey(String identityKey);
+
+    /** @param phone a number @return the practice's patients with that number (families share phones) */
+    List<Patient> patientsByPhone(PhoneNumber phone);
+
+    /** @param patient inserts it, or replaces the stored patient with the same id */
+    void savePatient(Patient patient);
+
+    // --- follow-ups and timers ---
+
+    /** @param id a follow-up id @return the follow-up, if it belongs to this practice */
+    Optional<FollowUp> followUp(FollowUpId id);
+
+    /**
+     * @param followUp a new follow-up
+     * @return false, writing nothing, if a follow-up with the same {@link FollowUp#needKey()} exists
+     */
+    boolean insertFollowUp(FollowUp followUp);
+
+    /**
+     * Stores the next version of a follow-up. Its lease, if any, is left as it is.
+     *
+     * @param next the new version; the stored one must be {@code next.version() - 1}
+     * @throws dev.followup.ConcurrentUpdateException if the stored version differs
+     */
+    void updateFollowUp(FollowUp next);
+
+    /** @param needKey a need key @return the follow-up for that need, whatever its state */
+    Optional<FollowUp> followUpByNeedKey(String needKey);
+
+    /** @param patientId a patient @return the patient's follow-ups that are not in a terminal state */
+    List<FollowUp> activeFollowUps(PatientId patientId);
+
+    /**
+     * @param id a follow-up
+     * @param owner a node id
+     * @param now the current time
+     * @return whether {@code owner} holds an unexpired lease on it
+     */
+    boolean holdsLease(FollowUpId id, String owner, Instant now);
+
+    /** @param id a follow-up @param owner the node releasing it; a lease held by another node is kept */
+    void releaseLease(FollowUpId id, String owner);
+
+    // --- send attempts (message log) ---
+
+    /**
+     * @param attempt a new attempt
+     * @throws dev.followup.ConcurrentUpdateException if an attempt with the same id or the same
+     *     {@link SendAttempt#dedupeKey()} exists (that key is unique: it is what makes a duplicate
+     *     send impossible)
+     */
+    void insertAttempt(SendAttempt attempt);
+
+    /** @param attempt replaces the stored attempt with the same id */
+    void updateAttempt(SendAttempt attempt);
+
+    /** @param attemptId an attempt id @return the attempt */
+    Optional<SendAttempt> attempt(String attemptId);
+
+    /** @param providerMessageId the provider's id @return the attempt it belongs to */
+    Optional<SendAttempt> attemptByProviderId(String providerMessageId);
+
+    /** @param id a follow-up @return its attempts, oldest first */
+    List<SendAttempt> attemptsOf(FollowUpId id);
+
+    /**
+     * @param patientId a patient
+     * @param since a moment
+     * @return how many outreach messages (purpose OUTREACH, counted as sent or pending) the patient
+     *     was sent at or after {@code since}, across all follow-ups
+     */
+    int outreachCountSince(PatientId patientId, Instant since);
+
+    // --- inbound messages ---
+
+    /**
+     * @param message a received text
+     * @return false, writing nothing, if a message with the same provider id was recorded before
+     */
+    boolean recordInbound(InboundMessage message);
+
+    // --- consent ---
+
+    /** @param change appends to the ledger */
+    void recordConsent(ConsentChange change);
+
+    /** @param patientId a patient @return the latest ledger entry naming that patient */
+    Optional<ConsentChange> latestConsentOf(PatientId patientId);
+
+    /** @param phone a number @return the latest ledger entry naming that number */
+    Optional<ConsentChange> latestConsentOf(PhoneNumber phone);
+
+    /** @param suppression records that a channel must not be tried again for a patient */
+    void suppress(ChannelSuppression suppression);
+
+    /** @param patientId a patient @return the channels suppressed for the patient */
+    Set<Channel> suppressedChannels(PatientId patientId);
+
+    // --- staff tasks ---
+
+    /** @param task a new task */
+    void insertTask(StaffTask task);
+
+    /**
+     * @param next the new version; the stored one must be {@code next.version() - 1}
+     * @throws dev.followup.ConcurrentUpdateException if the stored version differs
+     */
+    void updateTask(StaffTask next);
+
+    /** @param id a task id @return the task */
+    Optional<StaffTask> task(TaskId id);
+
+    /** @param states the states wanted @return the tasks in those states, oldest first */
+    List<StaffTask> tasks(Set<TaskState> states);
+
+    // --- audit trail ---
+
+    /**
+     * Chains a record onto the practice's trail with {@link AuditEvent#chain} while holding the
+     * trail's head, so sequences have no gaps and no duplicates even with several nodes.
+     *
+     * @param record the event
+     * @return the chained event
+     */
+    AuditEvent appendAudit(AuditRecord record);
+
+    /** @param sink receives every event of the practice's trail in sequence order */
+    void forEachAuditEvent(Consumer<AuditEvent> sink);
+
+    // --- reporting ---
+
+    /**
+     * @param from start, inclusive
+     * @param to end, exclusive
+     * @param sink receives every follow-up created, first contacted, replied to or closed in the period
+     */
+    void forEachFollowUpTouched(Instant from, Instant to, Consumer<FollowUp> sink);
+
+    /**
+     * @param from start, inclusive
+     * @param to end, exclusive
+     * @param sink receives every attempt created in the period
+     */
+    void forEachAttemptCreated(Instant from, Instant to, Consumer<SendAttempt> sink);
+
+    /**
+     * @param from start, inclusive
+     * @param to end, exclusive
+     * @param sink receives every task created or updated in the period
+     */
+    void forEachTaskTouched(Instant from, Instant to, Consumer<StaffTask> sink);
+
+    // --- retention ---
+
+    /**
+     * Erases message bodies (attempts, inbound messages, task reply texts) recorded before the
+     * cutoff, keeping every other field.
+     *
+     * @param cutoff the oldest moment whose bodies are kept
+     * @return how many records lost their body
+     */
+    int purgeBodiesBefore(Instant cutoff);
+}
