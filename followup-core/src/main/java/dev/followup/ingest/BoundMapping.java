@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.Normalizer;
+import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -21,9 +22,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -58,6 +61,14 @@ final class BoundMapping {
     private final Map<Field, List<Column>> columns;
     private final List<String> absentColumns;
     private final String region;
+
+    // Values that repeat across rows and carry no PHI (providers, visit types, windows, languages,
+    // zones) are interpreted once per distinct text: a list of a million rows names a few dozen.
+    private final Map<String, Provider> providers = lru();
+    private final Map<String, Optional<FollowUpType>> types = lru();
+    private final Map<String, Optional<PreferredWindow>> windows = lru();
+    private final Map<String, Optional<Language>> languages = lru();
+    private final Map<String, Optional<ZoneId>> zones = lru();
 
     BoundMapping(CsvMapping mapping, List<String> headers, Map<Field, List<Column>> columns,
             List<String> absentColumns, String region) {
@@ -121,6 +132,15 @@ final class BoundMapping {
         return "column " + (index + 1) + (header.isEmpty() ? "" : " ('" + header + "')");
     }
 
+    private static <V> Map<String, V> lru() {
+        return new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > 512;
+            }
+        };
+    }
+
     private static ParsedRow rejected(int line, String reason) {
         return new ParsedRow.Rejected(new RowError(line, reason));
     }
@@ -144,6 +164,19 @@ final class BoundMapping {
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is required of every Java platform", e);
         }
+    }
+
+    private static Optional<ZoneId> regionZone(String text) {
+        try {
+            ZoneId zone = ZoneId.of(text);
+            // A fixed offset knows no daylight saving: it would move sends by an hour half the year.
+            if (!(zone instanceof ZoneOffset) && !zone.getId().matches("(?i)(UTC|GMT|UT)[+-].*")) {
+                return Optional.of(zone);
+            }
+        } catch (DateTimeException e) {
+            // not a zone id
+        }
+        return Optional.empty();
     }
 
     /** Lower-cases and removes accents, so that "José" and "Jose" give the same key. */
@@ -203,7 +236,7 @@ final class BoundMapping {
             }
 
             Column providerColumn = single(Field.PROVIDER);
-            String providerName = providerColumn == null ? "" : cell(providerColumn).replaceAll("\\s+", " ");
+            String providerName = providerColumn == null ? "" : PersonName.collapse(cell(providerColumn));
             if (providerColumn == null || providerName.isEmpty()) {
                 return rejected(line, "provider (column '" + mapping.columns(Field.PROVIDER).get(0) + "') is empty");
             }
@@ -215,7 +248,8 @@ final class BoundMapping {
             if (providerId.length() > MAX_PROVIDER_ID_LENGTH) {
                 return rejected(line, "provider id (column '" + idColumn.name() + "') is longer than 64 characters");
             }
-            Provider provider = new Provider(providerId.isEmpty() ? providerIdFor(providerName) : providerId, providerName);
+            Provider provider = providers.computeIfAbsent(providerId + '\u0000' + providerName,
+                    key -> new Provider(providerId.isEmpty() ? providerIdFor(providerName) : providerId, providerName));
 
             PhoneChoice phone = choosePhone();
             EmailAddress email = null;
@@ -301,12 +335,14 @@ final class BoundMapping {
                 return FollowUpType.GENERAL;
             }
             // Exports say "Post-Op (6 wk)" or "Annual Exam"; the code keeps letters and digits only.
-            String code = trimDashes(NOT_SLUG.matcher(fold(cell(column))).replaceAll("-"), MAX_TYPE_LENGTH);
-            if (code.isEmpty()) {
+            Optional<FollowUpType> type = types.computeIfAbsent(cell(column), text -> {
+                String code = trimDashes(NOT_SLUG.matcher(fold(text)).replaceAll("-"), MAX_TYPE_LENGTH);
+                return code.isEmpty() ? Optional.empty() : Optional.of(FollowUpType.of(code));
+            });
+            if (type.isEmpty()) {
                 warnings.add("follow-up type (column '" + column.name() + "') has no letters or digits: 'general' used");
-                return FollowUpType.GENERAL;
             }
-            return FollowUpType.of(code);
+            return type.orElse(FollowUpType.GENERAL);
         }
 
         private PreferredWindow preferredWindow() {
@@ -314,12 +350,17 @@ final class BoundMapping {
             if (column == null || cell(column).isEmpty()) {
                 return PreferredWindow.ANY;
             }
-            try {
-                return PreferredWindow.parse(cell(column));
-            } catch (InvalidInputException e) {
+            Optional<PreferredWindow> window = windows.computeIfAbsent(cell(column), text -> {
+                try {
+                    return Optional.of(PreferredWindow.parse(text));
+                } catch (InvalidInputException e) {
+                    return Optional.empty();
+                }
+            });
+            if (window.isEmpty()) {
                 warnings.add("preferred window (column '" + column.name() + "') is not recognised: any time assumed");
-                return PreferredWindow.ANY;
             }
+            return window.orElse(PreferredWindow.ANY);
         }
 
         private @Nullable Language language() {
@@ -327,12 +368,17 @@ final class BoundMapping {
             if (column == null || cell(column).isEmpty()) {
                 return null;
             }
-            try {
-                return Language.parse(cell(column));
-            } catch (InvalidInputException e) {
+            Optional<Language> language = languages.computeIfAbsent(cell(column), text -> {
+                try {
+                    return Optional.of(Language.parse(text));
+                } catch (InvalidInputException e) {
+                    return Optional.empty();
+                }
+            });
+            if (language.isEmpty()) {
                 warnings.add("language (column '" + column.name() + "') is not recognised: the practice's default applies");
-                return null;
             }
+            return language.orElse(null);
         }
 
         private @Nullable LocalDate dueDate() {
@@ -357,10 +403,15 @@ final class BoundMapping {
 
         private @Nullable LocalDate parseDate(String text) {
             for (DateTimeFormatter format : mapping.dueDateFormatters()) {
+                // A cheap look first: a thrown exception per failed format and row adds up over a million rows.
+                ParsePosition position = new ParsePosition(0);
+                if (format.parseUnresolved(text, position) == null || position.getIndex() != text.length()) {
+                    continue;
+                }
                 try {
                     return LocalDate.parse(text, format);
                 } catch (DateTimeException e) {
-                    // try the next format
+                    // e.g. February 30: try the next format
                 }
             }
             return null;
@@ -371,17 +422,11 @@ final class BoundMapping {
             if (column == null || cell(column).isEmpty()) {
                 return null;
             }
-            try {
-                ZoneId zone = ZoneId.of(cell(column));
-                // A fixed offset knows no daylight saving: it would move sends by an hour half the year.
-                if (!(zone instanceof ZoneOffset) && !zone.getId().matches("(?i)(UTC|GMT|UT)[+-].*")) {
-                    return zone;
-                }
-            } catch (DateTimeException e) {
-                // reported below
+            Optional<ZoneId> zone = zones.computeIfAbsent(cell(column), BoundMapping::regionZone);
+            if (zone.isEmpty()) {
+                warnings.add("time zone (column '" + column.name() + "') is not an IANA zone id: the practice's applies");
             }
-            warnings.add("time zone (column '" + column.name() + "') is not an IANA zone id: the practice's applies");
-            return null;
+            return zone.orElse(null);
         }
 
         private @Nullable Column single(Field field) {

@@ -121,8 +121,23 @@ record PersonName(String first, String last) {
         return new ArrayList<>(Arrays.asList(collapse(text).split(" ")));
     }
 
-    private static String collapse(String text) {
-        return text.strip().replaceAll("\\s+", " ");
+    /** Trims and turns every run of white space into one space (no regex: this runs for every row). */
+    static String collapse(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                space = out.length() > 0;
+            } else {
+                if (space) {
+                    out.append(' ');
+                    space = false;
+                }
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Title-cases a name that has letters all of one case; a mixed-case name is kept as written. */
