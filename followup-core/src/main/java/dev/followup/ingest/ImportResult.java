@@ -31,13 +31,39 @@ public final class ImportResult {
     private final int warnings;
     private final List<RowError> errors;
 
-    private ImportResult(Builder builder) {
-        this.batchId = builder.batchId;
-        this.accepted = builder.accepted;
-        this.alreadyKnown = builder.alreadyKnown;
-        this.rejected = builder.rejected;
-        this.warnings = builder.warnings;
-        this.errors = List.copyOf(builder.errors);
+    private ImportResult(BatchId batchId, int accepted, int alreadyKnown, int rejected, int warnings, List<RowError> errors) {
+        this.batchId = batchId;
+        this.accepted = accepted;
+        this.alreadyKnown = alreadyKnown;
+        this.rejected = rejected;
+        this.warnings = warnings;
+        this.errors = List.copyOf(errors);
+    }
+
+    /**
+     * Restores a result from its counts, e.g. when a store loads a past import.
+     *
+     * @param batchId the id of the imported list
+     * @param accepted rows that created a new follow-up
+     * @param alreadyKnown valid rows that matched a known need
+     * @param rejected rows that could not be used
+     * @param warnings warnings on accepted and already-known rows
+     * @param errors the listed errors, at most {@code rejected} of them
+     * @return the result
+     * @throws InvalidInputException if a count is negative or there are more errors than rejections
+     */
+    public static ImportResult of(BatchId batchId, int accepted, int alreadyKnown, int rejected, int warnings,
+            List<RowError> errors) {
+        if (batchId == null) {
+            throw new InvalidInputException("an import result needs a batch id");
+        }
+        if (accepted < 0 || alreadyKnown < 0 || rejected < 0 || warnings < 0) {
+            throw new InvalidInputException("import result counts must not be negative (batch " + batchId + ")");
+        }
+        if (errors.size() > rejected) {
+            throw new InvalidInputException("import result lists more errors than rejected rows (batch " + batchId + ")");
+        }
+        return new ImportResult(batchId, accepted, alreadyKnown, rejected, warnings, errors);
     }
 
     /**
@@ -196,7 +222,7 @@ public final class ImportResult {
 
         /** @return the result counted so far */
         public ImportResult build() {
-            return new ImportResult(this);
+            return new ImportResult(batchId, accepted, alreadyKnown, rejected, warnings, errors);
         }
     }
 }

@@ -106,4 +106,16 @@ class IngestValuesTest {
         assertThat(result.errorsNotListed()).isEqualTo(7);
         assertThat(result.summary()).endsWith("line 4: provider is empty; and 7 more.");
     }
+
+    @Test
+    void importResultCanBeRestoredFromItsCounts() {
+        ImportResult result = ImportResult.of(BatchId.of("b"), 5, 2, 1, 3, List.of(new RowError(4, "provider is empty")));
+
+        assertThat(result.rowsRead()).isEqualTo(8);
+        assertThat(result.errorsNotListed()).isZero();
+        assertThatThrownBy(() -> ImportResult.of(BatchId.of("b"), -1, 0, 0, 0, List.of()))
+                .isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> ImportResult.of(BatchId.of("b"), 0, 0, 0, 0, List.of(new RowError(2, "x"))))
+                .isInstanceOf(InvalidInputException.class);
+    }
 }
