@@ -38,6 +38,9 @@ final class Audits {
 
     /** Saves a follow-up transition and audits the state change, if the state changed. */
     static FollowUp transition(PracticeTransaction tx, FollowUp before, FollowUp after, String actor, Instant at, String reason) {
+        if (after == before) {
+            return before; // nothing changed (e.g. a second reply)
+        }
         tx.updateFollowUp(after);
         if (before.state() != after.state()) {
             record(tx, AuditType.STATE_CHANGED, actor, after.id(), after.patientId(), at,

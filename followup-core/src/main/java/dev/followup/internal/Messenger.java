@@ -122,7 +122,7 @@ final class Messenger {
         } catch (InvalidConfigurationException e) {
             LOG.error("provider configuration error for practice {} (attempt {}): {}", a.practiceId(), a.id(), e.getMessage());
             return SendResult.transientFailure("configuration", "provider configuration error", Duration.ofHours(1));
-        } catch (FollowUpException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // The provider may or may not have the message: treat it as ambiguous, never re-send blindly.
             LOG.warn("provider call failed for attempt {} of practice {} ({})", a.id(), a.practiceId(), e.getClass().getSimpleName());
             return SendResult.unknown("exception", e.getClass().getSimpleName());

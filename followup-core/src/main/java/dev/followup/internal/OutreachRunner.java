@@ -78,7 +78,7 @@ public final class OutreachRunner {
                     // Another node or a reply changed the follow-up: it is re-read on its next claim.
                     LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
                     release(claim);
-                } catch (FollowUpException | RuntimeException e) {
+                } catch (RuntimeException e) {
                     tally.errors++;
                     LOG.error("processing follow-up {} of practice {} failed; it stays due ({})", claim.followUpId(),
                             claim.practiceId(), e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -175,13 +175,14 @@ public final class OutreachRunner {
         if (!tx.holdsLease(claim.followUpId(), claim.owner(), now)) {
             return new Plan.Done(); // the lease ran out; another node owns the work now
         }
-        FollowUp f = tx.followUp(claim.followUpId()).orElse(null);
-        if (f == null || !f.isActive()) {
+        FollowUp claimed = tx.followUp(claim.followUpId()).orElse(null);
+        if (claimed == null || !claimed.isActive()) {
             tx.releaseLease(claim.followUpId(), claim.owner());
             return new Plan.Done();
         }
-        Patient patient = tx.patient(f.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
-                "patient " + f.patientId() + " of follow-up " + f.id() + " is missing"));
+        Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
+                "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));
+        FollowUp f = claimed;
         ZoneId zone = patient.zoneOr(practice.timeZone());
         EscalationPolicy policy = ctx.policy(f.policyName());
         for (int guard = 0; guard < 32; guard++) {

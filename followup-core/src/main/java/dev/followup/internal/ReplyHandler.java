@@ -68,7 +68,7 @@ public final class ReplyHandler {
 
     /** What the first transaction decided, and what must happen outside it. */
     private record Decision(InboundResult result, List<Messenger.Prepared> replies, @Nullable FollowUp followUp,
-            @Nullable Patient patient, @Nullable Step.OfferSlots offer, @Nullable Slot chosen) {
+            @Nullable Patient patient, Step.@Nullable OfferSlots offer, @Nullable Slot chosen) {
         static Decision of(InboundResult result) {
             return new Decision(result, List.of(), null, null, null, null);
         }
@@ -121,6 +121,10 @@ public final class ReplyHandler {
         }
         Audits.record(tx, AuditType.MESSAGE_RECEIVED, Audits.PATIENT, target == null ? null : target.id(),
                 patient == null ? null : patient.id(), now, "kind", kind.name(), "providerId", Messenger.token(sms.providerMessageId()));
+        if (target != null) {
+            // Any answer counts as a response to the outreach that prompted it, an opt-out included.
+            target = Audits.transition(tx, target, target.replied(now), Audits.PATIENT, now, "replied");
+        }
         boolean carrierAnswers = reply.exactKeyword() && practice.carrierAnswersExactKeywords();
         List<Messenger.Prepared> replies = new ArrayList<>();
         switch (kind) {
@@ -169,7 +173,7 @@ public final class ReplyHandler {
             return new Decision(result(kind, optedOut || patient == null ? InboundResult.Action.RECORDED : InboundResult.Action.TASK_OPENED,
                     patient, null), replies, null, null, null, null);
         }
-        FollowUp f = Audits.transition(tx, target, target.replied(now), Audits.PATIENT, now, "replied");
+        FollowUp f = target;
         EscalationPolicy policy = ctx.policy(f.policyName());
         switch (kind) {
             case YES -> {

@@ -194,8 +194,8 @@ public final class MessageTemplates {
                         + "Reply STOP to opt out. Help: {practicePhone}."),
                 // Spanish texts avoid á, í, ó and ú where the wording allows: they are outside GSM-7
                 // and would make the whole text UCS-2 (70 characters a segment instead of 160).
-                MessageTemplate.sms(TemplateNames.INVITE, es, "Hola {firstName}: {providerName} ({practiceName}) recomienda una visita de "
-                        + "seguimiento. Responda SI para programarla o llame al {practicePhone}. STOP para cancelar."),
+                MessageTemplate.sms(TemplateNames.INVITE, es, "Hola {firstName}: {providerName} ({practiceName}) recomienda una cita de "
+                        + "seguimiento. Responda SI para agendarla o llame al {practicePhone}. STOP: cancelar"),
                 MessageTemplate.email(TemplateNames.REMINDER, es, "{practiceName}: programe su visita de seguimiento",
                         "Hola {firstName}:\n\n{providerName} de {practiceName} le recomienda una visita de seguimiento. Responda SI a "
                         + "nuestro mensaje de texto para ver horarios disponibles, o llame al {practicePhone}.\n\nPara no recibir mensajes, "

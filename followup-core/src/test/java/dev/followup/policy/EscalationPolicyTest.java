@@ -57,8 +57,6 @@ class EscalationPolicyTest {
                 .hasMessageContaining("only the answer to YES");
         assertThatThrownBy(() -> Steps.offerSlots(10)).hasMessageContaining("1 to 9");
         assertThatThrownBy(() -> EscalationPolicy.named("x").first(Steps.offerSlots(2))).hasMessageContaining("onReply");
-        assertThatThrownBy(() -> EscalationPolicy.named("x").first(Steps.sms("invite")).ifNoReplyWithin(Duration.ofHours(1)).build())
-                .hasMessageContaining("needs then(step)");
     }
 
     @Test

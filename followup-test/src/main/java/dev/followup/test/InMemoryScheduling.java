@@ -19,12 +19,14 @@ import java.util.Set;
 
 /**
  * A scheduling system in memory: every provider has 30-minute slots on weekdays from 09:00 to
- * 16:00 in a given zone; booked slots are taken. Tests can take a slot "by someone else" or make
- * bookings fail. Thread-safe. Also the demo's scheduling system.
+ * 16:00 in a given zone; booked slots are taken, and offered slots are held (never offered to a
+ * second patient), as scheduling systems with offer holds do. Tests can take a slot "by someone
+ * else" or make bookings fail. Thread-safe. Also the demo's scheduling system.
  */
 public final class InMemoryScheduling implements SlotProvider, AppointmentBooker {
     private final ZoneId zone;
     private final Set<String> taken = new HashSet<>();
+    private final Set<String> held = new HashSet<>();
     private final Map<String, String> bookings = new HashMap<>();
     private final Set<String> takenBeforeBooking = new HashSet<>();
     private boolean failBookings;
@@ -40,7 +42,7 @@ public final class InMemoryScheduling implements SlotProvider, AppointmentBooker
         List<Slot> others = new ArrayList<>();
         ZonedDateTime start = q.notBefore().atZone(zone);
         LocalDate day = start.toLocalDate();
-        for (int d = 0; d < 21 && inWindow.size() < q.count(); d++, day = day.plusDays(1)) {
+        for (int d = 0; d < 90 && inWindow.size() < q.count(); d++, day = day.plusDays(1)) {
             if (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
                 continue;
             }
@@ -50,7 +52,7 @@ public final class InMemoryScheduling implements SlotProvider, AppointmentBooker
                     continue;
                 }
                 Slot slot = new Slot(q.providerId() + "@" + at.toInstant(), q.providerId(), at.toInstant(), at.toInstant().plus(Duration.ofMinutes(30)));
-                if (taken.contains(slot.id())) {
+                if (taken.contains(slot.id()) || held.contains(slot.id())) {
                     continue;
                 }
                 (q.preferredWindow().contains(slot, q.patientZone()) ? inWindow : others).add(slot);
@@ -63,7 +65,9 @@ public final class InMemoryScheduling implements SlotProvider, AppointmentBooker
             }
             result.add(s);
         }
-        return result.subList(0, Math.min(q.count(), result.size()));
+        List<Slot> offered = List.copyOf(result.subList(0, Math.min(q.count(), result.size())));
+        offered.forEach(s -> held.add(s.id()));
+        return offered;
     }
 
     @Override
