@@ -102,11 +102,15 @@ public final class JakartaMailEmailSender implements EmailSender {
         try {
             recipient = new InternetAddress(email.to().value(), true);
             recipient.validate();
+            if (!isAscii(recipient.getAddress())) {
+                // An internationalised address needs SMTPUTF8, which this sender does not speak:
+                // Jakarta Mail would send its bytes mangled to Latin-1, to a wrong mailbox.
+                throw new AddressException("non-ASCII address");
+            }
         } catch (AddressException e) {
-            // EmailAddress accepts forms SMTP cannot carry without SMTPUTF8 (e.g. a non-ASCII local
-            // part): this address will never work here, so the engine should move on.
+            // This address will never work through this sender: the engine should move on.
             LOG.info("Email attempt {} of practice {}: recipient address cannot be used over SMTP", email.attemptId(), practiceId);
-            return SendResult.permanentFailure(null, "recipient address cannot be used over SMTP");
+            return SendResult.permanentFailure(null, "recipient address cannot be used over SMTP (malformed or non-ASCII)");
         }
 
         String messageId;
@@ -218,6 +222,10 @@ public final class JakartaMailEmailSender implements EmailSender {
         // Transport.sendMessage does not do it: without it the parts' headers are not computed.
         message.saveChanges();
         return message;
+    }
+
+    private static boolean isAscii(String value) {
+        return value.chars().allMatch(c -> c < 0x80);
     }
 
     private static String singleLine(String value) {

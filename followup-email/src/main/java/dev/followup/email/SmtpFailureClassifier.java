@@ -160,13 +160,19 @@ final class SmtpFailureClassifier {
         return code > 0 ? " (" + code + enhanced + ")" : "";
     }
 
-    /** The innermost cause's class name, e.g. " (SocketTimeoutException)": its message may hold an address. */
+    /**
+     * Why, without the message (it may hold an address): the innermost cause's class name, e.g.
+     * " (SocketTimeoutException)", or " (connection closed by the server)" where Angus reports
+     * the end of the stream as a reply without a code.
+     */
     private static String causeName(Throwable failure) {
         Throwable root = failure;
         for (int depth = 0; depth < MAX_CAUSE_DEPTH && root.getCause() != null && root.getCause() != root; depth++) {
             root = root.getCause();
         }
-        return " (" + root.getClass().getSimpleName() + ")";
+        boolean endOfStream = (root instanceof SMTPSendFailedException && ((SMTPSendFailedException) root).getReturnCode() <= 0)
+                || (root instanceof SMTPAddressFailedException && ((SMTPAddressFailedException) root).getReturnCode() <= 0);
+        return endOfStream ? " (connection closed by the server)" : " (" + root.getClass().getSimpleName() + ")";
     }
 
     /** Walks the cause chain; a MessagingException's cause is its next exception. */

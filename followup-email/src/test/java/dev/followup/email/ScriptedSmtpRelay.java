@@ -78,7 +78,7 @@ final class ScriptedSmtpRelay implements AutoCloseable {
         return this;
     }
 
-    /** Answers the final dot itself, without passing it on: the server behind never gets the message. */
+    /** Takes the message itself and answers its final dot: the server behind never gets the message. */
     ScriptedSmtpRelay replyToEndOfData(String reply) {
         this.endOfDataReply = reply;
         return this;
@@ -175,6 +175,15 @@ final class ScriptedSmtpRelay implements AutoCloseable {
                     if (dropOnDataCommand) {
                         return;
                     }
+                    if (endOfDataReply != null) {
+                        // Take the message here: the server behind never sees it, and is not left mid-DATA.
+                        client.send(List.of("354 End data with <CR><LF>.<CR><LF>"));
+                        if (!swallowContent(client)) {
+                            return;
+                        }
+                        client.send(List.of(endOfDataReply));
+                        continue;
+                    }
                     up.write(command);
                     List<String> answer = up.response();
                     client.send(answer);
@@ -206,11 +215,6 @@ final class ScriptedSmtpRelay implements AutoCloseable {
         if (line == null) {
             return false;
         }
-        if (endOfDataReply != null) {
-            client.send(List.of(endOfDataReply));
-            // The server behind still waits for the dot; this conversation is over for it.
-            return false;
-        }
         up.write(".");
         List<String> answer = up.response();
         if (dropAfterEndOfData) {
@@ -225,6 +229,17 @@ final class ScriptedSmtpRelay implements AutoCloseable {
         }
         client.send(answer);
         return true;
+    }
+
+    /** @return whether the client sent the whole message, up to its final dot */
+    private static boolean swallowContent(Line client) throws IOException {
+        String line;
+        while ((line = client.read()) != null) {
+            if (line.equals(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> withStartTls(List<String> answer) {
