@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -133,6 +134,28 @@ class JakartaMailEmailSenderFailureTest {
             assertThat(result.outcome()).isEqualTo(Outcome.TRANSIENT_FAILURE);
             assertThat(result.detail()).contains("could not connect").contains("SocketTimeoutException");
             assertThat(took).isGreaterThanOrEqualTo(READ_TIMEOUT.minusMillis(100)).isLessThan(READ_TIMEOUT.multipliedBy(4));
+        }
+    }
+
+    @Test
+    void aServerRefusingServiceInItsGreetingIsTransientWithTheCode() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            Thread greeter = new Thread(() -> {
+                try (Socket client = busy.accept()) {
+                    client.getOutputStream().write("421 4.3.2 Too busy, try later\r\n".getBytes(StandardCharsets.US_ASCII));
+                    client.getOutputStream().flush();
+                    client.getInputStream().read();
+                } catch (IOException e) {
+                    // The client hung up first: fine.
+                }
+            });
+            greeter.setDaemon(true);
+            greeter.start();
+
+            SendResult result = sender(busy.getLocalPort()).send(email());
+
+            assertThat(result.outcome()).isEqualTo(Outcome.TRANSIENT_FAILURE);
+            assertThat(result.errorCode()).isEqualTo("421");
         }
     }
 
