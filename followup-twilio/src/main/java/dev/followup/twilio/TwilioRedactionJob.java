@@ -33,7 +33,12 @@ public final class TwilioRedactionJob {
      * @param providerMessageId the provider's id (Twilio's SID)
      */
     public record MessageRef(PracticeId practiceId, String providerMessageId) {
-        /** Checks both parts are present. */
+        /**
+         * Checks both parts are present.
+         *
+         * @param practiceId the practice that sent it
+         * @param providerMessageId the provider's id
+         */
         public MessageRef {
             Objects.requireNonNull(practiceId, "practiceId");
             Objects.requireNonNull(providerMessageId, "providerMessageId");
@@ -47,7 +52,12 @@ public final class TwilioRedactionJob {
      * @param notRedacted the messages it did not erase (refused, not final yet, unreachable, bad id); try them again later
      */
     public record Report(int redacted, List<MessageRef> notRedacted) {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param redacted how many bodies the provider erased
+         * @param notRedacted the messages it did not erase
+         */
         public Report {
             notRedacted = List.copyOf(notRedacted);
         }
