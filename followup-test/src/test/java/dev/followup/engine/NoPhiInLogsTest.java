@@ -15,7 +15,7 @@ import dev.followup.message.DeliveryUpdate;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
-import dev.followup.spi.OutboundSms;
+import dev.followup.spi.SmsSender;
 import dev.followup.spi.SendResult;
 import dev.followup.test.InMemoryEmailSender;
 import dev.followup.test.InMemoryFollowUpStore;
@@ -74,22 +74,18 @@ class NoPhiInLogsTest {
 
     private void runFlow(List<String> exceptionMessages) {
         MutableClock clock = MutableClock.at("2026-03-02T15:00:00Z");
-        InMemorySmsSender sms = new InMemorySmsSender() {
-            private int calls;
-
-            @Override
-            public SendResult send(OutboundSms message) {
-                if (++calls == 2) {
-                    throw new IllegalStateException("provider exploded while sending to " + message.to().e164()
-                            + " the text " + message.body());
-                }
-                return super.send(message);
+        InMemorySmsSender sms = new InMemorySmsSender();
+        int[] calls = {0};
+        SmsSender exploding = message -> {
+            if (++calls[0] == 2) {
+                throw new IllegalStateException("provider exploded while sending to " + message.to().e164() + " the text " + message.body());
             }
+            return sms.send(message);
         };
         InMemoryEmailSender email = new InMemoryEmailSender();
         InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of("America/Chicago"));
         PracticeId id = PracticeId.of("phi-scan");
-        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new InMemoryFollowUpStore()).smsSender(sms).emailSender(email)
+        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new InMemoryFollowUpStore()).smsSender(exploding).emailSender(email)
                 .slotProvider(scheduling).appointmentBooker(scheduling)
                 .practice(Practice.builder(id).name("Scan Clinic").callbackPhone("(555) 010-2000").timeZone("America/Chicago")
                         .smsFrom("+13125550100").emailFrom("care@scan.example").build())
