@@ -14,6 +14,7 @@ import dev.followup.report.ReportSettings;
 import dev.followup.report.WeeklyReport;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.task.StaffTask;
+import dev.followup.task.TaskOutcome;
 import dev.followup.test.InMemoryEmailSender;
 import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemoryScheduling;
@@ -135,6 +136,23 @@ public final class Demo {
         RunSummary run = patients.runUntil(WEEK_START.plus(Duration.ofDays(6)), Duration.ofMinutes(15));
         out.accept(String.format("  %d texts and %d emails sent, %d patient replies, %d steps deferred to a send window or limit, %d staff tasks opened",
                 sms.sent().size(), email.sent().size(), patients.repliesSent(), run.deferred(), run.tasksOpened()));
+
+        // Friday afternoon: the front desk works through part of the task list.
+        clock.set(WEEK_START.plus(Duration.ofDays(4)).plus(Duration.ofHours(8)));
+        int worked = 0;
+        for (Practice p : practices.values()) {
+            List<StaffTask> open = engine.openTasks(p.id());
+            for (int i = 0; i < open.size(); i++) {
+                if (i % 3 == 2) {
+                    continue; // left for Monday
+                }
+                engine.claimTask(p.id(), open.get(i).id(), "front-desk");
+                engine.completeTask(p.id(), open.get(i).id(), "front-desk", i % 3 == 0 ? TaskOutcome.BOOKED : TaskOutcome.UNREACHABLE);
+                worked++;
+            }
+        }
+        out.accept("  The front desk worked " + worked + " staff tasks on Friday (booked by phone or unreachable).");
+        clock.set(WEEK_START.plus(Duration.ofDays(6)));
 
         Map<String, WeeklyReport> reports = new LinkedHashMap<>();
         int openTasks = 0;
