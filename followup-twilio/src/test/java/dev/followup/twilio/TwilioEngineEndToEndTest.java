@@ -177,6 +177,27 @@ class TwilioEngineEndToEndTest {
         assertThat(stub.sends()).hasSize(1);
     }
 
+    @Test
+    void retentionPurgeAsksTwilioToRedactItsCopyOfOldTexts() {
+        MutableClock clock = MutableClock.at("2026-03-02T16:00:00Z");
+        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new InMemoryFollowUpStore()).smsSender(sender)
+                .practice(practice(ZoneId.of("America/Chicago"))).redactProviderCopies(true).build();
+        engine.ingest(P1, new ByteArrayInputStream(csv(2).getBytes(StandardCharsets.UTF_8)), null);
+        engine.runDueWork();
+        assertThat(stub.sends()).hasSize(2);
+
+        clock.advance(Duration.ofDays(29));
+        assertThat(engine.purgeExpiredMessageBodies()).isZero();
+        clock.advance(Duration.ofDays(2));
+        assertThat(engine.purgeExpiredMessageBodies()).isEqualTo(2);
+
+        List<TwilioApiStub.Received> redactions = stub.received().stream()
+                .filter(r -> r.method().equals("POST") && r.path().contains("/Messages/SM")).toList();
+        assertThat(redactions).hasSize(2).allSatisfy(r -> assertThat(r.form()).containsEntry("Body", ""));
+        assertThat(engine.purgeExpiredMessageBodies()).as("already purged: nothing to redact again").isZero();
+        assertThat(engine.verifyAuditTrail(P1).isIntact()).isTrue();
+    }
+
     private static String nextSid() {
         return "SM" + String.format("%032x", SIDS.incrementAndGet());
     }
