@@ -180,6 +180,21 @@ class SlotBookingEngineTest {
     }
 
     @Test
+    void theStaffTaskAYesLeadsToIsTheOneThePolicyNames() {
+        EngineFixture fx = EngineFixture.builder()
+                .policy(EscalationPolicy.from(EscalationPolicy.standard()).named("yes-call-back")
+                        .onYes(Steps.staffTask(TaskKind.CALL_PATIENT)).build())
+                .settings(PracticeSettings.defaults().withDefaultPolicy("yes-call-back")).build();
+        Row row = patient(8);
+        fx.ingestNew(row);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+
+        fx.reply(row, "YES");
+
+        assertThat(fx.openTasks()).extracting(StaffTask::kind).containsExactly(TaskKind.CALL_PATIENT);
+    }
+
+    @Test
     void withoutASchedulingSystemAYesGoesToStaff() {
         EngineFixture fx = EngineFixture.builder().withoutScheduling().build();
         Row row = patient(9);
