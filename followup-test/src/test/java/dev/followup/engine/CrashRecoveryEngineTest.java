@@ -132,6 +132,26 @@ class CrashRecoveryEngineTest {
     }
 
     @Test
+    void aStatusCallbackThatCarriedTheAttemptIdSettlesItAndNothingIsResent() {
+        EngineFixture fx = EngineFixture.builder().smsWrapper(s -> crashingOnce(s, true)).build();
+        Row row = patient(3);
+        FollowUp f = crashAtTen(fx, row);
+        SendAttempt pending = onlyAttempt(fx, f);
+        String sid = fx.textsTo(row).get(0).result().providerMessageId();
+
+        fx.clock.advance(Duration.ofSeconds(20));
+        assertThat(fx.engine.handleDeliveryUpdate(new DeliveryUpdate(PRACTICE_ID, pending.id(), sid, DeliveryStatus.SENT, null,
+                fx.clock.instant()))).isTrue();
+        assertThat(onlyAttempt(fx, f).state()).isEqualTo(AttemptState.SENT);
+
+        fx.runFor(Duration.ofDays(3));
+
+        assertThat(fx.textsTo(row)).as("no second invitation").hasSize(1);
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 14, 10, 0));
+        assertThat(fx.openTasks()).hasSize(1);
+    }
+
+    @Test
     void aStoreFailureAfterTheSendIsReconciledWithoutASecondSend() {
         AtomicBoolean failNextTransaction = new AtomicBoolean();
         EngineFixture fx = EngineFixture.builder()
