@@ -79,10 +79,11 @@ public final class OutreachRunner {
                     LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
                     release(claim);
                 } catch (RuntimeException e) {
+                    // The lease is kept: the follow-up is retried when it expires, not re-claimed by the next
+                    // batch of this run (a failure that repeats would otherwise spin until the batch limit).
                     tally.errors++;
-                    LOG.error("processing follow-up {} of practice {} failed; it stays due ({})", claim.followUpId(),
+                    LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
                             claim.practiceId(), e.getClass().getSimpleName() + ": " + e.getMessage());
-                    release(claim);
                 }
             }
             total = total.plus(tally.summary());

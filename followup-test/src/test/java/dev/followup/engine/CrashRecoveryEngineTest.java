@@ -6,6 +6,8 @@ import static dev.followup.engine.EngineFixture.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.followup.PracticeSettings;
+import dev.followup.RunSummary;
 import dev.followup.StorageException;
 import dev.followup.audit.AuditType;
 import dev.followup.engine.EngineFixture.Mail;
@@ -15,6 +17,10 @@ import dev.followup.followup.FollowUpState;
 import dev.followup.message.AttemptState;
 import dev.followup.message.DeliveryStatus;
 import dev.followup.message.DeliveryUpdate;
+import dev.followup.message.MessageTemplate;
+import dev.followup.message.MessageTemplates;
+import dev.followup.message.TemplateNames;
+import dev.followup.patient.Language;
 import dev.followup.message.SendAttempt;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.Claim;
@@ -195,5 +201,28 @@ class CrashRecoveryEngineTest {
         fx.runFor(Duration.ofDays(3));
         assertThat(fx.textsTo(row)).hasSize(1);
         assertThat(fx.mailsTo(row)).hasSize(1);
+    }
+
+    /** A follow-up whose processing fails every time (here: a template the engine cannot fill) is retried after its lease. */
+    @Test
+    void aFollowUpThatAlwaysFailsIsRetriedAfterItsLeaseNotInATightLoop() {
+        EngineFixture fx = EngineFixture.builder().settings(PracticeSettings.defaults().withTemplates(MessageTemplates.defaults().with(
+                MessageTemplate.sms(TemplateNames.INVITE, Language.ENGLISH,
+                        "Hi {firstName}, {practiceName} has a visit for you on {slotTime}. Call {practicePhone}. STOP to opt out.")))).build();
+        Row broken = patient(5);
+        Row spanish = patient(6).language("es");
+        fx.ingestNew(broken, spanish);
+        fx.clock.set(chicago(2026, 4, 13, 10, 0));
+
+        RunSummary first = fx.run();
+
+        assertThat(first.errors()).isEqualTo(1);
+        assertThat(fx.textsTo(spanish)).as("the others go on").hasSize(1);
+        assertThat(fx.textsTo(broken)).isEmpty();
+        fx.clock.advance(Duration.ofMinutes(1));
+        assertThat(fx.run().errors()).as("within the lease").isZero();
+        fx.clock.advance(Duration.ofMinutes(5));
+        assertThat(fx.run().errors()).as("after the lease").isEqualTo(1);
+        assertThat(fx.textsTo(broken)).isEmpty();
     }
 }
