@@ -9,6 +9,7 @@ import dev.followup.audit.AuditType;
 import dev.followup.engine.EngineFixture.Mail;
 import dev.followup.engine.EngineFixture.Row;
 import dev.followup.engine.EngineFixture.Text;
+import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.message.AttemptState;
@@ -177,7 +178,7 @@ class EscalationEngineTest {
         fx.runFor(Duration.ofDays(7));
 
         assertThat(fx.textsTo(row)).hasSize(1);
-        assertThat(fx.attemptsFor(row, MessagePurpose.OUTREACH)).filteredOn(a -> a.channel() == dev.followup.followup.Channel.SMS)
+        assertThat(fx.attemptsFor(row, MessagePurpose.OUTREACH)).filteredOn(a -> a.channel() == Channel.SMS)
                 .singleElement().satisfies(a -> assertThat(a.state()).isEqualTo(AttemptState.UNCONFIRMED));
         assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 14, 10, 0));
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.followup.InvalidInputException;
 import dev.followup.NotFoundException;
+import dev.followup.audit.AuditType;
 import dev.followup.engine.EngineFixture.Row;
 import dev.followup.engine.EngineFixture.Text;
 import dev.followup.followup.FollowUp;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -174,7 +176,7 @@ class IngestionEngineTest {
                 new RowError(9, "column 2 ('First Name') has characters after its closing quote"));
         fx.runUntil(chicago(2026, 4, 13, 11, 0));
         assertThat(fx.texts).hasSize(4);
-        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == dev.followup.audit.AuditType.BATCH_INGESTED).singleElement()
+        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.BATCH_INGESTED).singleElement()
                 .satisfies(e -> assertThat(e.attributes()).containsEntry("accepted", "4").containsEntry("rejected", "3"));
     }
 
@@ -182,7 +184,7 @@ class IngestionEngineTest {
     void aFileOnDiskIsIngestedAndAMissingOneIsAClearError(@TempDir Path dir) throws IOException {
         EngineFixture fx = EngineFixture.create();
         Path file = dir.resolve("list.csv");
-        Files.write(file, EngineFixture.csv(java.util.List.of(patient(4), patient(5))).getBytes(StandardCharsets.UTF_8));
+        Files.write(file, EngineFixture.csv(List.of(patient(4), patient(5))).getBytes(StandardCharsets.UTF_8));
 
         assertThat(fx.engine.ingest(PRACTICE_ID, file).accepted()).isEqualTo(2);
         assertThatThrownBy(() -> fx.engine.ingest(PRACTICE_ID, dir.resolve("missing.csv")))

@@ -18,6 +18,7 @@ import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -143,6 +144,6 @@ class RepliesEngineTest {
         boolean handedToAPerson = fx.openTasks().size() > tasksBefore;
         assertThat(answered || handedToAPerson).as("%s was answered or handed to staff", kind).isTrue();
         assertThat(fx.textsTo(row).subList(textsBefore, fx.textsTo(row).size())).extracting(Text::body)
-                .noneMatch(b -> b.toLowerCase(java.util.Locale.ROOT).contains("invalid"));
+                .noneMatch(b -> b.toLowerCase(Locale.ROOT).contains("invalid"));
     }
 }
