@@ -9,7 +9,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import dev.followup.report.ReportSettings;
-import dev.followup.task.StaffTask;
+import dev.followup.task.TaskCard;
 import dev.followup.task.TaskOutcome;
 import dev.followup.test.ScriptedPatients.Script;
 import java.io.ByteArrayInputStream;
@@ -25,7 +25,7 @@ import java.util.List;
  * A practice with several weeks of simulated outreach behind it, for tests of what is built on the
  * engine's reads: report pages, the task board, exports. Each Monday a larger follow-up list
  * arrives (so the trend rises), scripted patients answer through the week, and the front desk
- * works the task list on Friday — except in the last week, whose tasks are left open for a board.
+ * works the task list on Friday — in the last week only half of it, so that a board remains.
  *
  * <p>The last week's list deliberately carries hostile values where a page could go wrong: a
  * patient named {@value #HOSTILE_NAME} and a reply {@value #HOSTILE_REPLY}. A second, smaller
@@ -90,10 +90,8 @@ public final class SimulatedPractice {
             ingest(engine, patients, riverside.id(), "312", week, 24 + 6 * week, last);
             ingest(engine, patients, other.id(), "212", week, 6, false);
             patients.runUntil(monday.plus(Duration.ofDays(4)).plus(Duration.ofHours(8)), Duration.ofMinutes(30));
-            if (!last) {
-                workTasks(engine, riverside.id());
-                workTasks(engine, other.id());
-            }
+            workTasks(engine, riverside.id(), last);
+            workTasks(engine, other.id(), last);
             patients.runUntil(monday.plus(Duration.ofDays(5)).plus(Duration.ofHours(2)), Duration.ofMinutes(30));
         }
         return new SimulatedPractice(engine, clock, riverside.id(), other.id(), FIRST_MONDAY.plusWeeks(weeks - 1L));
@@ -128,30 +126,37 @@ public final class SimulatedPractice {
     private static Script scriptOf(int i, int week) {
         Duration after = Duration.ofMinutes(25 + (i * 37L) % 300);
         int roll = (i * 7 + week * 3) % 20;
-        if (roll < 7 + Math.min(week, 4)) {
+        if (roll < 4 + Math.min(week, 3)) {
             return Script.replyYesAfter(after);
-        } else if (roll < 13) {
+        } else if (roll < 12) {
             return Script.neverReply();
-        } else if (roll < 15) {
+        } else if (roll < 14) {
             return Script.declineAfter(after);
-        } else if (roll < 16) {
+        } else if (roll < 15) {
             return Script.stopAfter(after);
-        } else if (roll < 18) {
+        } else if (roll < 17) {
             return Script.textAfter(after, "Can someone call me about this? I work until 5.");
         }
         return Script.yesButNoChoice(after);
     }
 
-    private static void workTasks(FollowUpEngine engine, PracticeId practice) {
-        List<StaffTask> open = engine.openTasks(practice);
+    /** The front desk's Friday: every task, or in the last week every other one and never a hostile one, so a board remains. */
+    private static void workTasks(FollowUpEngine engine, PracticeId practice, boolean leaveSome) {
+        List<TaskCard> open = engine.taskBoard(practice);
         for (int i = 0; i < open.size(); i++) {
+            TaskCard card = open.get(i);
+            boolean hostile = (card.patientName() != null && card.patientName().contains("<"))
+                    || (card.task().replyText() != null && card.task().replyText().contains("<"));
+            if (leaveSome && (i % 2 == 1 || hostile)) {
+                continue;
+            }
             TaskOutcome outcome = switch (i % 4) {
                 case 0, 1 -> TaskOutcome.BOOKED;
                 case 2 -> TaskOutcome.UNREACHABLE;
                 default -> TaskOutcome.DECLINED;
             };
-            engine.claimTask(practice, open.get(i).id(), "front-desk");
-            engine.completeTask(practice, open.get(i).id(), "front-desk", outcome);
+            engine.claimTask(practice, card.task().id(), "front-desk");
+            engine.completeTask(practice, card.task().id(), "front-desk", outcome);
         }
     }
 
