@@ -138,7 +138,7 @@ final class Markup {
               background: var(--track); color: var(--muted); border-radius: 6px; padding: 2px 7px; margin-right: 6px; }
             .task.high .kind { background: var(--warm-2); color: var(--warm); }
             .task blockquote { margin: 0; padding: 8px 12px; background: var(--bg); border-radius: 8px; white-space: pre-wrap; overflow-wrap: anywhere; }
-            .task form { display: flex; flex-wrap: wrap; gap: 6px; margin: 0; }
+            .task form { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 0; }
             .task button { font: inherit; font-size: 0.88rem; font-weight: 600; padding: 6px 12px; border-radius: 8px; cursor: pointer;
               border: 1px solid var(--line); background: var(--card); color: var(--ink); }
             .task button.primary { background: var(--teal); border-color: var(--teal); color: #fff; }

@@ -169,7 +169,7 @@ public final class TaskBoardHtml {
         s.append("<article class=\"task").append(t.priority() == TaskPriority.HIGH ? " high" : "").append("\" id=\"task-").append(esc(id))
                 .append("\" data-task=\"").append(esc(id)).append("\" data-state=\"").append(t.state().name()).append("\">\n");
         s.append("<div><span class=\"kind\">").append(kindLabel(t.kind())).append("</span>")
-                .append(t.priority() == TaskPriority.HIGH ? "<span class=\"kind\">Waiting for an answer</span>" : "").append("</div>\n");
+                .append(t.priority() == TaskPriority.HIGH ? "<span class=\"kind\">Patient waiting</span>" : "").append("</div>\n");
         s.append("<div class=\"who\">").append(c.patientName() == null ? "Patient no longer on file" : esc(c.patientName())).append("</div>\n");
         StringBuilder meta = new StringBuilder();
         if (c.phoneLastDigits() != null) {
@@ -183,7 +183,7 @@ public final class TaskBoardHtml {
         }
         meta.append(meta.length() > 0 ? " · " : "").append("opened ").append(esc(t.createdAt().atZone(b.zone).format(OPENED)));
         s.append("<div class=\"meta\">").append(meta).append("</div>\n");
-        s.append("<div class=\"reason\">").append(esc(t.reason())).append("</div>\n");
+        s.append("<div class=\"reason\">").append(esc(capitalised(t.reason()))).append("</div>\n");
         if (t.replyText() != null && !t.replyText().isBlank()) {
             s.append("<blockquote class=\"reply\" aria-label=\"The patient's reply\">").append(esc(t.replyText())).append("</blockquote>\n");
         }

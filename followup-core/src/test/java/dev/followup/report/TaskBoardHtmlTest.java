@@ -60,7 +60,7 @@ class TaskBoardHtmlTest {
         assertThat(html).contains("id=\"open-count\" data-value=\"4\">4 tasks</span>")
                 .contains("Phone ending 0142 · Annual exam with Dr. &lt;b&gt;Chen&lt;/b&gt; · opened Wed Dec 2, 9:14 AM")
                 .contains("The patient wrote something the engine does not act on")
-                .contains("<span class=\"kind\">Read reply</span><span class=\"kind\">Waiting for an answer</span>")
+                .contains("<span class=\"kind\">Read reply</span><span class=\"kind\">Patient waiting</span>")
                 .contains("Patient no longer on file").contains("Claimed by you");
     }
 
