@@ -285,7 +285,12 @@ public final class HtmlReport {
         double plotBottom = 190;
         double groupW = (right - left) / weeks.size();
         double barW = Math.min(26, groupW * 0.34);
-        s.append("<section class=\"card\" id=\"trend\">\n<h2>Trend: the last ").append(weeks.size()).append(weeks.size() == 1 ? " week" : " weeks")
+        if (weeks.size() < 2) {
+            s.append("<section class=\"card\" id=\"trend\">\n<h2>Trend</h2>\n<p class=\"empty\">The trend over the weeks appears here from ")
+                    .append("the second week on.</p>\n</section>\n");
+            return;
+        }
+        s.append("<section class=\"card\" id=\"trend\">\n<h2>Trend: the last ").append(weeks.size()).append(" weeks")
                 .append("</h2>\n<p class=\"legend\"><span><i style=\"background:#8fd3cc\"></i>Patients contacted</span>")
                 .append("<span><i style=\"background:#0f766e\"></i>Appointments recovered</span></p>\n");
         s.append("<svg viewBox=\"0 0 1080 222\" role=\"img\" aria-labelledby=\"trend-title\"><title id=\"trend-title\">Patients contacted and appointments recovered per week</title>\n");
@@ -344,18 +349,20 @@ public final class HtmlReport {
         long max = Math.max(1, rows.get(0).getValue());
         int rowH = 34;
         // Label column, then the bar, its count, and (for types) the revenue right-aligned at the edge.
-        double barX = 128;
+        double barX = 148;
         double barMax = valued != null ? 170 : 300;
         s.append("<svg viewBox=\"0 0 500 ").append(rowH * rows.size() + 4).append("\" role=\"img\" aria-label=\"").append(esc(title)).append("\">\n");
         for (int i = 0; i < rows.size(); i++) {
             Map.Entry<String, Long> e = rows.get(i);
             double y = 4 + i * rowH;
             String name = valued != null ? typeLabel(e.getKey()) : e.getKey();
-            String shown = name.length() > 17 ? name.substring(0, 16) + "…" : name;
+            String shown = name.length() > 19 ? name.substring(0, 18) + "…" : name;
             double w = Math.max(2, barMax * e.getValue() / (double) max);
             s.append("<g data-key=\"").append(esc(e.getKey())).append("\" data-value=\"").append(e.getValue()).append("\"><title>")
                     .append(esc(name)).append("</title>")
-                    .append("<text x=\"0\" y=\"").append(px(y + 19)).append("\">").append(esc(shown)).append("</text>")
+                    // A nested svg clips a long name (all capitals from some EHRs) before it runs into the bar.
+                    .append("<svg x=\"0\" y=\"").append(px(y)).append("\" width=\"").append(px(barX - 8)).append("\" height=\"").append(rowH)
+                    .append("\"><text x=\"0\" y=\"19\">").append(esc(shown)).append("</text></svg>")
                     .append("<rect x=\"").append(px(barX)).append("\" y=\"").append(px(y + 6)).append("\" width=\"").append(px(w))
                     .append("\" height=\"18\" rx=\"4\" fill=\"").append(valued != null ? "#14a39a" : "#0f766e").append("\"/>")
                     .append("<text x=\"").append(px(barX + w + 8)).append("\" y=\"").append(px(y + 19)).append("\" class=\"strong\">")
