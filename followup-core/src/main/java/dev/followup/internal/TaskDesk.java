@@ -32,7 +32,10 @@ public final class TaskDesk {
         this.ctx = ctx;
     }
 
-    /** @param practiceId a practice @return its open and claimed tasks, oldest first */
+    /**
+     * @param practiceId a practice
+     * @return its open and claimed tasks, oldest first
+     */
     public List<StaffTask> openTasks(PracticeId practiceId) {
         ctx.practice(practiceId);
         return ctx.store().inTransaction(practiceId, tx -> tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED)));

@@ -82,7 +82,10 @@ public final class TaskBoardHtml {
             this.zone = zone;
         }
 
-        /** @param taskCards the cards, in the order to show them (the engine gives oldest first) @return this */
+        /**
+         * @param taskCards the cards, in the order to show them (the engine gives oldest first)
+         * @return this
+         */
         public Builder cards(List<TaskCard> taskCards) {
             this.cards = List.copyOf(taskCards);
             return this;
@@ -107,19 +110,28 @@ public final class TaskBoardHtml {
             return this;
         }
 
-        /** @param user who is looking, so that their own claims read "claimed by you" @return this */
+        /**
+         * @param user who is looking, so that their own claims read "claimed by you"
+         * @return this
+         */
         public Builder viewer(@Nullable String user) {
             this.viewer = user;
             return this;
         }
 
-        /** @param message a message for the top of the page, or null @return this */
+        /**
+         * @param message a message for the top of the page, or null
+         * @return this
+         */
         public Builder notice(@Nullable Notice message) {
             this.notice = message;
             return this;
         }
 
-        /** @param headerLinks links for the header, such as the weekly report @return this */
+        /**
+         * @param headerLinks links for the header, such as the weekly report
+         * @return this
+         */
         public Builder links(List<HtmlReport.Link> headerLinks) {
             this.links = List.copyOf(headerLinks);
             return this;

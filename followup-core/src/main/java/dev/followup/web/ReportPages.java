@@ -107,7 +107,10 @@ public final class ReportPages {
             this.engine = engine;
         }
 
-        /** @param practiceAccess who may see which practice (default: nobody) @return this */
+        /**
+         * @param practiceAccess who may see which practice (default: nobody)
+         * @return this
+         */
         public Builder access(PracticeAccess practiceAccess) {
             this.access = Objects.requireNonNull(practiceAccess, "practiceAccess");
             return this;
@@ -131,7 +134,10 @@ public final class ReportPages {
             return this;
         }
 
-        /** @param weeks how many weeks the report's trend shows, 1 to 26 (default 8) @return this */
+        /**
+         * @param weeks how many weeks the report's trend shows, 1 to 26 (default 8)
+         * @return this
+         */
         public Builder trendWeeks(int weeks) {
             if (weeks < 1 || weeks > 26) {
                 throw new InvalidConfigurationException("trend weeks must be 1 to 26, was " + weeks);
@@ -140,7 +146,10 @@ public final class ReportPages {
             return this;
         }
 
-        /** @param source tells which week is the current one (use the engine's clock) @return this */
+        /**
+         * @param source tells which week is the current one (use the engine's clock)
+         * @return this
+         */
         public Builder clock(Clock source) {
             this.clock = Objects.requireNonNull(source, "source");
             return this;

@@ -48,7 +48,10 @@ public record WebRequest(String method, String path, Map<String, String> params,
         return new WebRequest("POST", path, form, user, csrfToken);
     }
 
-    /** @param name a parameter @return its value, if sent */
+    /**
+     * @param name a parameter
+     * @return its value, if sent
+     */
     public Optional<String> param(String name) {
         return Optional.ofNullable(params.get(name));
     }
