@@ -37,6 +37,7 @@ import dev.followup.spi.SlotProvider;
 import dev.followup.spi.SmsSender;
 import dev.followup.spi.TaskSink;
 import dev.followup.task.StaffTask;
+import dev.followup.task.TaskCard;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskOutcome;
 import java.io.IOException;
@@ -193,11 +194,44 @@ public final class FollowUpEngine {
     }
 
     /**
+     * The weekly reports of several consecutive weeks, for a trend. Each week is computed as
+     * {@link #weeklyReport(PracticeId, LocalDate)} computes it, in its own read-only transaction.
+     *
+     * @param practiceId a practice
+     * @param lastWeek any day of the last week wanted
+     * @param weeks how many weeks, 1 to 104
+     * @return the reports, oldest week first, ending with the week of {@code lastWeek}
+     * @throws InvalidInputException if {@code weeks} is out of range
+     */
+    public List<WeeklyReport> weeklyReports(PracticeId practiceId, LocalDate lastWeek, int weeks) {
+        if (weeks < 1 || weeks > 104) {
+            throw new InvalidInputException("weeks must be 1 to 104, was " + weeks);
+        }
+        List<WeeklyReport> out = new ArrayList<>(weeks);
+        for (int back = weeks - 1; back >= 0; back--) {
+            out.add(reports.weekly(practiceId, lastWeek.minusWeeks(back)));
+        }
+        return out;
+    }
+
+    /**
      * @param practiceId a practice
      * @return its open and claimed staff tasks, oldest first
      */
     public List<StaffTask> openTasks(PracticeId practiceId) {
         return tasks.openTasks(practiceId);
+    }
+
+    /**
+     * The staff task board: open and claimed tasks with the patient's name, the last digits of
+     * their phone and the visit, read in the same transaction as the tasks. The cards hold PHI
+     * (for the staff who call the patients); their {@code toString()} does not.
+     *
+     * @param practiceId a practice
+     * @return its open and claimed tasks as cards, oldest first
+     */
+    public List<TaskCard> taskBoard(PracticeId practiceId) {
+        return tasks.board(practiceId);
     }
 
     /**
