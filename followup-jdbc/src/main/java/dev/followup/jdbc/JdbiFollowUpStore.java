@@ -26,6 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
@@ -103,7 +104,8 @@ public final class JdbiFollowUpStore implements FollowUpStore {
         try {
             return ctx.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED,
                     handle -> work.apply(new JdbiPracticeTransaction(handle, practiceId, ctx)));
-        } catch (RuntimeException e) {
+        } catch (JdbiException e) {
+            // Begin, commit and rollback failures; the work's own exceptions pass through unchanged.
             throw Failures.translate("transaction of practice " + practiceId, e);
         }
     }
