@@ -8,6 +8,7 @@ import dev.followup.jdbc.internal.Dialect;
 import dev.followup.jdbc.internal.Failures;
 import dev.followup.jdbc.internal.FieldCipher;
 import dev.followup.jdbc.internal.JdbiPracticeTransaction;
+import dev.followup.jdbc.internal.Queries;
 import dev.followup.jdbc.internal.SchemaMigrator;
 import dev.followup.jdbc.internal.Sql;
 import dev.followup.jdbc.internal.StoreContext;
@@ -134,9 +135,7 @@ public final class JdbiFollowUpStore implements FollowUpStore {
         try {
             return ctx.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
                 List<Claim> claims = new ArrayList<>();
-                handle.createQuery("SELECT practice_id, id FROM followup_follow_up WHERE next_action_at <= :now"
-                        + " AND (lease_until IS NULL OR lease_until <= :now) ORDER BY next_action_at LIMIT :limit"
-                        + " FOR UPDATE SKIP LOCKED")
+                handle.createQuery(Queries.CLAIM_DUE)
                         .bind("now", Sql.instant(now)).bind("limit", limit)
                         .map((rs, sc) -> new Claim(PracticeId.of(rs.getString("practice_id")), FollowUpId.of(rs.getString("id")),
                                 owner, Sql.stored(leaseUntil)))

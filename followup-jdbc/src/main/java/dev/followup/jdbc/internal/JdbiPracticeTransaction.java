@@ -112,8 +112,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public List<Patient> patientsByPhone(PhoneNumber phone) {
-        return guard("find patients by phone", () -> query(
-                "SELECT * FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id")
+        return guard("find patients by phone", () -> query(Queries.PATIENTS_BY_PHONE)
                 .bind("hash", ctx.index().phone(practiceId, phone)).map(patientMapper()).list());
     }
 
@@ -251,8 +250,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public Optional<FollowUp> followUpByNeedKey(String needKey) {
-        return guard("find follow-up by need", () -> query(
-                "SELECT * FROM followup_follow_up WHERE practice_id = :practice AND need_hash = :hash")
+        return guard("find follow-up by need", () -> query(Queries.FOLLOW_UP_BY_NEED)
                 .bind("hash", ctx.index().need(practiceId, needKey)).map(followUpMapper()).findFirst());
     }
 
@@ -339,8 +337,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public Optional<SendAttempt> attemptByProviderId(String providerMessageId) {
-        return guard("find send attempt by provider id", () -> query("SELECT * FROM followup_send_attempt"
-                + " WHERE practice_id = :practice AND provider_message_id = :providerId ORDER BY created_at, id")
+        return guard("find send attempt by provider id", () -> query(Queries.ATTEMPT_BY_PROVIDER_ID)
                 .bind("providerId", providerMessageId).map(attemptMapper()).findFirst());
     }
 
@@ -353,9 +350,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public int outreachCountSince(PatientId patientId, Instant since) {
-        return guard("count outreach of patient " + patientId, () -> query("SELECT COUNT(*) FROM followup_send_attempt"
-                + " WHERE practice_id = :practice AND patient_id = :patient AND created_at >= :since"
-                + " AND purpose = :purpose AND state IN (<states>)")
+        return guard("count outreach of patient " + patientId, () -> query(Queries.OUTREACH_COUNT)
                 .bind("patient", patientId.value()).bind("since", Sql.instant(since))
                 .bind("purpose", MessagePurpose.OUTREACH.name()).bindList("states", COUNTED_STATES)
                 .mapTo(Integer.class).one());
@@ -608,7 +603,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void forEachAuditEvent(Consumer<AuditEvent> sink) {
         guard("read the audit trail", () -> {
-            stream(query("SELECT * FROM followup_audit_event WHERE practice_id = :practice ORDER BY seq")).map(auditMapper()).forEach(sink);
+            stream(query(Queries.AUDIT_TRAIL)).map(auditMapper()).forEach(sink);
             return null;
         });
     }
@@ -618,10 +613,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void forEachFollowUpTouched(Instant from, Instant to, Consumer<FollowUp> sink) {
         guard("report follow-ups", () -> {
-            stream(query("SELECT * FROM followup_follow_up WHERE practice_id = :practice AND ("
-                    + "(created_at >= :from AND created_at < :to) OR (first_contact_at >= :from AND first_contact_at < :to)"
-                    + " OR (replied_at >= :from AND replied_at < :to) OR (closed_at >= :from AND closed_at < :to))"
-                    + " ORDER BY created_at, id")).bind("from", Sql.instant(from)).bind("to", Sql.instant(to))
+            stream(query(Queries.REPORT_FOLLOW_UPS)).bind("from", Sql.instant(from)).bind("to", Sql.instant(to))
                     .map(followUpMapper()).forEach(sink);
             return null;
         });
@@ -630,8 +622,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void forEachAttemptCreated(Instant from, Instant to, Consumer<SendAttempt> sink) {
         guard("report send attempts", () -> {
-            stream(query("SELECT * FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from"
-                    + " AND created_at < :to ORDER BY created_at, id")).bind("from", Sql.instant(from)).bind("to", Sql.instant(to))
+            stream(query(Queries.REPORT_ATTEMPTS)).bind("from", Sql.instant(from)).bind("to", Sql.instant(to))
                     .map(attemptMapper()).forEach(sink);
             return null;
         });
@@ -640,8 +631,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void forEachTaskTouched(Instant from, Instant to, Consumer<StaffTask> sink) {
         guard("report tasks", () -> {
-            stream(query("SELECT * FROM followup_task WHERE practice_id = :practice AND ((created_at >= :from AND created_at < :to)"
-                    + " OR (updated_at >= :from AND updated_at < :to)) ORDER BY created_at, id"))
+            stream(query(Queries.REPORT_TASKS))
                     .bind("from", Sql.instant(from)).bind("to", Sql.instant(to)).map(taskMapper()).forEach(sink);
             return null;
         });
