@@ -8,7 +8,7 @@ import java.time.Instant;
 /**
  * A channel that must not be tried again for a patient because it failed permanently (an invalid
  * or landline number, an address the mail server rejects). Unlike an opt-out it concerns one
- * channel only, and it ends when the patient's contact point changes in a later import.
+ * channel only.
  *
  * @param practiceId the practice
  * @param patientId the patient

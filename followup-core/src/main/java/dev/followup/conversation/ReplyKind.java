@@ -1,19 +1,30 @@
 package dev.followup.conversation;
 
-/** What a patient's text means to the engine. */
+/**
+ * What a patient's reply asks for, as {@link ReplyClassifier} reads it. The engine acts on the
+ * kind; anything it cannot act on safely is {@link #OTHER} and goes to staff with the text.
+ */
 public enum ReplyKind {
-    /** Stop all messages. */
+    /**
+     * The patient revokes consent: a carrier keyword (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END,
+     * QUIT, REVOKE, OPTOUT, "opt out") or plain wording a reasonable person reads as an opt-out,
+     * in English or Spanish. It wins over every other kind in the same message and covers every
+     * channel immediately.
+     */
     OPT_OUT,
-    /** Resume messages (START). */
+    /** The patient opts back in after an opt-out: START, UNSTOP, "opt in" (Spanish "comenzar"). */
     OPT_IN,
-    /** Asks who is writing (HELP, INFO). */
+    /** The patient asks who is texting: HELP, INFO (Spanish "ayuda"). Answered with the practice's name and phone. */
     HELP,
-    /** Wants to schedule. */
+    /** The patient accepts the invitation ("yes", "sure", "I'd like to schedule", "sí", a thumbs-up): offer slots. */
     YES,
-    /** Does not want the visit. */
+    /** The patient declines ("no", "no thanks", "not interested", "I already booked", "no gracias"). Not an opt-out. */
     NO,
-    /** Picks one of the offered slots. */
+    /**
+     * The patient picks one of the slots currently offered ("2", "#2", "option 2", "the 2nd one");
+     * {@link ClassifiedReply#slotNumber()} says which, counted from 1.
+     */
     SLOT_CHOICE,
-    /** Anything else: a person reads it. */
+    /** Anything else, including anything ambiguous: a staff task carrying the text. Never answered with "invalid response". */
     OTHER
 }

@@ -225,6 +225,28 @@ public record FollowUp(
     }
 
     /**
+     * Records how staff resolved a case they took over: {@code HANDED_TO_STAFF} is terminal for the
+     * engine, and this is its only way on, so that reports count what the staff achieved.
+     *
+     * @param outcome {@link FollowUpState#BOOKED}, {@link FollowUpState#DECLINED} or {@link FollowUpState#UNREACHABLE}
+     * @param at when
+     * @return the next version
+     */
+    public FollowUp resolvedByStaff(FollowUpState outcome, Instant at) {
+        if (state != FollowUpState.HANDED_TO_STAFF) {
+            throw new IllegalTransitionException("follow-up " + id + " is " + state + ": only a case handed to staff is resolved by staff");
+        }
+        if (outcome != FollowUpState.BOOKED && outcome != FollowUpState.DECLINED && outcome != FollowUpState.UNREACHABLE) {
+            throw new IllegalTransitionException("follow-up " + id + ": staff resolve a case as BOOKED, DECLINED or UNREACHABLE, not " + outcome);
+        }
+        Channel via = outcome == FollowUpState.BOOKED && respondedChannel == null ? Channel.STAFF_CALL : respondedChannel;
+        return new FollowUp(id, practiceId, patientId, provider, type, preferredWindow, dueDate, batchId, needKey,
+                policyName, outcome, nextStep, null, createdAt, firstContactAt, lastOutreachChannel,
+                outcome == FollowUpState.BOOKED && repliedAt == null ? at : repliedAt, via, at, List.of(), slotOffers,
+                version + 1);
+    }
+
+    /**
      * Books the case, attributing the booking to a channel.
      *
      * @param at when it was booked

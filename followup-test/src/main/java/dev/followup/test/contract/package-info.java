@@ -1,6 +1,6 @@
 /**
- * Contract suites for the SPI ports: abstract JUnit 5 classes that an adapter's tests extend to
- * prove the adapter behaves as the engine relies on.
+ * Abstract JUnit 5 suites that every implementation of an SPI port extends, so that a third-party
+ * adapter proves itself exactly the way the shipped ones do.
  *
  * <p>Everything in this package is non-null unless annotated {@code @Nullable}.
  */

@@ -1,0 +1,493 @@
+package dev.followup;
+
+import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditType;
+import dev.followup.audit.AuditVerification;
+import dev.followup.conversation.InboundResult;
+import dev.followup.conversation.InboundSms;
+import dev.followup.conversation.ReplyClassifier;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
+import dev.followup.ingest.CsvMapping;
+import dev.followup.ingest.ImportResult;
+import dev.followup.internal.EngineContext;
+import dev.followup.internal.Ingestor;
+import dev.followup.internal.OutreachRunner;
+import dev.followup.internal.ReplyHandler;
+import dev.followup.internal.ReportCompiler;
+import dev.followup.internal.SendPacer;
+import dev.followup.internal.TaskDesk;
+import dev.followup.message.DeliveryUpdate;
+import dev.followup.message.MessageTemplate;
+import dev.followup.message.MessageTemplates;
+import dev.followup.message.SegmentCount;
+import dev.followup.message.SendRate;
+import dev.followup.message.SmsPricing;
+import dev.followup.message.SmsSegments;
+import dev.followup.message.TemplateNames;
+import dev.followup.policy.EscalationPolicy;
+import dev.followup.practice.Practice;
+import dev.followup.practice.PracticeId;
+import dev.followup.report.WeeklyReport;
+import dev.followup.spi.AppointmentBooker;
+import dev.followup.spi.EmailSender;
+import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.SlotProvider;
+import dev.followup.spi.SmsSender;
+import dev.followup.spi.TaskSink;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskOutcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The follow-up engine: ingests patient lists, takes due outreach steps, applies replies and
+ * delivery statuses, runs the staff task list, and reports. Thread-safe; several engines (in one
+ * process or many) may share one store, each with its own node id.
+ *
+ * <pre>{@code
+ * FollowUpEngine engine = FollowUpEngine.builder()
+ *     .clock(Clock.systemUTC())
+ *     .store(store)
+ *     .smsSender(twilio)
+ *     .emailSender(smtp)
+ *     .slotProvider(slots).appointmentBooker(booker)
+ *     .practice(practice)
+ *     .build();
+ * engine.ingest(practice.id(), Path.of("followups.csv"));
+ * engine.runDueWork();                 // call on a schedule, e.g. every minute
+ * engine.handleInboundSms(inbound);    // from the SMS webhook
+ * }</pre>
+ */
+public final class FollowUpEngine {
+    private final EngineContext ctx;
+    private final OutreachRunner outreach;
+    private final ReplyHandler replies;
+    private final TaskDesk tasks;
+    private final Ingestor ingestor;
+    private final ReportCompiler reports;
+    private final List<String> templateWarnings;
+
+    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings) {
+        this.ctx = ctx;
+        this.outreach = new OutreachRunner(ctx);
+        this.replies = new ReplyHandler(ctx);
+        this.tasks = new TaskDesk(ctx);
+        this.ingestor = new Ingestor(ctx);
+        this.reports = new ReportCompiler(ctx);
+        this.templateWarnings = List.copyOf(templateWarnings);
+    }
+
+    /** @return a builder; a store and at least one practice are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Ingests a patient list. Rows are read as a stream; good rows are stored even when others are
+     * rejected, and a follow-up already known (same patient and need) is not added again.
+     *
+     * @param practiceId the practice the list belongs to
+     * @param csv the CSV bytes (UTF-8 with or without BOM, or Windows-1252)
+     * @param mapping the column mapping, or null to detect it from the header row
+     * @return counts and every rejected row with its line number and reason
+     */
+    public ImportResult ingest(PracticeId practiceId, InputStream csv, @Nullable CsvMapping mapping) {
+        return ingestor.ingest(practiceId, csv, mapping);
+    }
+
+    /**
+     * @param practiceId the practice
+     * @param csv a CSV file
+     * @return the import's result
+     * @throws InvalidInputException if the file cannot be read
+     */
+    public ImportResult ingest(PracticeId practiceId, Path csv) {
+        try (InputStream in = Files.newInputStream(csv)) {
+            return ingest(practiceId, in, null);
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read the patient list file (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    /**
+     * Takes every step that is due now: claims due follow-ups in batches, checks consent, the send
+     * window and contact limits at the moment of sending, sends, and schedules the next steps.
+     * Call it on a schedule; it returns when nothing is due.
+     *
+     * @return what it did
+     */
+    public RunSummary runDueWork() {
+        return outreach.runDueWork();
+    }
+
+    /**
+     * Applies an inbound text: opt-out and opt-in, HELP, YES, slot choices, NO, or a staff task.
+     * A repeated delivery of the same provider message is recognised and ignored.
+     *
+     * @param sms the text
+     * @return what was done
+     */
+    public InboundResult handleInboundSms(InboundSms sms) {
+        return replies.handle(sms);
+    }
+
+    /**
+     * Applies a provider's delivery status once; statuses never move backwards.
+     *
+     * @param update the status report
+     * @return whether it changed anything
+     */
+    public boolean handleDeliveryUpdate(DeliveryUpdate update) {
+        return replies.handle(update);
+    }
+
+    /**
+     * Records an appointment booked outside the flow (EHR write-back), for attribution.
+     *
+     * @param practiceId the practice
+     * @param followUpId the follow-up
+     * @return the follow-up, booked
+     */
+    public FollowUp recordExternalBooking(PracticeId practiceId, FollowUpId followUpId) {
+        return tasks.recordExternalBooking(practiceId, followUpId);
+    }
+
+    /**
+     * @param practiceId a practice
+     * @param followUpId a follow-up
+     * @return the follow-up, if it belongs to the practice
+     */
+    public java.util.Optional<FollowUp> followUp(PracticeId practiceId, FollowUpId followUpId) {
+        ctx.practice(practiceId);
+        return ctx.store().inTransaction(practiceId, tx -> tx.followUp(followUpId));
+    }
+
+    /**
+     * @param practiceId a practice
+     * @param weekDay any day of the week wanted (Monday to Sunday, in the practice's zone)
+     * @return the weekly report
+     */
+    public WeeklyReport weeklyReport(PracticeId practiceId, LocalDate weekDay) {
+        return reports.weekly(practiceId, weekDay);
+    }
+
+    /** @param practiceId a practice @return its open and claimed staff tasks, oldest first */
+    public List<StaffTask> openTasks(PracticeId practiceId) {
+        return tasks.openTasks(practiceId);
+    }
+
+    /**
+     * @param practiceId the practice
+     * @param taskId the task
+     * @param staffId who takes it
+     * @return the claimed task
+     */
+    public StaffTask claimTask(PracticeId practiceId, TaskId taskId, String staffId) {
+        return tasks.claim(practiceId, taskId, staffId);
+    }
+
+    /**
+     * @param practiceId the practice
+     * @param taskId the task
+     * @param staffId who completes it
+     * @param outcome how it ended (resolves the follow-up it took over)
+     * @return the completed task
+     */
+    public StaffTask completeTask(PracticeId practiceId, TaskId taskId, String staffId, TaskOutcome outcome) {
+        return tasks.complete(practiceId, taskId, staffId, outcome);
+    }
+
+    /**
+     * @param practiceId a practice
+     * @return whether its audit trail is intact, and its head hash (store it elsewhere to detect a rewrite)
+     */
+    public AuditVerification verifyAuditTrail(PracticeId practiceId) {
+        ctx.practice(practiceId);
+        List<AuditEvent> events = new ArrayList<>();
+        ctx.store().inTransaction(practiceId, tx -> {
+            tx.forEachAuditEvent(events::add);
+            return null;
+        });
+        return AuditVerification.of(events);
+    }
+
+    /**
+     * Erases message bodies older than the retention period in every practice, keeping the
+     * metadata reports and the audit trail need.
+     *
+     * @return how many records lost their body
+     */
+    public int purgeExpiredMessageBodies() {
+        Instant now = ctx.clock().instant();
+        Instant cutoff = now.minus(ctx.retention());
+        int total = 0;
+        for (PracticeId id : ctx.practices().keySet()) {
+            total += ctx.store().inTransaction(id, tx -> {
+                int purged = tx.purgeBodiesBefore(cutoff);
+                if (purged > 0) {
+                    tx.appendAudit(new dev.followup.audit.AuditRecord(AuditType.RETENTION_PURGE, "system", null, null,
+                            Map.of("records", Integer.toString(purged), "cutoff", cutoff.toString()), now));
+                }
+                return purged;
+            });
+        }
+        return total;
+    }
+
+    /** @return templates that exceed one SMS segment with typical values (flagged, not refused) */
+    public List<String> templateWarnings() {
+        return templateWarnings;
+    }
+
+    /** @return the configured practices */
+    public List<Practice> practices() {
+        return List.copyOf(ctx.practices().values());
+    }
+
+    /** Builds a {@link FollowUpEngine}; {@link #build()} validates the whole configuration. */
+    public static final class Builder {
+        private Clock clock = Clock.systemUTC();
+        private @Nullable FollowUpStore store;
+        private @Nullable SmsSender sms;
+        private @Nullable EmailSender email;
+        private @Nullable SlotProvider slots;
+        private @Nullable AppointmentBooker booker;
+        private TaskSink taskSink = TaskSink.STORE_ONLY;
+        private final Map<PracticeId, Practice> practices = new LinkedHashMap<>();
+        private final Map<PracticeId, PracticeSettings> settings = new HashMap<>();
+        private final Map<String, EscalationPolicy> policies = new HashMap<>(Map.of("standard", EscalationPolicy.standard()));
+        private final Map<String, SendRate> rates = new HashMap<>();
+        private SmsPricing pricing = SmsPricing.defaultPricing();
+        private String nodeId = "node-" + UUID.randomUUID();
+        private int batchSize = 100;
+        private Duration lease = Duration.ofMinutes(5);
+        private int maxTransientRetries = 3;
+        private Duration retention = Duration.ofDays(30);
+        private Consumer<Duration> sleeper = Builder::sleep;
+
+        private Builder() {
+        }
+
+        private static void sleep(Duration d) {
+            try {
+                Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** @param clock the only source of time (tests pass a mutable clock) @return this */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
+
+        /** @param store where everything is kept @return this */
+        public Builder store(FollowUpStore store) {
+            this.store = Objects.requireNonNull(store);
+            return this;
+        }
+
+        /** @param sender the SMS provider @return this */
+        public Builder smsSender(SmsSender sender) {
+            this.sms = Objects.requireNonNull(sender);
+            return this;
+        }
+
+        /** @param sender the email provider @return this */
+        public Builder emailSender(EmailSender sender) {
+            this.email = Objects.requireNonNull(sender);
+            return this;
+        }
+
+        /** @param provider open slots @return this */
+        public Builder slotProvider(SlotProvider provider) {
+            this.slots = Objects.requireNonNull(provider);
+            return this;
+        }
+
+        /** @param booker books chosen slots @return this */
+        public Builder appointmentBooker(AppointmentBooker booker) {
+            this.booker = Objects.requireNonNull(booker);
+            return this;
+        }
+
+        /** @param sink the host's task queue @return this */
+        public Builder taskSink(TaskSink sink) {
+            this.taskSink = Objects.requireNonNull(sink);
+            return this;
+        }
+
+        /** @param practice a practice with default settings @return this */
+        public Builder practice(Practice practice) {
+            return practice(practice, PracticeSettings.defaults());
+        }
+
+        /**
+         * @param practice a practice
+         * @param practiceSettings its templates, policies and report figures
+         * @return this
+         */
+        public Builder practice(Practice practice, PracticeSettings practiceSettings) {
+            if (practices.containsKey(practice.id())) {
+                throw new InvalidConfigurationException("practice " + practice.id() + " was already added");
+            }
+            practices.put(practice.id(), practice);
+            settings.put(practice.id(), Objects.requireNonNull(practiceSettings));
+            return this;
+        }
+
+        /** @param policy a policy, found by its name @return this */
+        public Builder policy(EscalationPolicy policy) {
+            EscalationPolicy old = policies.get(policy.name());
+            if (old != null && old != EscalationPolicy.standard()) {
+                throw new InvalidConfigurationException("policy '" + policy.name() + "' was already added");
+            }
+            policies.put(policy.name(), policy);
+            return this;
+        }
+
+        /**
+         * @param sender an SMS sender (number or messaging-service id)
+         * @param rate its rate; the engine never exceeds it
+         * @return this
+         */
+        public Builder sendRate(String sender, SendRate rate) {
+            rates.put(Objects.requireNonNull(sender), Objects.requireNonNull(rate));
+            return this;
+        }
+
+        /** @param smsPricing the price per SMS segment @return this */
+        public Builder smsPricing(SmsPricing smsPricing) {
+            this.pricing = Objects.requireNonNull(smsPricing);
+            return this;
+        }
+
+        /** @param id this node's id, unique among engines sharing a store @return this */
+        public Builder nodeId(String id) {
+            if (id == null || !id.matches("[A-Za-z0-9._:-]{1,64}")) {
+                throw new InvalidConfigurationException("node id must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
+            }
+            this.nodeId = id;
+            return this;
+        }
+
+        /** @param size follow-ups claimed at once, 1 to 10,000 @return this */
+        public Builder batchSize(int size) {
+            if (size < 1 || size > 10_000) {
+                throw new InvalidConfigurationException("batch size must be 1 to 10,000, was " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /** @param duration how long a claim is held before another node may take it over @return this */
+        public Builder lease(Duration duration) {
+            if (duration.compareTo(Duration.ofSeconds(5)) < 0) {
+                throw new InvalidConfigurationException("lease must be at least 5 seconds, was " + duration);
+            }
+            this.lease = duration;
+            return this;
+        }
+
+        /** @param retries tries of a step after transient provider failures before its channel counts as failed @return this */
+        public Builder maxTransientRetries(int retries) {
+            if (retries < 1 || retries > 20) {
+                throw new InvalidConfigurationException("max transient retries must be 1 to 20, was " + retries);
+            }
+            this.maxTransientRetries = retries;
+            return this;
+        }
+
+        /** @param period how long message bodies are kept (default 30 days) @return this */
+        public Builder retention(Duration period) {
+            if (period.compareTo(Duration.ofDays(1)) < 0) {
+                throw new InvalidConfigurationException("retention must be at least one day, was " + period);
+            }
+            this.retention = period;
+            return this;
+        }
+
+        /** @param pacingSleeper waits out short pacing delays (tests advance their clock instead) @return this */
+        public Builder pacingSleeper(Consumer<Duration> pacingSleeper) {
+            this.sleeper = Objects.requireNonNull(pacingSleeper);
+            return this;
+        }
+
+        /**
+         * @return the engine
+         * @throws InvalidConfigurationException if a store or a practice is missing, a practice
+         *     refers to an unknown policy, or a template a policy or the engine needs is missing
+         */
+        public FollowUpEngine build() {
+            if (store == null) {
+                throw new InvalidConfigurationException("the engine needs a store (e.g. JdbiFollowUpStore, or InMemoryFollowUpStore for tests)");
+            }
+            if (practices.isEmpty()) {
+                throw new InvalidConfigurationException("the engine needs at least one practice");
+            }
+            List<String> warnings = new ArrayList<>();
+            for (Practice practice : practices.values()) {
+                PracticeSettings s = settings.get(practice.id());
+                Map<String, Channel> needed = new LinkedHashMap<>();
+                for (String name : List.of(TemplateNames.SLOT_OFFER, TemplateNames.SLOT_TAKEN, TemplateNames.NO_SLOTS, TemplateNames.BOOKED,
+                        TemplateNames.DECLINED, TemplateNames.RECEIVED, TemplateNames.HELP, TemplateNames.OPT_OUT_CONFIRMATION,
+                        TemplateNames.OPT_IN_CONFIRMATION)) {
+                    needed.put(name, Channel.SMS);
+                }
+                for (String policyName : s.policyNames()) {
+                    EscalationPolicy policy = policies.get(policyName);
+                    if (policy == null) {
+                        throw new InvalidConfigurationException("practice " + practice.id() + " uses policy '" + policyName
+                                + "', which is not registered; add it with policy(...)");
+                    }
+                    needed.putAll(policy.templatesUsed());
+                }
+                s.templates().validate(needed, practice.visitTypeInMessages(), practice.id().value());
+                warnings.addAll(segmentWarnings(practice, s.templates()));
+            }
+            EngineContext ctx = new EngineContext(clock, store, sms, email, slots, booker, taskSink, Map.copyOf(practices), Map.copyOf(settings),
+                    Map.copyOf(policies), ReplyClassifier.standard(), pricing, new SendPacer(rates), nodeId, batchSize, lease,
+                    maxTransientRetries, retention, sleeper);
+            return new FollowUpEngine(ctx, warnings);
+        }
+
+        private static List<String> segmentWarnings(Practice practice, MessageTemplates templates) {
+            // Typical values: a 10-letter first name, a 14-letter provider name, the real practice name and phone.
+            Map<String, String> sample = Map.of("firstName", "Alexandria", "lastName", "Montgomery", "providerName", "Dr. Fitzgerald",
+                    "practiceName", practice.name(), "practicePhone", practice.callbackPhone(), "visitType", "annual exam",
+                    "slotList", "1) Tue Dec 1 10:00 AM, 2) Wed Dec 2 2:30 PM, 3) Thu Dec 3 9:15 AM", "slotTime", "Tue Dec 1 10:00 AM");
+            List<String> warnings = new ArrayList<>();
+            for (MessageTemplate t : templates.all()) {
+                if (t.channel() != Channel.SMS) {
+                    continue;
+                }
+                SegmentCount count = SmsSegments.count(MessageTemplates.render(t, sample).text());
+                if (count.segments() > 1) {
+                    warnings.add("practice " + practice.id() + ": SMS template '" + t.name() + "' (" + t.language() + ") takes "
+                            + count.segments() + " segments (" + count.encoding() + ", " + count.units() + " units) with typical values");
+                }
+            }
+            return warnings;
+        }
+    }
+}

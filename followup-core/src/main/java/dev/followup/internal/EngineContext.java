@@ -1,0 +1,89 @@
+package dev.followup.internal;
+
+import dev.followup.NotFoundException;
+import dev.followup.PracticeSettings;
+import dev.followup.conversation.ReplyClassifier;
+import dev.followup.message.SmsPricing;
+import dev.followup.policy.EscalationPolicy;
+import dev.followup.practice.Practice;
+import dev.followup.practice.PracticeId;
+import dev.followup.spi.AppointmentBooker;
+import dev.followup.spi.EmailSender;
+import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.SlotProvider;
+import dev.followup.spi.SmsSender;
+import dev.followup.spi.TaskSink;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the engine's parts share: ports, clock, configuration. Built once by the engine's
+ * builder, immutable after.
+ *
+ * @param clock the only source of time
+ * @param store storage
+ * @param sms the SMS provider, if the deployment texts
+ * @param email the email provider, if the deployment emails
+ * @param slots open slots, if the deployment offers them
+ * @param booker the booking port, if the deployment books
+ * @param taskSink the host's task queue
+ * @param practices the practices by id
+ * @param settings their settings by id
+ * @param policies the policies by name
+ * @param classifier reply classification
+ * @param pricing SMS cost
+ * @param pacer send rates per sender
+ * @param nodeId this engine node's id, for leases
+ * @param batchSize claims per batch
+ * @param lease how long a claim is held
+ * @param maxTransientRetries how often a step is retried after transient failures before the channel counts as failed
+ * @param retention how long message bodies are kept
+ * @param sleeper waits out a pacing delay (a real sleep, or a test clock's advance)
+ */
+public record EngineContext(
+        Clock clock,
+        FollowUpStore store,
+        @Nullable SmsSender sms,
+        @Nullable EmailSender email,
+        @Nullable SlotProvider slots,
+        @Nullable AppointmentBooker booker,
+        TaskSink taskSink,
+        Map<PracticeId, Practice> practices,
+        Map<PracticeId, PracticeSettings> settings,
+        Map<String, EscalationPolicy> policies,
+        ReplyClassifier classifier,
+        SmsPricing pricing,
+        SendPacer pacer,
+        String nodeId,
+        int batchSize,
+        Duration lease,
+        int maxTransientRetries,
+        Duration retention,
+        java.util.function.Consumer<Duration> sleeper) {
+
+    /** @param id a practice id @return the practice @throws NotFoundException if it is not configured */
+    public Practice practice(PracticeId id) {
+        Practice p = practices.get(id);
+        if (p == null) {
+            throw new NotFoundException("practice " + id + " is not configured in this engine");
+        }
+        return p;
+    }
+
+    /** @param id a practice id @return its settings */
+    public PracticeSettings settings(PracticeId id) {
+        practice(id);
+        return settings.getOrDefault(id, PracticeSettings.defaults());
+    }
+
+    /** @param name a policy name @return the policy (validated to exist at build time) */
+    public EscalationPolicy policy(String name) {
+        EscalationPolicy p = policies.get(name);
+        if (p == null) {
+            throw new NotFoundException("policy '" + name + "' is not registered in this engine");
+        }
+        return p;
+    }
+}

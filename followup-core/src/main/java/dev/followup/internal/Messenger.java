@@ -1,0 +1,189 @@
+package dev.followup.internal;
+
+import dev.followup.FollowUpException;
+import dev.followup.InvalidConfigurationException;
+import dev.followup.audit.AuditType;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.message.DeliveryStatus;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.MessageTemplate;
+import dev.followup.message.MessageTemplates;
+import dev.followup.message.RenderedMessage;
+import dev.followup.message.SegmentCount;
+import dev.followup.message.SendAttempt;
+import dev.followup.message.SmsSegments;
+import dev.followup.patient.Language;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.Practice;
+import dev.followup.scheduling.Slot;
+import dev.followup.spi.OutboundEmail;
+import dev.followup.spi.OutboundSms;
+import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.SendResult;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The send protocol shared by outreach and replies: (1) render and record the attempt as PENDING
+ * inside the caller's transaction, (2) call the provider outside any transaction, (3) record the
+ * provider's answer in a new transaction. A crash between (1) and (3) leaves a PENDING attempt that
+ * recovery reconciles before anything is sent again.
+ */
+final class Messenger {
+    private static final Logger LOG = LoggerFactory.getLogger(Messenger.class);
+    private final EngineContext ctx;
+
+    Messenger(EngineContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /**
+     * A recorded attempt waiting to be handed to the provider.
+     *
+     * @param attempt the PENDING attempt
+     * @param practice the practice
+     * @param phone the number to text, for SMS
+     * @param patient the patient, if known
+     * @param message the rendered message
+     * @param validity how long the provider may queue it
+     */
+    record Prepared(SendAttempt attempt, Practice practice, @Nullable PhoneNumber phone, @Nullable Patient patient,
+            RenderedMessage message, Duration validity) {}
+
+    /** Renders a template for a patient (or a bare number) and records the attempt. */
+    Prepared prepare(PracticeTransaction tx, Practice practice, @Nullable Patient patient, @Nullable PhoneNumber phone,
+            @Nullable FollowUp followUp, Channel channel, MessagePurpose purpose, String templateName, Map<String, String> extra,
+            int step, int attemptNumber, Duration validity, Instant now) {
+        Language language = patient != null ? patient.language() : Language.ENGLISH;
+        String providerId = followUp != null ? followUp.provider().id() : "";
+        String typeCode = followUp != null ? followUp.type().code() : "";
+        MessageTemplate template = ctx.settings(practice.id()).templates().resolve(templateName, language, providerId, typeCode);
+        if (template.channel() != channel) {
+            throw new InvalidConfigurationException("practice " + practice.id() + ": template '" + templateName + "' is for "
+                    + template.channel() + ", not " + channel);
+        }
+        Map<String, String> values = new HashMap<>(extra);
+        values.put("practiceName", practice.name());
+        values.put("practicePhone", practice.callbackPhone());
+        values.put("providerName", followUp != null ? followUp.provider().displayName() : practice.name());
+        if (patient != null) {
+            values.put("firstName", patient.firstName().isEmpty() ? patient.lastName() : patient.firstName());
+            values.put("lastName", patient.lastName());
+        }
+        if (followUp != null && practice.visitTypeInMessages()) {
+            values.put(MessageTemplate.VISIT_TYPE, followUp.type().label());
+        }
+        RenderedMessage rendered = MessageTemplates.render(template, values);
+        int segments = 1;
+        BigDecimal cost = BigDecimal.ZERO;
+        if (channel == Channel.SMS) {
+            SegmentCount count = SmsSegments.count(rendered.text());
+            segments = count.segments();
+            cost = ctx.pricing().costOf(count);
+        }
+        SendAttempt attempt = new SendAttempt(UUID.randomUUID().toString(), practice.id(), followUp == null ? null : followUp.id(),
+                patient == null ? null : patient.id(), channel, purpose, step, attemptNumber, dev.followup.message.AttemptState.PENDING,
+                null, null, null, rendered.text(), segments, cost, now, now);
+        tx.insertAttempt(attempt);
+        Audits.record(tx, AuditType.MESSAGE_PREPARED, Audits.ENGINE, attempt.followUpId(), attempt.patientId(), now,
+                "attempt", attempt.id(), "channel", channel.name(), "purpose", purpose.name(), "step", Integer.toString(step),
+                "try", Integer.toString(attemptNumber), "segments", Integer.toString(segments), "template", templateName);
+        return new Prepared(attempt, practice, phone, patient, rendered, validity);
+    }
+
+    /** Hands a prepared message to its provider, once. Never throws for a provider problem. */
+    SendResult deliver(Prepared p) {
+        SendAttempt a = p.attempt();
+        try {
+            if (a.channel() == Channel.SMS) {
+                if (ctx.sms() == null || p.practice().smsFrom() == null || p.phone() == null) {
+                    return SendResult.permanentFailure("no-sms", "no SMS sender or number for this practice or patient");
+                }
+                return ctx.sms().send(new OutboundSms(a.id(), a.practiceId(), p.practice().smsFrom(), p.phone(), p.message().text(), p.validity()));
+            }
+            if (ctx.email() == null || p.practice().emailFrom() == null || p.patient() == null || p.patient().email() == null) {
+                return SendResult.permanentFailure("no-email", "no email sender or address for this practice or patient");
+            }
+            return ctx.email().send(new OutboundEmail(a.id(), a.practiceId(), p.practice().emailFrom(), p.practice().name(), null,
+                    p.patient().email(), p.message().subject(), p.message().text(), p.message().html()));
+        } catch (InvalidConfigurationException e) {
+            LOG.error("provider configuration error for practice {} (attempt {}): {}", a.practiceId(), a.id(), e.getMessage());
+            return SendResult.transientFailure("configuration", "provider configuration error", Duration.ofHours(1));
+        } catch (RuntimeException e) {
+            // The provider may or may not have the message: treat it as ambiguous, never re-send blindly.
+            LOG.warn("provider call failed for attempt {} of practice {} ({})", a.id(), a.practiceId(), e.getClass().getSimpleName());
+            return SendResult.unknown("exception", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Records the provider's answer on the attempt and audits it; returns the updated attempt. */
+    SendAttempt recordResult(PracticeTransaction tx, SendAttempt pending, SendResult result, Instant now) {
+        SendAttempt stored = tx.attempt(pending.id()).orElse(pending);
+        if (stored.state() != dev.followup.message.AttemptState.PENDING) {
+            return stored; // a status callback settled it first
+        }
+        SendAttempt updated = switch (result.outcome()) {
+            case ACCEPTED -> stored.sent(result.providerMessageId(), result.initialStatus() == null ? DeliveryStatus.QUEUED : result.initialStatus(), now);
+            case UNKNOWN -> reconcile(stored, now);
+            default -> stored.failed(result.errorCode(), now);
+        };
+        tx.updateAttempt(updated);
+        AuditType type = switch (updated.state()) {
+            case SENT -> AuditType.MESSAGE_SENT;
+            case UNCONFIRMED -> AuditType.MESSAGE_UNCONFIRMED;
+            default -> AuditType.MESSAGE_FAILED;
+        };
+        Audits.record(tx, type, Audits.PROVIDER, updated.followUpId(), updated.patientId(), now, "attempt", updated.id(),
+                "outcome", result.outcome().name(), "code", result.errorCode() == null ? null : token(result.errorCode()));
+        return updated;
+    }
+
+    /** An attempt whose fate is unknown: ask the provider; if it cannot tell, count it as sent. */
+    SendAttempt reconcile(SendAttempt attempt, Instant now) {
+        if (attempt.channel() == Channel.SMS && ctx.sms() != null) {
+            try {
+                var known = ctx.sms().lookup(attempt.practiceId(), attempt.id());
+                if (known.isPresent()) {
+                    return attempt.sent(known.get().providerMessageId(), known.get().status(), now);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("lookup of attempt {} failed ({}); counting it as sent", attempt.id(), e.getClass().getSimpleName());
+            }
+        }
+        return attempt.unconfirmed(now);
+    }
+
+    static String token(String code) {
+        String t = code.replaceAll("[^A-Za-z0-9._:-]", "");
+        return t.length() > 40 ? t.substring(0, 40) : t;
+    }
+
+    /** Formats offered slots for the patient, numbered from 1, in their language and zone. */
+    static String slotList(List<Slot> slots, Language language, ZoneId zone) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < slots.size(); i++) {
+            s.append(i == 0 ? "" : ", ").append(i + 1).append(") ").append(slotTime(slots.get(i), language, zone));
+        }
+        return s.toString();
+    }
+
+    static String slotTime(Slot slot, Language language, ZoneId zone) {
+        DateTimeFormatter f = language.equals(Language.SPANISH)
+                ? DateTimeFormatter.ofPattern("EEE d MMM HH:mm", Locale.forLanguageTag("es"))
+                : DateTimeFormatter.ofPattern("EEE MMM d h:mm a", Locale.US);
+        return f.format(slot.start().atZone(zone));
+    }
+}

@@ -1,0 +1,372 @@
+package dev.followup.internal;
+
+import dev.followup.ConcurrentUpdateException;
+import dev.followup.FollowUpException;
+import dev.followup.RunSummary;
+import dev.followup.audit.AuditType;
+import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpState;
+import dev.followup.message.AttemptState;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PhoneNumber;
+import dev.followup.policy.EscalationPolicy;
+import dev.followup.policy.Step;
+import dev.followup.practice.Practice;
+import dev.followup.practice.SendWindow;
+import dev.followup.spi.Claim;
+import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.SendResult;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskKind;
+import dev.followup.task.TaskPriority;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes due steps: claims due follow-ups in batches and, for each, reconciles unfinished attempts,
+ * decides what the policy asks for now, and runs the send protocol. Consent, the send window and
+ * the contact limits are checked in the transaction that records the attempt, i.e. at the moment
+ * of sending.
+ */
+public final class OutreachRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(OutreachRunner.class);
+    private static final Duration MAX_PACING_WAIT = Duration.ofSeconds(5);
+    private static final int MAX_BATCHES_PER_RUN = 10_000;
+    private final EngineContext ctx;
+    private final Messenger messenger;
+    private final Closer closer;
+
+    /** @param ctx the engine's shared context */
+    public OutreachRunner(EngineContext ctx) {
+        this.ctx = ctx;
+        this.messenger = new Messenger(ctx);
+        this.closer = new Closer(ctx);
+    }
+
+    /** @return what the run did; claims until nothing is due */
+    public RunSummary runDueWork() {
+        RunSummary total = RunSummary.EMPTY;
+        for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+            Instant now = ctx.clock().instant();
+            List<Claim> claims = ctx.store().claimDue(now, ctx.batchSize(), ctx.nodeId(), now.plus(ctx.lease()));
+            if (claims.isEmpty()) {
+                break;
+            }
+            Tally tally = new Tally();
+            tally.claimed = claims.size();
+            for (Claim claim : claims) {
+                try {
+                    process(claim, tally);
+                } catch (ConcurrentUpdateException e) {
+                    // Another node or a reply changed the follow-up: it is re-read on its next claim.
+                    LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
+                    release(claim);
+                } catch (RuntimeException e) {
+                    tally.errors++;
+                    LOG.error("processing follow-up {} of practice {} failed; it stays due ({})", claim.followUpId(),
+                            claim.practiceId(), e.getClass().getSimpleName() + ": " + e.getMessage());
+                    release(claim);
+                }
+            }
+            total = total.plus(tally.summary());
+        }
+        return total;
+    }
+
+    private void release(Claim claim) {
+        try {
+            ctx.store().inTransaction(claim.practiceId(), tx -> {
+                tx.releaseLease(claim.followUpId(), claim.owner());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not release lease of follow-up {}; it expires on its own", claim.followUpId());
+        }
+    }
+
+    private static final class Tally {
+        int claimed, sent, failed, deferred, tasks, closed, errors;
+
+        RunSummary summary() {
+            return new RunSummary(claimed, sent, failed, deferred, tasks, closed, errors);
+        }
+    }
+
+    /** What the first transaction decided. */
+    private sealed interface Plan {
+        record Done() implements Plan {}
+
+        record Send(Messenger.Prepared prepared, FollowUp followUp, int step, Instant sendAt) implements Plan {}
+    }
+
+    private void process(Claim claim, Tally tally) {
+        // Unfinished attempts of a crashed node come first: they decide whether the step was taken.
+        List<SendAttempt> pending = ctx.store().inTransaction(claim.practiceId(),
+                tx -> tx.attemptsOf(claim.followUpId()).stream().filter(a -> a.state() == AttemptState.PENDING).toList());
+        if (!pending.isEmpty()) {
+            reconcile(claim, pending, tally);
+        }
+        Instant now = ctx.clock().instant();
+        Practice practice = ctx.practice(claim.practiceId());
+        List<StaffTask> opened = new ArrayList<>();
+        Plan plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened));
+        closer.publish(opened);
+        if (plan instanceof Plan.Send send) {
+            // The pacing slot was reserved before the attempt was recorded; wait for it outside any transaction.
+            Duration wait = Duration.between(ctx.clock().instant(), send.sendAt());
+            if (!wait.isNegative() && !wait.isZero()) {
+                ctx.sleeper().accept(wait);
+            }
+            SendResult result = messenger.deliver(send.prepared());
+            Instant done = ctx.clock().instant();
+            ctx.store().inTransaction(claim.practiceId(), tx -> {
+                afterSend(tx, claim, send, result, done, tally);
+                return null;
+            });
+        }
+    }
+
+    private void reconcile(Claim claim, List<SendAttempt> pending, Tally tally) {
+        List<SendAttempt> settled = new ArrayList<>();
+        Instant now = ctx.clock().instant();
+        for (SendAttempt a : pending) {
+            settled.add(messenger.reconcile(a, now));
+        }
+        ctx.store().inTransaction(claim.practiceId(), tx -> {
+            for (SendAttempt s : settled) {
+                SendAttempt stored = tx.attempt(s.id()).orElse(s);
+                if (stored.state() != AttemptState.PENDING) {
+                    continue; // a status callback settled it meanwhile
+                }
+                tx.updateAttempt(s);
+                Audits.record(tx, s.state() == AttemptState.SENT ? AuditType.MESSAGE_SENT : AuditType.MESSAGE_UNCONFIRMED,
+                        Audits.ENGINE, s.followUpId(), s.patientId(), now, "attempt", s.id(), "reconciled", "true");
+                FollowUp f = tx.followUp(claim.followUpId()).orElse(null);
+                if (f != null && f.isActive() && s.purpose().isOutreach() && f.nextStep() == s.step() && f.state() != FollowUpState.ENGAGED) {
+                    // The step was taken before the crash: move the ladder on exactly as a normal send would.
+                    EscalationPolicy policy = ctx.policy(f.policyName());
+                    Audits.transition(tx, f, f.stepTaken(s.channel(), s.createdAt(), s.step() + 1, nextDue(policy, s.step() + 1, s.createdAt())),
+                            Audits.ENGINE, now, "reconciled");
+                    tally.sent++;
+                }
+            }
+            return null;
+        });
+    }
+
+    private Plan decide(PracticeTransaction tx, Claim claim, Practice practice, Instant now, Tally tally, List<StaffTask> opened) {
+        if (!tx.holdsLease(claim.followUpId(), claim.owner(), now)) {
+            return new Plan.Done(); // the lease ran out; another node owns the work now
+        }
+        FollowUp claimed = tx.followUp(claim.followUpId()).orElse(null);
+        if (claimed == null || !claimed.isActive()) {
+            tx.releaseLease(claim.followUpId(), claim.owner());
+            return new Plan.Done();
+        }
+        Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
+                "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));
+        FollowUp f = claimed;
+        ZoneId zone = patient.zoneOr(practice.timeZone());
+        EscalationPolicy policy = ctx.policy(f.policyName());
+        for (int guard = 0; guard < 32; guard++) {
+            if (f.dueDate() != null && now.atZone(zone).toLocalDate().isAfter(f.dueDate())) {
+                closer.close(tx, f, FollowUpState.EXPIRED, now, "due-date-passed");
+                tally.closed++;
+                return done(tx, claim);
+            }
+            if (isOptedOut(tx, patient)) {
+                closer.close(tx, f, FollowUpState.OPTED_OUT, now, "opted-out");
+                tally.closed++;
+                return done(tx, claim);
+            }
+            if (f.state() == FollowUpState.ENGAGED) {
+                // The patient said yes but did not pick a slot in time: a person books by phone.
+                closer.handToStaff(tx, f, patient, TaskKind.SCHEDULE_MANUALLY, TaskPriority.HIGH, "no slot chosen in time", null, now, opened);
+                tally.tasks++;
+                tally.closed++;
+                return done(tx, claim);
+            }
+            Optional<EscalationPolicy.Rung> rung = policy.rung(f.nextStep());
+            if (rung.isEmpty()) {
+                closer.close(tx, f, FollowUpState.UNREACHABLE, now, "ladder-ended");
+                tally.closed++;
+                return done(tx, claim);
+            }
+            Step step = rung.get().step();
+            if (step instanceof Step.StaffTask task) {
+                closer.handToStaff(tx, f, patient, task.kind(), TaskPriority.NORMAL, reasonFor(task.kind(), f), null, now, opened);
+                tally.tasks++;
+                tally.closed++;
+                return done(tx, claim);
+            }
+            Step.Message message = (Step.Message) step;
+            String unreachable = unreachableReason(tx, practice, patient, message.channel());
+            if (unreachable != null) {
+                Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()),
+                        "reason", "skipped-" + unreachable);
+                f = Audits.transition(tx, f, f.stepTaken(null, now, f.nextStep() + 1, now), Audits.ENGINE, now, "step-skipped");
+                continue;
+            }
+            SendWindow window = policy.window().orElse(practice.sendWindow());
+            Instant opening = window.nextOpening(now, zone, practice.calendar());
+            if (opening.isAfter(now)) {
+                return defer(tx, claim, f, opening, "send-window", now, tally);
+            }
+            Instant limitFree = contactLimitFreeAt(tx, practice, patient, window, zone, now);
+            if (limitFree != null) {
+                return defer(tx, claim, f, limitFree, "contact-limit", now, tally);
+            }
+            Instant sendAt = now;
+            if (message.channel() == Channel.SMS) {
+                SendPacer.Reservation slot = ctx.pacer().reserve(practice.smsFrom(), now, MAX_PACING_WAIT);
+                if (!slot.reserved()) {
+                    return defer(tx, claim, f, slot.at(), "pacing", now, tally);
+                }
+                sendAt = slot.at();
+            }
+            int step0 = f.nextStep();
+            int attemptNumber = (int) tx.attemptsOf(f.id()).stream().filter(a -> a.purpose().isOutreach() && a.step() == step0).count() + 1;
+            Messenger.Prepared prepared = messenger.prepare(tx, practice, patient, patient.phone(), f, message.channel(),
+                    MessagePurpose.OUTREACH, message.template(), Map.of(), step0, attemptNumber, policy.within(), now);
+            return new Plan.Send(prepared, f, step0, sendAt);
+        }
+        throw new dev.followup.IllegalTransitionException("follow-up " + f.id() + ": policy '" + policy.name() + "' skipped too many steps");
+    }
+
+    private Plan done(PracticeTransaction tx, Claim claim) {
+        tx.releaseLease(claim.followUpId(), claim.owner());
+        return new Plan.Done();
+    }
+
+    private Plan defer(PracticeTransaction tx, Claim claim, FollowUp f, Instant until, String reason, Instant now, Tally tally) {
+        Audits.transition(tx, f, f.rescheduled(until), Audits.ENGINE, now, reason);
+        Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()), "reason", reason,
+                "until", until.toString());
+        tally.deferred++;
+        return done(tx, claim);
+    }
+
+    private static String reasonFor(TaskKind kind, FollowUp f) {
+        return switch (kind) {
+            case CALL_PATIENT -> f.firstContactAt() == null ? "could not be reached by text or email" : "no reply to outreach";
+            case SCHEDULE_MANUALLY -> "wants to book; schedule by phone";
+            case REVIEW_REPLY -> "reply needs a person";
+            case BOOKING_FAILED -> "booking failed; book by hand";
+        };
+    }
+
+    static boolean isOptedOut(PracticeTransaction tx, Patient patient) {
+        Optional<ConsentChange> byPatient = tx.latestConsentOf(patient.id());
+        Optional<ConsentChange> byPhone = patient.phone() == null ? Optional.empty() : tx.latestConsentOf(patient.phone());
+        ConsentChange latest = byPatient.orElse(null);
+        if (byPhone.isPresent() && (latest == null || byPhone.get().at().isAfter(latest.at()))) {
+            latest = byPhone.get();
+        }
+        return latest != null && latest.status() == ConsentStatus.OPTED_OUT;
+    }
+
+    private @Nullable String unreachableReason(PracticeTransaction tx, Practice practice, Patient patient, Channel channel) {
+        if (tx.suppressedChannels(patient.id()).contains(channel)) {
+            return "suppressed";
+        }
+        if (channel == Channel.SMS) {
+            if (ctx.sms() == null || practice.smsFrom() == null) {
+                return "no-sms-sender";
+            }
+            PhoneNumber phone = patient.phone();
+            return phone == null ? "no-phone" : phone.lineType().maySms() ? null : "landline";
+        }
+        if (ctx.email() == null || practice.emailFrom() == null) {
+            return "no-email-sender";
+        }
+        return patient.email() == null ? "no-email" : null;
+    }
+
+    /** @return null if the patient may be contacted now, else the earliest moment the limits allow */
+    private @Nullable Instant contactLimitFreeAt(PracticeTransaction tx, Practice practice, Patient patient, SendWindow window, ZoneId zone, Instant now) {
+        LocalDate today = now.atZone(zone).toLocalDate();
+        Instant dayStart = today.atStartOfDay(zone).toInstant();
+        boolean dayFull = tx.outreachCountSince(patient.id(), dayStart) >= practice.contactLimits().perDay();
+        boolean weekFull = tx.outreachCountSince(patient.id(), now.minus(Duration.ofDays(7))) >= practice.contactLimits().perWeek();
+        if (!dayFull && !weekFull) {
+            return null;
+        }
+        Instant tomorrow = today.plusDays(1).atStartOfDay(zone).toInstant();
+        return window.nextOpening(tomorrow, zone, practice.calendar());
+    }
+
+    static @Nullable Instant nextDue(EscalationPolicy policy, int nextStep, Instant from) {
+        Optional<EscalationPolicy.Rung> rung = policy.rung(nextStep);
+        if (rung.isPresent()) {
+            return from.plus(rung.get().delay());
+        }
+        return policy.closeAfter().map(from::plus).orElse(from);
+    }
+
+    private void afterSend(PracticeTransaction tx, Claim claim, Plan.Send send, SendResult result, Instant now, Tally tally) {
+        SendAttempt attempt = messenger.recordResult(tx, send.prepared().attempt(), result, now);
+        FollowUp f = tx.followUp(claim.followUpId()).orElseThrow();
+        tx.releaseLease(claim.followUpId(), claim.owner());
+        boolean sameStep = f.isActive() && f.state() != FollowUpState.ENGAGED && f.nextStep() == send.step();
+        if (attempt.state().countsAsSent()) {
+            tally.sent++;
+            if (sameStep) {
+                EscalationPolicy policy = ctx.policy(f.policyName());
+                Audits.transition(tx, f, f.stepTaken(attempt.channel(), now, send.step() + 1, nextDue(policy, send.step() + 1, now)),
+                        Audits.ENGINE, now, "step-taken");
+            }
+            return;
+        }
+        tally.failed++;
+        if (!sameStep) {
+            return; // a reply moved the follow-up on while the provider was called
+        }
+        Patient patient = send.prepared().patient();
+        switch (result.outcome()) {
+            case RECIPIENT_OPTED_OUT -> {
+                closer.optOut(tx, patient, patient == null ? null : patient.phone(), ConsentSource.CARRIER, now);
+                tally.closed++;
+            }
+            case PERMANENT_FAILURE -> {
+                if (patient != null) {
+                    tx.suppress(new ChannelSuppression(f.practiceId(), patient.id(), attempt.channel(),
+                            attempt.errorCode() == null ? "permanent" : attempt.errorCode(), now));
+                    Audits.of(tx, AuditType.CHANNEL_SUPPRESSED, Audits.ENGINE, f, now, "channel", attempt.channel().name(),
+                            "code", attempt.errorCode() == null ? "permanent" : Messenger.token(attempt.errorCode()));
+                }
+                // The next channel now, not after the step's delay.
+                Audits.transition(tx, f, f.rescheduled(now), Audits.ENGINE, now, "channel-failed");
+            }
+            default -> {
+                int tries = attempt.attemptNumber();
+                if (tries >= ctx.maxTransientRetries()) {
+                    Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()), "reason", "retries-exhausted");
+                    Audits.transition(tx, f, f.stepTaken(null, now, f.nextStep() + 1, now), Audits.ENGINE, now, "retries-exhausted");
+                } else {
+                    Duration backoff = result.retryAfter() != null ? result.retryAfter() : Duration.ofMinutes(5L << Math.min(tries - 1, 6));
+                    Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()), "reason", "transient-failure",
+                            "backoff", backoff.toString());
+                    Audits.transition(tx, f, f.rescheduled(now.plus(backoff)), Audits.ENGINE, now, "retry");
+                    tally.deferred++;
+                }
+            }
+        }
+    }
+}

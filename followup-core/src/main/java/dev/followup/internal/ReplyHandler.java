@@ -1,0 +1,371 @@
+package dev.followup.internal;
+
+import dev.followup.audit.AuditType;
+import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
+import dev.followup.conversation.ClassifiedReply;
+import dev.followup.conversation.InboundMessage;
+import dev.followup.conversation.InboundResult;
+import dev.followup.conversation.InboundSms;
+import dev.followup.conversation.ReplyKind;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpState;
+import dev.followup.message.DeliveryUpdate;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.message.TemplateNames;
+import dev.followup.patient.Patient;
+import dev.followup.policy.EscalationPolicy;
+import dev.followup.policy.Step;
+import dev.followup.practice.Practice;
+import dev.followup.scheduling.BookingResult;
+import dev.followup.scheduling.Slot;
+import dev.followup.spi.AppointmentBooker;
+import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.SendResult;
+import dev.followup.spi.SlotProvider;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskKind;
+import dev.followup.task.TaskPriority;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies what patients and providers send back: inbound texts (opt-out first, always) and
+ * delivery statuses. Each inbound text is applied once (its provider id is recorded in the same
+ * transaction as its effects), and a reply never meets a dead end: every kind of text leads to an
+ * answer or to a person.
+ */
+public final class ReplyHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplyHandler.class);
+    private static final Duration REPLY_VALIDITY = Duration.ofHours(1);
+    private static final Duration BOOKING_LEAD_TIME = Duration.ofHours(2);
+    private static final int MAX_SLOT_OFFERS = 3;
+    /** Carrier errors after which the number will not take texts: the next channel is tried at once. */
+    private static final Set<String> UNREACHABLE_CODES = Set.of("30003", "30004", "30005", "30006", "30007", "30008", "21211", "21614", "21612", "21408");
+    private final EngineContext ctx;
+    private final Messenger messenger;
+    private final Closer closer;
+
+    /** @param ctx the engine's shared context */
+    public ReplyHandler(EngineContext ctx) {
+        this.ctx = ctx;
+        this.messenger = new Messenger(ctx);
+        this.closer = new Closer(ctx);
+    }
+
+    /** What the first transaction decided, and what must happen outside it. */
+    private record Decision(InboundResult result, List<Messenger.Prepared> replies, @Nullable FollowUp followUp,
+            @Nullable Patient patient, Step.@Nullable OfferSlots offer, @Nullable Slot chosen) {
+        static Decision of(InboundResult result) {
+            return new Decision(result, List.of(), null, null, null, null);
+        }
+    }
+
+    /**
+     * @param sms the inbound text
+     * @return what was done
+     */
+    public InboundResult handle(InboundSms sms) {
+        Practice practice = ctx.practice(sms.practiceId());
+        Instant now = ctx.clock().instant();
+        List<StaffTask> opened = new ArrayList<>();
+        Decision d = ctx.store().inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
+        closer.publish(opened);
+        d.replies().forEach(this::deliver);
+        if (d.offer() != null && d.followUp() != null && d.patient() != null) {
+            return offerSlots(practice, d.followUp(), d.patient(), d.offer().count(), false, d.result());
+        }
+        if (d.chosen() != null && d.followUp() != null && d.patient() != null) {
+            return book(practice, d.followUp(), d.patient(), d.chosen(), d.result());
+        }
+        return d.result();
+    }
+
+    private Decision decide(PracticeTransaction tx, Practice practice, InboundSms sms, Instant now, List<StaffTask> opened) {
+        List<Patient> patients = tx.patientsByPhone(sms.from());
+        FollowUp target = null;
+        for (Patient p : patients) {
+            for (FollowUp f : tx.activeFollowUps(p.id())) {
+                if (target == null || rank(f) > rank(target)) {
+                    target = f;
+                }
+            }
+        }
+        Patient patient = null;
+        if (target != null) {
+            FollowUp t = target;
+            patient = patients.stream().filter(p -> p.id().equals(t.patientId())).findFirst().orElse(null);
+        } else if (!patients.isEmpty()) {
+            patient = patients.get(0);
+        }
+        int openSlots = target != null && target.state() == FollowUpState.ENGAGED ? target.offeredSlots().size() : 0;
+        ClassifiedReply reply = ctx.classifier().classify(sms.body(), openSlots);
+        ReplyKind kind = reply.kind();
+        if (!tx.recordInbound(new InboundMessage(practice.id(), sms.providerMessageId(), patient == null ? null : patient.id(),
+                target == null ? null : target.id(), kind, sms.body(), sms.receivedAt()))) {
+            return Decision.of(new InboundResult(kind, InboundResult.Action.DUPLICATE, patient == null ? null : patient.id(),
+                    target == null ? null : target.id()));
+        }
+        Audits.record(tx, AuditType.MESSAGE_RECEIVED, Audits.PATIENT, target == null ? null : target.id(),
+                patient == null ? null : patient.id(), now, "kind", kind.name(), "providerId", Messenger.token(sms.providerMessageId()));
+        if (target != null) {
+            // Any answer counts as a response to the outreach that prompted it, an opt-out included.
+            target = Audits.transition(tx, target, target.replied(now), Audits.PATIENT, now, "replied");
+        }
+        boolean carrierAnswers = reply.exactKeyword() && practice.carrierAnswersExactKeywords();
+        List<Messenger.Prepared> replies = new ArrayList<>();
+        switch (kind) {
+            case OPT_OUT -> {
+                boolean already = closer.optOut(tx, patient, sms.from(), ConsentSource.PATIENT_SMS, now);
+                if (!already && !carrierAnswers) {
+                    replies.add(reply(tx, practice, patient, null, MessagePurpose.OPT_OUT_CONFIRMATION, TemplateNames.OPT_OUT_CONFIRMATION, Map.of(), sms, now));
+                }
+                return new Decision(result(kind, InboundResult.Action.OPTED_OUT, patient, target), replies, null, null, null, null);
+            }
+            case OPT_IN -> {
+                tx.recordConsent(new ConsentChange(practice.id(), null, sms.from(), ConsentStatus.OPTED_IN, ConsentSource.PATIENT_SMS, now));
+                for (Patient p : patients) {
+                    tx.recordConsent(new ConsentChange(practice.id(), p.id(), null, ConsentStatus.OPTED_IN, ConsentSource.PATIENT_SMS, now));
+                    Audits.record(tx, AuditType.CONSENT_CHANGED, Audits.PATIENT, null, p.id(), now, "status", ConsentStatus.OPTED_IN.name(),
+                            "source", ConsentSource.PATIENT_SMS.name());
+                }
+                if (!carrierAnswers) {
+                    replies.add(reply(tx, practice, patient, null, MessagePurpose.OPT_IN_CONFIRMATION, TemplateNames.OPT_IN_CONFIRMATION, Map.of(), sms, now));
+                }
+                return new Decision(result(kind, InboundResult.Action.OPTED_IN, patient, target), replies, null, null, null, null);
+            }
+            case HELP -> {
+                replies.add(reply(tx, practice, patient, target, MessagePurpose.HELP, TemplateNames.HELP, Map.of(), sms, now));
+                return new Decision(result(kind, InboundResult.Action.HELP_SENT, patient, target), replies, null, null, null, null);
+            }
+            default -> {
+                // handled below
+            }
+        }
+        boolean optedOut = patient != null ? OutreachRunner.isOptedOut(tx, patient)
+                : tx.latestConsentOf(sms.from()).map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
+        if (optedOut || target == null) {
+            // No conversation to continue: a person reads it, and an opted-out patient is sent nothing.
+            String reason = optedOut ? "reply from an opted-out number (START resumes messages)"
+                    : patient == null ? "text from a number without a patient" : "reply without an open follow-up";
+            StaffTask task = StaffTask.open(TaskId.random(), practice.id(), null, patient == null ? null : patient.id(),
+                    TaskKind.REVIEW_REPLY, TaskPriority.NORMAL, reason, sms.body(), now);
+            tx.insertTask(task);
+            Audits.record(tx, AuditType.TASK_OPENED, Audits.ENGINE, null, patient == null ? null : patient.id(), now,
+                    "task", task.id().value(), "kind", TaskKind.REVIEW_REPLY.name());
+            opened.add(task);
+            if (!optedOut && patient != null) {
+                replies.add(reply(tx, practice, patient, null, MessagePurpose.REPLY_ACKNOWLEDGEMENT, TemplateNames.RECEIVED, Map.of(), sms, now));
+            }
+            return new Decision(result(kind, optedOut || patient == null ? InboundResult.Action.RECORDED : InboundResult.Action.TASK_OPENED,
+                    patient, null), replies, null, null, null, null);
+        }
+        FollowUp f = target;
+        EscalationPolicy policy = ctx.policy(f.policyName());
+        switch (kind) {
+            case YES -> {
+                if (policy.onYes() instanceof Step.OfferSlots offer && ctx.slots() != null && ctx.booker() != null) {
+                    return new Decision(result(kind, InboundResult.Action.SLOTS_OFFERED, patient, f), replies, f, patient, offer, null);
+                }
+                closer.handToStaff(tx, f, patient, TaskKind.SCHEDULE_MANUALLY, TaskPriority.HIGH, "wants to book; schedule by phone", null, now, opened);
+                replies.add(reply(tx, practice, patient, f, MessagePurpose.NO_SLOTS, TemplateNames.NO_SLOTS, Map.of(), sms, now));
+                return new Decision(result(kind, InboundResult.Action.TASK_OPENED, patient, f), replies, null, null, null, null);
+            }
+            case SLOT_CHOICE -> {
+                Optional<Slot> slot = f.offeredSlot(reply.slotNumber());
+                if (slot.isPresent()) {
+                    return new Decision(result(kind, InboundResult.Action.BOOKED, patient, f), replies, f, patient, null, slot.get());
+                }
+            }
+            case NO -> {
+                closer.close(tx, f, FollowUpState.DECLINED, now, "patient-declined");
+                replies.add(reply(tx, practice, patient, f, MessagePurpose.DECLINE_ACKNOWLEDGEMENT, TemplateNames.DECLINED, Map.of(), sms, now));
+                return new Decision(result(kind, InboundResult.Action.DECLINED, patient, f), replies, null, null, null, null);
+            }
+            default -> {
+                // OTHER, and a slot number that matches no offered slot, fall through to a person.
+            }
+        }
+        closer.handToStaff(tx, f, patient, TaskKind.REVIEW_REPLY, TaskPriority.HIGH, "reply needs a person", sms.body(), now, opened);
+        replies.add(reply(tx, practice, patient, f, MessagePurpose.REPLY_ACKNOWLEDGEMENT, TemplateNames.RECEIVED, Map.of(), sms, now));
+        return new Decision(result(kind, InboundResult.Action.TASK_OPENED, patient, f), replies, null, null, null, null);
+    }
+
+    private static long rank(FollowUp f) {
+        // The conversation a reply most likely answers: an open slot offer, then the latest outreach.
+        long state = switch (f.state()) {
+            case ENGAGED -> 3;
+            case CONTACTING -> 2;
+            default -> 1;
+        };
+        long recency = f.firstContactAt() == null ? 0 : f.firstContactAt().getEpochSecond();
+        return state * 1_000_000_000_000L + recency;
+    }
+
+    private static InboundResult result(ReplyKind kind, InboundResult.Action action, @Nullable Patient patient, @Nullable FollowUp f) {
+        return new InboundResult(kind, action, patient == null ? null : patient.id(), f == null ? null : f.id());
+    }
+
+    private Messenger.Prepared reply(PracticeTransaction tx, Practice practice, @Nullable Patient patient, @Nullable FollowUp f,
+            MessagePurpose purpose, String template, Map<String, String> values, InboundSms sms, Instant now) {
+        return messenger.prepare(tx, practice, patient, sms.from(), f, Channel.SMS, purpose, template, values, -1, 1, REPLY_VALIDITY, now);
+    }
+
+    private void deliver(Messenger.Prepared prepared) {
+        SendResult result = messenger.deliver(prepared);
+        Instant now = ctx.clock().instant();
+        ctx.store().inTransaction(prepared.attempt().practiceId(), tx -> messenger.recordResult(tx, prepared.attempt(), result, now));
+    }
+
+    private InboundResult offerSlots(Practice practice, FollowUp f, Patient patient, int count, boolean fresh, InboundResult result) {
+        SlotProvider slots = ctx.slots();
+        Instant now = ctx.clock().instant();
+        List<Slot> found;
+        try {
+            found = slots.openSlots(new SlotProvider.SlotQuery(practice.id(), f.provider().id(), f.type(), f.preferredWindow(),
+                    patient.zoneOr(practice.timeZone()), now.plus(BOOKING_LEAD_TIME), count));
+        } catch (RuntimeException e) {
+            LOG.warn("slot lookup failed for follow-up {} ({}); handing it to staff", f.id(), e.getClass().getSimpleName());
+            found = List.of();
+        }
+        List<Slot> offer = found.stream().limit(count).toList();
+        List<StaffTask> opened = new ArrayList<>();
+        Messenger.Prepared message = ctx.store().inTransaction(practice.id(), tx -> {
+            FollowUp current = tx.followUp(f.id()).orElseThrow();
+            if (!current.isActive()) {
+                return null; // an opt-out or another reply closed it meanwhile
+            }
+            if (offer.isEmpty() || current.slotOffers() >= MAX_SLOT_OFFERS) {
+                closer.handToStaff(tx, current, patient, TaskKind.SCHEDULE_MANUALLY, TaskPriority.HIGH,
+                        offer.isEmpty() ? "wants to book; no open slot to offer" : "wants to book; slots kept being taken", null, now, opened);
+                return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.NO_SLOTS,
+                        TemplateNames.NO_SLOTS, Map.of(), -1, 1, REPLY_VALIDITY, now);
+            }
+            EscalationPolicy policy = ctx.policy(current.policyName());
+            Audits.transition(tx, current, current.slotsOffered(offer, now, now.plus(policy.choiceTimeout())), Audits.ENGINE, now, "slots-offered");
+            Audits.of(tx, AuditType.SLOTS_OFFERED, Audits.ENGINE, current, now, "count", Integer.toString(offer.size()));
+            String list = Messenger.slotList(offer, patient.language(), patient.zoneOr(practice.timeZone()));
+            return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.SLOT_OFFER,
+                    fresh ? TemplateNames.SLOT_TAKEN : TemplateNames.SLOT_OFFER, Map.of("slotList", list), -1, 1, REPLY_VALIDITY, now);
+        });
+        closer.publish(opened);
+        if (message != null) {
+            deliver(message);
+        }
+        boolean handedOver = message != null && message.attempt().purpose() == MessagePurpose.NO_SLOTS;
+        return handedOver ? new InboundResult(result.kind(), InboundResult.Action.TASK_OPENED, result.patientId(), result.followUpId()) : result;
+    }
+
+    private InboundResult book(Practice practice, FollowUp f, Patient patient, Slot slot, InboundResult result) {
+        AppointmentBooker booker = ctx.booker();
+        BookingResult outcome;
+        try {
+            outcome = booker.book(new AppointmentBooker.BookingRequest(practice.id(), f.id(), patient.id(),
+                    patient.mrn() == null ? null : patient.mrn().value(), f.type(), slot));
+        } catch (RuntimeException e) {
+            LOG.warn("booking failed for follow-up {} ({})", f.id(), e.getClass().getSimpleName());
+            outcome = new BookingResult.Failed("booking port threw " + e.getClass().getSimpleName());
+        }
+        if (outcome instanceof BookingResult.SlotTaken) {
+            InboundResult fresh = offerSlots(practice, f, patient, f.offeredSlots().size(), true, result);
+            return new InboundResult(result.kind(), fresh.action() == InboundResult.Action.BOOKED ? InboundResult.Action.SLOTS_OFFERED : fresh.action(),
+                    result.patientId(), result.followUpId());
+        }
+        Instant now = ctx.clock().instant();
+        List<StaffTask> opened = new ArrayList<>();
+        BookingResult finalOutcome = outcome;
+        Messenger.Prepared message = ctx.store().inTransaction(practice.id(), tx -> {
+            FollowUp current = tx.followUp(f.id()).orElseThrow();
+            if (!current.isActive()) {
+                return null;
+            }
+            if (finalOutcome instanceof BookingResult.Booked booked) {
+                Channel via = current.respondedChannel() != null ? current.respondedChannel() : Channel.SMS;
+                Audits.transition(tx, current, current.booked(now, via), Audits.PATIENT, now, "slot-booked");
+                Audits.of(tx, AuditType.APPOINTMENT_BOOKED, Audits.ENGINE, current, now, "slot", Messenger.token(slot.id()),
+                        "confirmation", Messenger.token(booked.confirmation()), "via", via.name());
+                return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.BOOKING_CONFIRMATION,
+                        TemplateNames.BOOKED, Map.of("slotTime", Messenger.slotTime(slot, patient.language(), patient.zoneOr(practice.timeZone()))),
+                        -1, 1, REPLY_VALIDITY, now);
+            }
+            closer.handToStaff(tx, current, patient, TaskKind.BOOKING_FAILED, TaskPriority.HIGH, "booking failed; book by hand", null, now, opened);
+            return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.NO_SLOTS,
+                    TemplateNames.NO_SLOTS, Map.of(), -1, 1, REPLY_VALIDITY, now);
+        });
+        closer.publish(opened);
+        if (message != null) {
+            deliver(message);
+        }
+        return outcome instanceof BookingResult.Booked ? result
+                : new InboundResult(result.kind(), InboundResult.Action.TASK_OPENED, result.patientId(), result.followUpId());
+    }
+
+    /**
+     * Applies a provider's status report once: unknown messages and statuses that do not advance
+     * the stored one are ignored. A failed outreach message moves its follow-up to the next
+     * channel at once; a carrier opt-out is recorded as one.
+     *
+     * @param update the report
+     * @return whether it changed anything
+     */
+    public boolean handle(DeliveryUpdate update) {
+        ctx.practice(update.practiceId());
+        Instant now = ctx.clock().instant();
+        return ctx.store().inTransaction(update.practiceId(), tx -> {
+            Optional<SendAttempt> found = update.attemptId() != null ? tx.attempt(update.attemptId()) : Optional.empty();
+            if (found.isEmpty()) {
+                found = tx.attemptByProviderId(update.providerMessageId());
+            }
+            if (found.isEmpty()) {
+                return false;
+            }
+            SendAttempt attempt = found.get();
+            if (!update.status().advances(attempt.deliveryStatus())) {
+                return false;
+            }
+            SendAttempt updated = attempt.withStatus(update.status(), update.errorCode(), update.providerMessageId(), now);
+            tx.updateAttempt(updated);
+            Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
+                    "attempt", attempt.id(), "status", update.status().name(),
+                    "code", update.errorCode() == null ? null : Messenger.token(update.errorCode()));
+            if (update.status().isFailure() && attempt.purpose().isOutreach() && attempt.followUpId() != null) {
+                onOutreachFailed(tx, attempt, update, now);
+            }
+            return true;
+        });
+    }
+
+    private void onOutreachFailed(PracticeTransaction tx, SendAttempt attempt, DeliveryUpdate update, Instant now) {
+        FollowUp f = tx.followUp(attempt.followUpId()).orElse(null);
+        Patient patient = attempt.patientId() == null ? null : tx.patient(attempt.patientId()).orElse(null);
+        if (f == null || patient == null) {
+            return;
+        }
+        if ("21610".equals(update.errorCode())) {
+            closer.optOut(tx, patient, patient.phone(), ConsentSource.CARRIER, now);
+            return;
+        }
+        if (update.errorCode() != null && UNREACHABLE_CODES.contains(update.errorCode())) {
+            tx.suppress(new ChannelSuppression(f.practiceId(), patient.id(), attempt.channel(), update.errorCode(), now));
+            Audits.of(tx, AuditType.CHANNEL_SUPPRESSED, Audits.PROVIDER, f, now, "channel", attempt.channel().name(), "code", update.errorCode());
+        }
+        boolean waitingOnThisStep = f.isActive() && f.state() == FollowUpState.CONTACTING && f.nextStep() == attempt.step() + 1;
+        if (waitingOnThisStep) {
+            // The message did not arrive: waiting 24 hours for a reply to it makes no sense.
+            Audits.transition(tx, f, f.rescheduled(now), Audits.PROVIDER, now, "undelivered");
+        }
+    }
+}
