@@ -61,11 +61,14 @@ public final class JdbiFollowUpStore implements FollowUpStore {
     private final KeyProvider keys;
     /** See {@link Dialect#H2}: claims are serialised in this JVM on H2. */
     private final @Nullable ReentrantLock claimLock;
+    private final String lookupKeyId;
+    private static final String LOOKUP_FINGERPRINT = "lookup_key_fingerprint";
 
-    private JdbiFollowUpStore(DataSource dataSource, StoreContext ctx, KeyProvider keys) {
+    private JdbiFollowUpStore(DataSource dataSource, StoreContext ctx, KeyProvider keys, String lookupKeyId) {
         this.dataSource = dataSource;
         this.ctx = ctx;
         this.keys = keys;
+        this.lookupKeyId = lookupKeyId;
         this.claimLock = ctx.dialect() == Dialect.H2 ? new ReentrantLock() : null;
     }
 
@@ -86,10 +89,42 @@ public final class JdbiFollowUpStore implements FollowUpStore {
      * @throws dev.followup.StorageException if a migration failed
      */
     public int migrate() {
+        int applied;
         try {
-            return SchemaMigrator.migrate(dataSource, null);
+            applied = SchemaMigrator.migrate(dataSource, null);
         } catch (RuntimeException e) {
             throw Failures.translate("migrate the followup schema", e);
+        }
+        checkLookupKey();
+        return applied;
+    }
+
+    /**
+     * Compares the lookup key's fingerprint with the one recorded by the first store that used this
+     * database, recording it if there is none yet. A different lookup key would make every stored
+     * blind index unreachable: known patients would look new and re-imports would duplicate
+     * follow-ups, so the store refuses to work instead.
+     */
+    private void checkLookupKey() {
+        String mine = ctx.index().fingerprint();
+        try {
+            ctx.jdbi().useTransaction(handle -> {
+                if (!SchemaMigrator.hasSettingsTable(handle.getConnection())) {
+                    return; // not migrated yet: migrate() checks
+                }
+                var stored = handle.createQuery("SELECT setting_value FROM followup_store_setting WHERE name = :name")
+                        .bind("name", LOOKUP_FINGERPRINT).mapTo(String.class).findFirst();
+                if (stored.isEmpty()) {
+                    handle.createUpdate("INSERT INTO followup_store_setting (name, setting_value) VALUES (:name, :value)"
+                            + ctx.dialect().onConflictDoNothing()).bind("name", LOOKUP_FINGERPRINT).bind("value", mine).execute();
+                } else if (!stored.get().equals(mine)) {
+                    throw new InvalidConfigurationException("the lookup key '" + lookupKeyId + "' (fingerprint " + mine
+                            + ") is not the one this database was written with (fingerprint " + stored.get() + "): restore the"
+                            + " original lookup key; with another one no known patient or follow-up is found again");
+                }
+            });
+        } catch (JdbiException e) {
+            throw Failures.translate("check the lookup key", e);
         }
     }
 
@@ -223,8 +258,8 @@ public final class JdbiFollowUpStore implements FollowUpStore {
 
         /**
          * @return the store
-         * @throws InvalidConfigurationException if keys or the lookup key id are missing, or the
-         *     database is neither H2 nor PostgreSQL
+         * @throws InvalidConfigurationException if keys or the lookup key id are missing, the lookup
+         *     key is not the one the database was written with, or the database is neither H2 nor PostgreSQL
          * @throws dev.followup.StorageException if the database cannot be reached
          */
         public JdbiFollowUpStore build() {
@@ -245,9 +280,11 @@ public final class JdbiFollowUpStore implements FollowUpStore {
                 throw Failures.translate("connect to the database", e);
             }
             StoreContext ctx = new StoreContext(Jdbi.create(dataSource), dialect, new FieldCipher(keys), new BlindIndex(lookup.material()));
-            JdbiFollowUpStore store = new JdbiFollowUpStore(dataSource, ctx, keys);
+            JdbiFollowUpStore store = new JdbiFollowUpStore(dataSource, ctx, keys, lookupKeyId);
             if (migrateOnBuild) {
                 store.migrate();
+            } else {
+                store.checkLookupKey();
             }
             return store;
         }

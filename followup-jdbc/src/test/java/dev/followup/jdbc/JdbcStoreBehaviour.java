@@ -176,7 +176,7 @@ abstract class JdbcStoreBehaviour {
         Patient p = writeEverything(store, TestKeys.k1());
         assertThat(indexNames(jdbi)).doesNotContain("followup_follow_up_created");
 
-        assertThat(store.migrate()).isEqualTo(1);
+        assertThat(store.migrate()).isEqualTo(2);
         assertThat(store.migrate()).isZero();
         assertThat(indexNames(jdbi)).contains("followup_follow_up_created", "followup_send_attempt_created");
         store.inTransaction(practice, tx -> {
@@ -190,7 +190,27 @@ abstract class JdbcStoreBehaviour {
         });
         assertThat(strings(jdbi, "SELECT version FROM flyway_schema_history"))
                 .containsExactly("42");
-        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2");
+        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2", "3");
+    }
+
+    @Test
+    void aStoreWithAnotherLookupKeyRefusesToStart() {
+        JdbiFollowUpStore first = TestKeys.store(db.dataSource(), TestKeys.k1());
+        writeEverything(first, TestKeys.k1());
+        ConfiguredKeyProvider otherLookup = ConfiguredKeyProvider.of("k1", Map.of("k1", TestKeys.K1, "lookup", TestKeys.K2));
+        assertThatThrownBy(() -> TestKeys.store(db.dataSource(), otherLookup))
+                .isInstanceOf(dev.followup.InvalidConfigurationException.class)
+                .hasMessageContaining("lookup key 'lookup'");
+        assertThatThrownBy(() -> JdbiFollowUpStore.builder(db.dataSource()).keys(otherLookup).lookupKeyId("lookup").build())
+                .isInstanceOf(dev.followup.InvalidConfigurationException.class);
+        // The right key still works, and the configuration is checked before anything else.
+        assertThat(TestKeys.store(db.dataSource(), TestKeys.current("k2")).migrate()).isZero();
+        assertThatThrownBy(() -> JdbiFollowUpStore.builder(db.dataSource()).lookupKeyId("lookup").build())
+                .isInstanceOf(dev.followup.InvalidConfigurationException.class).hasMessageContaining("keys(KeyProvider)");
+        assertThatThrownBy(() -> JdbiFollowUpStore.builder(db.dataSource()).keys(TestKeys.k1()).build())
+                .isInstanceOf(dev.followup.InvalidConfigurationException.class).hasMessageContaining("lookupKeyId");
+        assertThatThrownBy(() -> JdbiFollowUpStore.builder(db.dataSource()).keys(TestKeys.k1()).lookupKeyId("nope").build())
+                .isInstanceOf(dev.followup.InvalidConfigurationException.class).hasMessageContaining("'nope'");
     }
 
     /** Writes one of everything that holds PHI and returns the patient. */
