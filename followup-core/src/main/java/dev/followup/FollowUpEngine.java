@@ -85,9 +85,11 @@ public final class FollowUpEngine {
     private final Ingestor ingestor;
     private final ReportCompiler reports;
     private final List<String> templateWarnings;
+    private final boolean redactProviderCopies;
 
-    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings) {
+    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings, boolean redactProviderCopies) {
         this.ctx = ctx;
+        this.redactProviderCopies = redactProviderCopies;
         this.outreach = new OutreachRunner(ctx);
         this.replies = new ReplyHandler(ctx);
         this.tasks = new TaskDesk(ctx);
@@ -232,7 +234,8 @@ public final class FollowUpEngine {
 
     /**
      * Erases message bodies older than the retention period in every practice, keeping the
-     * metadata reports and the audit trail need.
+     * metadata reports and the audit trail need; with {@link Builder#redactProviderCopies(boolean)}
+     * the SMS provider is asked to erase its copies first.
      *
      * @return how many records lost their body
      */
@@ -241,6 +244,9 @@ public final class FollowUpEngine {
         Instant cutoff = now.minus(ctx.retention());
         int total = 0;
         for (PracticeId id : ctx.practices().keySet()) {
+            if (redactProviderCopies && ctx.sms() != null) {
+                redactAtProvider(id, cutoff);
+            }
             total += ctx.store().inTransaction(id, tx -> {
                 int purged = tx.purgeBodiesBefore(cutoff);
                 if (purged > 0) {
@@ -251,6 +257,27 @@ public final class FollowUpEngine {
             });
         }
         return total;
+    }
+
+    private void redactAtProvider(PracticeId practiceId, Instant cutoff) {
+        List<String> providerIds = new ArrayList<>();
+        ctx.store().inTransaction(practiceId, tx -> {
+            tx.forEachAttemptCreated(Instant.EPOCH, cutoff, a -> {
+                if (a.channel() == Channel.SMS && a.body() != null && a.providerMessageId() != null) {
+                    providerIds.add(a.providerMessageId());
+                }
+            });
+            return null;
+        });
+        for (String providerId : providerIds) {
+            try {
+                ctx.sms().redact(practiceId, providerId);
+            } catch (RuntimeException e) {
+                // The local purge goes ahead regardless: the provider's copy is its own retention problem, reported here.
+                org.slf4j.LoggerFactory.getLogger(FollowUpEngine.class).warn(
+                        "provider redaction of message {} of practice {} failed ({})", providerId, practiceId, e.getClass().getSimpleName());
+            }
+        }
     }
 
     /** @return templates that exceed one SMS segment with typical values (flagged, not refused) */
@@ -283,6 +310,7 @@ public final class FollowUpEngine {
         private int maxTransientRetries = 3;
         private Duration retention = Duration.ofDays(30);
         private Consumer<Duration> sleeper = Builder::sleep;
+        private boolean redactProviderCopies;
 
         private Builder() {
         }
@@ -427,6 +455,16 @@ public final class FollowUpEngine {
             return this;
         }
 
+        /**
+         * @param redact whether {@link #purgeExpiredMessageBodies()} also asks the SMS provider to
+         *     erase its copies of the purged texts (Twilio supports it; off by default)
+         * @return this
+         */
+        public Builder redactProviderCopies(boolean redact) {
+            this.redactProviderCopies = redact;
+            return this;
+        }
+
         /** @param pacingSleeper waits out short pacing delays (tests advance their clock instead) @return this */
         public Builder pacingSleeper(Consumer<Duration> pacingSleeper) {
             this.sleeper = Objects.requireNonNull(pacingSleeper);
@@ -468,7 +506,7 @@ public final class FollowUpEngine {
             EngineContext ctx = new EngineContext(clock, store, sms, email, slots, booker, taskSink, Map.copyOf(practices), Map.copyOf(settings),
                     Map.copyOf(policies), ReplyClassifier.standard(), pricing, new SendPacer(rates), nodeId, batchSize, lease,
                     maxTransientRetries, retention, sleeper);
-            return new FollowUpEngine(ctx, warnings);
+            return new FollowUpEngine(ctx, warnings, redactProviderCopies);
         }
 
         private static List<String> segmentWarnings(Practice practice, MessageTemplates templates) {

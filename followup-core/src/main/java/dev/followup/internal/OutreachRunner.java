@@ -114,19 +114,25 @@ public final class OutreachRunner {
         record Done() implements Plan {}
 
         record Send(Messenger.Prepared prepared, FollowUp followUp, int step, Instant sendAt) implements Plan {}
+
+        record Reconcile(List<SendAttempt> pending) implements Plan {}
     }
 
     private void process(Claim claim, Tally tally) {
-        // Unfinished attempts of a crashed node come first: they decide whether the step was taken.
-        List<SendAttempt> pending = ctx.store().inTransaction(claim.practiceId(),
-                tx -> tx.attemptsOf(claim.followUpId()).stream().filter(a -> a.state() == AttemptState.PENDING).toList());
-        if (!pending.isEmpty()) {
-            reconcile(claim, pending, tally);
-        }
-        Instant now = ctx.clock().instant();
         Practice practice = ctx.practice(claim.practiceId());
         List<StaffTask> opened = new ArrayList<>();
+        Instant now = ctx.clock().instant();
         Plan plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened));
+        if (plan instanceof Plan.Reconcile reconcile) {
+            // Unfinished attempts of a crashed node decide whether their step was taken: settle them first.
+            reconcile(claim, reconcile.pending(), tally);
+            Instant later = ctx.clock().instant();
+            plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, later, tally, opened));
+            if (plan instanceof Plan.Reconcile) {
+                release(claim); // still unsettled (a concurrent writer): the next claim tries again
+                return;
+            }
+        }
         closer.publish(opened);
         if (plan instanceof Plan.Send send) {
             // The pacing slot was reserved before the attempt was recorded; wait for it outside any transaction.
@@ -179,6 +185,10 @@ public final class OutreachRunner {
         if (claimed == null || !claimed.isActive()) {
             tx.releaseLease(claim.followUpId(), claim.owner());
             return new Plan.Done();
+        }
+        List<SendAttempt> pending = tx.attemptsOf(claimed.id()).stream().filter(a -> a.state() == AttemptState.PENDING).toList();
+        if (!pending.isEmpty()) {
+            return new Plan.Reconcile(pending);
         }
         Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
                 "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));
