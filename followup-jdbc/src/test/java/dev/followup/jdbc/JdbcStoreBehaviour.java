@@ -214,6 +214,33 @@ abstract class JdbcStoreBehaviour {
                 .isInstanceOf(dev.followup.InvalidConfigurationException.class).hasMessageContaining("'nope'");
     }
 
+    @Test
+    void instantsAreKeptToTheMicrosecondAndAuditHashesStillVerify() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Instant withNanos = Instant.parse("2026-11-01T06:30:00.123456789Z"); // the night US clocks fall back
+        Patient p = new Patient(PatientId.random(), practice, null, "Nano", "Second", PhoneNumber.ofE164("+14155550181"), null,
+                Language.ENGLISH, null);
+        FollowUp f = FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.GENERAL,
+                PreferredWindow.ANY, null, BatchId.random(), "need-nanos", "standard", withNanos, withNanos.plusNanos(1));
+        dev.followup.audit.AuditEvent appended = store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            return tx.appendAudit(new AuditRecord(AuditType.FOLLOW_UP_CREATED, "engine", f.id(), p.id(), Map.of(), withNanos));
+        });
+        Instant micros = Instant.parse("2026-11-01T06:30:00.123456Z");
+        assertThat(appended.occurredAt()).isEqualTo(micros);
+        store.inTransaction(practice, tx -> {
+            FollowUp read = tx.followUp(f.id()).orElseThrow();
+            assertThat(read.createdAt()).isEqualTo(micros);
+            assertThat(read.nextActionAt()).isEqualTo(micros);
+            List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
+            tx.forEachAuditEvent(trail::add);
+            assertThat(trail).containsExactly(appended);
+            assertThat(AuditVerification.of(trail).isIntact()).isTrue();
+            return null;
+        });
+    }
+
     /** Writes one of everything that holds PHI and returns the patient. */
     Patient writeEverything(JdbiFollowUpStore store, ConfiguredKeyProvider keys) {
         Patient p = new Patient(PatientId.random(), practice, new Mrn(MRN), FIRST, LAST, PhoneNumber.ofE164(PHONE),
