@@ -6,12 +6,13 @@ import dev.followup.RunSummary;
 import dev.followup.followup.FollowUpType;
 import dev.followup.ingest.ImportResult;
 import dev.followup.ingest.ParsedRow;
+import dev.followup.ingest.PatientListReader;
 import dev.followup.jdbc.ConfiguredKeyProvider;
 import dev.followup.jdbc.EmbeddedDatabase;
 import dev.followup.jdbc.JdbiFollowUpStore;
-import dev.followup.ingest.PatientListReader;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
+import dev.followup.report.HtmlReport;
 import dev.followup.report.ReportFormats;
 import dev.followup.report.ReportSettings;
 import dev.followup.report.WeeklyReport;
@@ -50,7 +51,8 @@ import java.util.Random;
  * Angeles, a dental office in New York) each send their weekly follow-up list in their EHR's own
  * CSV layout; the engine texts, emails and escalates for a simulated week while simulated patients
  * answer (yes, no, STOP, questions, silence); then it prints and writes each practice's weekly
- * report. No credentials: SMS and email go to in-memory sandboxes, time is a simulated clock.
+ * report as text, CSV and a self-contained HTML page. No credentials: SMS and email go to
+ * in-memory sandboxes, time is a simulated clock.
  *
  * <p>Run it with the README's first command. Outputs go to {@code followup-data/} (or the folder
  * given as the first argument); the data lives in an H2 file in {@code followup-data/db/}, so a
@@ -76,7 +78,9 @@ public final class Demo {
                     .lookupKeyId(LOOKUP_KEY_ID).migrateOnBuild(true).build();
             DemoResult result = run(dataDir, store, System.out::println);
             System.out.println();
-            System.out.println("Outputs: " + dataDir.resolve("reports") + " (one .txt and one .csv report per practice)");
+            System.out.println("Outputs: " + dataDir.resolve("reports") + " (a .txt, .csv and .html report per practice)");
+            result.reports().values().stream().findFirst().ifPresent(r -> System.out.println("Open the HTML report in a browser: "
+                    + dataDir.resolve("reports").resolve(r.practiceId().value() + "-" + r.weekStart() + ".html").toUri()));
             System.out.println("Open staff tasks after the week: " + result.openTasks());
             System.out.println("Data: " + database.directory() + " (H2, PHI encrypted); run again to see it kept, delete "
                     + dataDir + " to start over");
@@ -210,6 +214,8 @@ public final class Demo {
                     + (engine.verifyAuditTrail(p.id()).isIntact() ? "verified intact" : "BROKEN"));
             write(dataDir.resolve("reports").resolve(p.id().value() + "-" + report.weekStart() + ".txt"), ReportFormats.text(report));
             write(dataDir.resolve("reports").resolve(p.id().value() + "-" + report.weekStart() + ".csv"), ReportFormats.csv(report));
+            // The page a practice manager opens: self-contained, so it can be mailed or opened from disk as it is.
+            write(dataDir.resolve("reports").resolve(p.id().value() + "-" + report.weekStart() + ".html"), HtmlReport.render(report));
         }
         return new DemoResult(imports, reports, openTasks, sms.sent().size(), email.sent().size(), run);
     }

@@ -79,10 +79,11 @@ public final class OutreachRunner {
                     LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
                     release(claim);
                 } catch (RuntimeException e) {
+                    // The lease is kept: the follow-up is retried when it expires, not re-claimed by the next
+                    // batch of this run (a failure that repeats would otherwise spin until the batch limit).
                     tally.errors++;
-                    LOG.error("processing follow-up {} of practice {} failed; it stays due ({})", claim.followUpId(),
+                    LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
                             claim.practiceId(), e.getClass().getSimpleName() + ": " + e.getMessage());
-                    release(claim);
                 }
             }
             total = total.plus(tally.summary());
@@ -227,6 +228,17 @@ public final class OutreachRunner {
                 return done(tx, claim);
             }
             Step.Message message = (Step.Message) step;
+            int current = f.nextStep();
+            Optional<SendAttempt> taken = tx.attemptsOf(f.id()).stream()
+                    .filter(a -> a.purpose().isOutreach() && a.step() == current && a.state().countsAsSent()).findFirst();
+            if (taken.isPresent()) {
+                // A crashed node sent this step and a status callback settled its attempt before recovery
+                // could: the step was taken. Move the ladder on as the send would have; never send it twice.
+                SendAttempt sent = taken.get();
+                Audits.transition(tx, f, f.stepTaken(sent.channel(), sent.createdAt(), current + 1, nextDue(policy, current + 1, sent.createdAt())),
+                        Audits.ENGINE, now, "already-sent");
+                return done(tx, claim);
+            }
             String unreachable = unreachableReason(tx, practice, patient, message.channel());
             if (unreachable != null) {
                 Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()),
