@@ -91,7 +91,7 @@ abstract class DatabaseFixture implements AutoCloseable {
         /** Closes the database, so that H2 writes everything out, and returns what its files hold. */
         @Override
         String rawFiles() {
-            close();
+            closeDatabase();
             StringBuilder out = new StringBuilder();
             try (var files = Files.list(directory)) {
                 for (Path p : files.toList()) {
@@ -103,11 +103,22 @@ abstract class DatabaseFixture implements AutoCloseable {
             return out.toString();
         }
 
-        @Override
-        public void close() {
+        private void closeDatabase() {
             if (!closed) {
                 closed = true;
                 database.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            closeDatabase();
+            try (var files = Files.walk(directory)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
     }
