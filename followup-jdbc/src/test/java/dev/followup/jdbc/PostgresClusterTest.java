@@ -24,8 +24,8 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 
 /**
- * Four engine nodes on one PostgreSQL take 10,000 follow-ups (2,000 in the everyday build, to keep it
- * quick on a small machine: run with {@code -Dfollowup.cluster.followUps=10000} for the full size) through the whole ladder (SMS, email
+ * Four engine nodes on one PostgreSQL take 10,000 follow-ups ({@code -Dfollowup.cluster.followUps=N} for
+ * another size; CI's second-JDK run uses a smaller one) through the whole ladder (SMS, email
  * after 24 h, staff task after 48 h) at the same time. Every step runs exactly once: one SMS and one
  * email per patient at the provider, one attempt per step in the database (its unique key), one
  * task per follow-up, and every follow-up ends handed to staff.
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class PostgresClusterTest {
     private static final int NODES = 4;
     private static final int PRACTICES = 4;
-    private static final int FOLLOW_UPS = Integer.getInteger("followup.cluster.followUps", 2_000);
+    private static final int FOLLOW_UPS = Integer.getInteger("followup.cluster.followUps", 10_000);
 
     @Test
     void fourNodesTakeEveryStepExactlyOnce() throws Exception {
