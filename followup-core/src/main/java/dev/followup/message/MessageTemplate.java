@@ -139,7 +139,7 @@ public record MessageTemplate(
                 missing.add(m.group(1));
                 value = "";
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(escapeHtml ? Html.escape(value) : value));
+            m.appendReplacement(out, Matcher.quoteReplacement(escapeHtml ? HtmlText.escape(value) : value));
         }
         m.appendTail(out);
         if (!missing.isEmpty()) {

@@ -162,10 +162,10 @@ public final class MessageTemplates {
             return new RenderedMessage(template.name(), null, text, null);
         }
         String subject = MessageTemplate.fill(template.subject(), values, false);
-        String escapedBody = Html.escape(template.body());
+        String escapedBody = HtmlText.escape(template.body());
         String htmlBody = MessageTemplate.fill(escapedBody, values, true);
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
-                .append(Html.escape(subject)).append("</title></head><body style=\"font-family:sans-serif;line-height:1.5\">");
+                .append(HtmlText.escape(subject)).append("</title></head><body style=\"font-family:sans-serif;line-height:1.5\">");
         for (String paragraph : htmlBody.split("\\R\\R")) {
             html.append("<p>").append(paragraph.replaceAll("\\R", "<br>")).append("</p>");
         }
