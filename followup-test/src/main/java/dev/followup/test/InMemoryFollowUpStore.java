@@ -295,7 +295,8 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
 
         @Override
         public List<SendAttempt> attemptsOf(FollowUpId id) {
-            return data.attempts.values().stream().filter(a -> id.equals(a.followUpId())).toList();
+            return data.attempts.values().stream().filter(a -> id.equals(a.followUpId()))
+                    .sorted(Comparator.comparing(SendAttempt::createdAt)).toList();
         }
 
         @Override

@@ -1,0 +1,704 @@
+package dev.followup.jdbc.internal;
+
+import dev.followup.ConcurrentUpdateException;
+import dev.followup.InvalidInputException;
+import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditRecord;
+import dev.followup.audit.AuditType;
+import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
+import dev.followup.conversation.InboundMessage;
+import dev.followup.conversation.ReplyKind;
+import dev.followup.followup.BatchId;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
+import dev.followup.followup.FollowUpState;
+import dev.followup.followup.FollowUpType;
+import dev.followup.jdbc.internal.FieldCipher.Place;
+import dev.followup.message.AttemptState;
+import dev.followup.message.DeliveryStatus;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.patient.EmailAddress;
+import dev.followup.patient.Language;
+import dev.followup.patient.Mrn;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
+import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.PracticeId;
+import dev.followup.practice.Provider;
+import dev.followup.spi.PracticeTransaction;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskKind;
+import dev.followup.task.TaskOutcome;
+import dev.followup.task.TaskPriority;
+import dev.followup.task.TaskState;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.Update;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * {@link PracticeTransaction} on one Jdbi handle whose transaction is open. Every statement names
+ * {@code practice_id = :practice}, bound from the transaction, never from an argument: an id of
+ * another practice simply matches nothing.
+ */
+public final class JdbiPracticeTransaction implements PracticeTransaction {
+    private static final int STREAM_FETCH_SIZE = 500;
+    private static final List<String> ACTIVE_STATES = Arrays.stream(FollowUpState.values())
+            .filter(s -> !s.isTerminal()).map(Enum::name).toList();
+    private static final List<String> COUNTED_STATES = Arrays.stream(AttemptState.values())
+            .filter(s -> s == AttemptState.PENDING || s.countsAsSent()).map(Enum::name).toList();
+
+    private static final String PATIENT = "followup_patient";
+    private static final String FOLLOW_UP = "followup_follow_up";
+    private static final String ATTEMPT = "followup_send_attempt";
+    private static final String INBOUND = "followup_inbound_message";
+    private static final String CONSENT = "followup_consent";
+    private static final String TASK = "followup_task";
+
+    private final Handle handle;
+    private final PracticeId practiceId;
+    private final String practice;
+    private final StoreContext ctx;
+
+    /**
+     * @param handle a handle inside a transaction
+     * @param practiceId the practice the transaction is bound to
+     * @param ctx the store's context
+     */
+    public JdbiPracticeTransaction(Handle handle, PracticeId practiceId, StoreContext ctx) {
+        this.handle = handle;
+        this.practiceId = practiceId;
+        this.practice = practiceId.value();
+        this.ctx = ctx;
+    }
+
+    @Override
+    public PracticeId practiceId() {
+        return practiceId;
+    }
+
+    // --- patients ---
+
+    @Override
+    public Optional<Patient> patient(PatientId id) {
+        return guard("read patient " + id, () -> query("SELECT * FROM followup_patient WHERE practice_id = :practice AND id = :id")
+                .bind("id", id.value()).map(patientMapper()).findFirst());
+    }
+
+    @Override
+    public Optional<Patient> patientByIdentityKey(String identityKey) {
+        return guard("find patient by identity", () -> query(
+                "SELECT * FROM followup_patient WHERE practice_id = :practice AND identity_hash = :hash ORDER BY id")
+                .bind("hash", ctx.index().identity(practiceId, identityKey)).map(patientMapper()).findFirst());
+    }
+
+    @Override
+    public List<Patient> patientsByPhone(PhoneNumber phone) {
+        return guard("find patients by phone", () -> query(Queries.PATIENTS_BY_PHONE)
+                .bind("hash", ctx.index().phone(practiceId, phone)).map(patientMapper()).list());
+    }
+
+    @Override
+    public void savePatient(Patient patient) {
+        requireOwn(patient.practiceId(), "patient " + patient.id());
+        guard("save patient " + patient.id(), () -> {
+            String id = patient.id().value();
+            Update update = handle.createUpdate("UPDATE followup_patient SET identity_hash = :identity, phone_hash = :phoneHash,"
+                    + " key_id = :key, mrn_enc = :mrn, first_name_enc = :first, last_name_enc = :last, phone_enc = :phone,"
+                    + " phone_line_type = :lineType, email_enc = :email, language = :language, time_zone = :zone"
+                    + " WHERE practice_id = :practice AND id = :id");
+            if (bindPatient(update, patient, id).execute() == 0) {
+                bindPatient(handle.createUpdate("INSERT INTO followup_patient (practice_id, id, identity_hash, phone_hash, key_id,"
+                        + " mrn_enc, first_name_enc, last_name_enc, phone_enc, phone_line_type, email_enc, language, time_zone)"
+                        + " VALUES (:practice, :id, :identity, :phoneHash, :key, :mrn, :first, :last, :phone, :lineType, :email,"
+                        + " :language, :zone)"), patient, id).execute();
+            }
+            return null;
+        });
+    }
+
+    private Update bindPatient(Update u, Patient p, String id) {
+        FieldCipher c = ctx.cipher();
+        return u.bind("practice", practice).bind("id", id)
+                .bind("identity", ctx.index().identity(practiceId, p.identityKey()))
+                .bind("phoneHash", p.phone() == null ? null : ctx.index().phone(practiceId, p.phone()))
+                .bind("key", c.currentKeyId())
+                .bind("mrn", Sql.bytes(c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id))))
+                .bind("first", Sql.bytes(c.encrypt(p.firstName(), place(PATIENT, "first_name", id))))
+                .bind("last", Sql.bytes(c.encrypt(p.lastName(), place(PATIENT, "last_name", id))))
+                .bind("phone", Sql.bytes(c.encrypt(p.phone() == null ? null : p.phone().e164(), place(PATIENT, "phone", id))))
+                .bind("lineType", p.phone() == null ? null : p.phone().lineType().name())
+                .bind("email", Sql.bytes(c.encrypt(p.email() == null ? null : p.email().value(), place(PATIENT, "email", id))))
+                .bind("language", p.language().code())
+                .bind("zone", p.timeZone() == null ? null : p.timeZone().getId());
+    }
+
+    private RowMapper<Patient> patientMapper() {
+        return (rs, sc) -> {
+            String id = rs.getString("id");
+            FieldCipher c = ctx.cipher();
+            String mrn = c.decrypt(rs.getBytes("mrn_enc"), place(PATIENT, "mrn", id));
+            String phone = c.decrypt(rs.getBytes("phone_enc"), place(PATIENT, "phone", id));
+            String email = c.decrypt(rs.getBytes("email_enc"), place(PATIENT, "email", id));
+            String zone = rs.getString("time_zone");
+            return new Patient(PatientId.of(id), practiceId, mrn == null ? null : new Mrn(mrn),
+                    c.decrypt(rs.getBytes("first_name_enc"), place(PATIENT, "first_name", id)),
+                    c.decrypt(rs.getBytes("last_name_enc"), place(PATIENT, "last_name", id)),
+                    phone == null ? null : new PhoneNumber(phone, PhoneNumber.LineType.valueOf(rs.getString("phone_line_type"))),
+                    email == null ? null : EmailAddress.of(email), new Language(rs.getString("language")),
+                    zone == null ? null : ZoneId.of(zone));
+        };
+    }
+
+    // --- follow-ups and timers ---
+
+    @Override
+    public Optional<FollowUp> followUp(FollowUpId id) {
+        return guard("read follow-up " + id, () -> query("SELECT * FROM followup_follow_up WHERE practice_id = :practice AND id = :id")
+                .bind("id", id.value()).map(followUpMapper()).findFirst());
+    }
+
+    @Override
+    public boolean insertFollowUp(FollowUp f) {
+        requireOwn(f.practiceId(), "follow-up " + f.id());
+        return guard("insert follow-up " + f.id(), () -> insertUnlessExists(bindFollowUp(handle.createUpdate(
+                "INSERT INTO followup_follow_up (practice_id, id, patient_id, provider_id, provider_name, type_code, preferred_days,"
+                + " preferred_from, preferred_to, due_date, batch_id, need_hash, key_id, need_key_enc, policy_name, state, next_step,"
+                + " next_action_at, created_at, first_contact_at, last_outreach_channel, replied_at, responded_channel, closed_at,"
+                + " offered_slots, slot_offers, version) VALUES (:practice, :id, :patient, :providerId, :providerName, :type, :days,"
+                + " :from, :to, :due, :batch, :needHash, :key, :need, :policy, :state, :nextStep, :nextAt, :createdAt, :contactedAt,"
+                + " :lastChannel, :repliedAt, :respondedChannel, :closedAt, :slots, :slotOffers, :version)"
+                + ctx.dialect().onConflictDoNothing()), f)));
+    }
+
+    @Override
+    public void updateFollowUp(FollowUp next) {
+        requireOwn(next.practiceId(), "follow-up " + next.id());
+        guard("update follow-up " + next.id(), () -> {
+            int updated = bindFollowUp(handle.createUpdate("UPDATE followup_follow_up SET patient_id = :patient,"
+                    + " provider_id = :providerId, provider_name = :providerName, type_code = :type, preferred_days = :days,"
+                    + " preferred_from = :from, preferred_to = :to, due_date = :due, batch_id = :batch, need_hash = :needHash,"
+                    + " key_id = :key, need_key_enc = :need, policy_name = :policy, state = :state, next_step = :nextStep,"
+                    + " next_action_at = :nextAt, created_at = :createdAt, first_contact_at = :contactedAt,"
+                    + " last_outreach_channel = :lastChannel, replied_at = :repliedAt, responded_channel = :respondedChannel,"
+                    + " closed_at = :closedAt, offered_slots = :slots, slot_offers = :slotOffers, version = :version"
+                    + " WHERE practice_id = :practice AND id = :id AND version = :previousVersion"), next)
+                    .bind("previousVersion", next.version() - 1).execute();
+            if (updated == 0) {
+                throw new ConcurrentUpdateException("follow-up " + next.id() + " is not at version " + (next.version() - 1)
+                        + " in practice " + practiceId);
+            }
+            return null;
+        });
+    }
+
+    private Update bindFollowUp(Update u, FollowUp f) {
+        String id = f.id().value();
+        return u.bind("practice", practice).bind("id", id).bind("patient", f.patientId().value())
+                .bind("providerId", f.provider().id()).bind("providerName", f.provider().displayName())
+                .bind("type", f.type().code()).bind("days", TextCodecs.days(f.preferredWindow().days()))
+                .bind("from", f.preferredWindow().from().toNanoOfDay()).bind("to", f.preferredWindow().to().toNanoOfDay())
+                .bind("due", Sql.date(f.dueDate())).bind("batch", f.batchId().value())
+                .bind("needHash", ctx.index().need(practiceId, f.needKey()))
+                .bind("key", ctx.cipher().currentKeyId())
+                .bind("need", Sql.bytes(ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id))))
+                .bind("policy", f.policyName()).bind("state", f.state().name()).bind("nextStep", f.nextStep())
+                .bind("nextAt", Sql.instant(f.nextActionAt())).bind("createdAt", Sql.instant(f.createdAt()))
+                .bind("contactedAt", Sql.instant(f.firstContactAt()))
+                .bind("lastChannel", name(f.lastOutreachChannel())).bind("repliedAt", Sql.instant(f.repliedAt()))
+                .bind("respondedChannel", name(f.respondedChannel())).bind("closedAt", Sql.instant(f.closedAt()))
+                .bind("slots", TextCodecs.slots(f.offeredSlots())).bind("slotOffers", f.slotOffers())
+                .bind("version", f.version());
+    }
+
+    private RowMapper<FollowUp> followUpMapper() {
+        return (rs, sc) -> {
+            String id = rs.getString("id");
+            String last = rs.getString("last_outreach_channel");
+            String responded = rs.getString("responded_channel");
+            return new FollowUp(FollowUpId.of(id), practiceId, PatientId.of(rs.getString("patient_id")),
+                    new Provider(rs.getString("provider_id"), rs.getString("provider_name")),
+                    FollowUpType.of(rs.getString("type_code")),
+                    TextCodecs.window(rs.getInt("preferred_days"), rs.getLong("preferred_from"), rs.getLong("preferred_to")),
+                    Sql.date(rs, "due_date"), BatchId.of(rs.getString("batch_id")),
+                    ctx.cipher().decrypt(rs.getBytes("need_key_enc"), place(FOLLOW_UP, "need_key", id)),
+                    rs.getString("policy_name"), FollowUpState.valueOf(rs.getString("state")), rs.getInt("next_step"),
+                    Sql.instant(rs, "next_action_at"), Sql.instant(rs, "created_at"), Sql.instant(rs, "first_contact_at"),
+                    last == null ? null : Channel.valueOf(last), Sql.instant(rs, "replied_at"),
+                    responded == null ? null : Channel.valueOf(responded), Sql.instant(rs, "closed_at"),
+                    TextCodecs.slots(rs.getString("offered_slots")), rs.getInt("slot_offers"), rs.getLong("version"));
+        };
+    }
+
+    @Override
+    public Optional<FollowUp> followUpByNeedKey(String needKey) {
+        return guard("find follow-up by need", () -> query(Queries.FOLLOW_UP_BY_NEED)
+                .bind("hash", ctx.index().need(practiceId, needKey)).map(followUpMapper()).findFirst());
+    }
+
+    @Override
+    public List<FollowUp> activeFollowUps(PatientId patientId) {
+        return guard("list active follow-ups of patient " + patientId, () -> query(
+                "SELECT * FROM followup_follow_up WHERE practice_id = :practice AND patient_id = :patient"
+                + " AND state IN (<states>) ORDER BY created_at, id")
+                .bind("patient", patientId.value()).bindList("states", ACTIVE_STATES).map(followUpMapper()).list());
+    }
+
+    @Override
+    public boolean holdsLease(FollowUpId id, String owner, Instant now) {
+        return guard("check lease of follow-up " + id, () -> query("SELECT 1 FROM followup_follow_up WHERE practice_id = :practice"
+                + " AND id = :id AND claimed_by = :owner AND lease_until > :now")
+                .bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now)).mapTo(Integer.class).findFirst().isPresent());
+    }
+
+    @Override
+    public void releaseLease(FollowUpId id, String owner) {
+        guard("release lease of follow-up " + id, () -> handle.createUpdate("UPDATE followup_follow_up SET claimed_by = NULL,"
+                + " lease_until = NULL WHERE practice_id = :practice AND id = :id AND claimed_by = :owner")
+                .bind("practice", practice).bind("id", id.value()).bind("owner", owner).execute());
+    }
+
+    // --- send attempts ---
+
+    @Override
+    public void insertAttempt(SendAttempt a) {
+        requireOwn(a.practiceId(), "send attempt " + a.id());
+        guard("insert send attempt " + a.id(), () -> bindAttempt(handle.createUpdate("INSERT INTO followup_send_attempt"
+                + " (practice_id, id, dedupe_key, follow_up_id, patient_id, channel, purpose, step, attempt_number, state,"
+                + " delivery_status, provider_message_id, error_code, key_id, body_enc, segments, cost, created_at, updated_at)"
+                + " VALUES (:practice, :id, :dedupe, :followUp, :patient, :channel, :purpose, :step, :attemptNumber, :state,"
+                + " :status, :providerId, :error, :key, :body, :segments, :cost, :createdAt, :updatedAt)"), a).execute());
+    }
+
+    @Override
+    public void updateAttempt(SendAttempt a) {
+        requireOwn(a.practiceId(), "send attempt " + a.id());
+        guard("update send attempt " + a.id(), () -> bindAttempt(handle.createUpdate("UPDATE followup_send_attempt SET"
+                + " dedupe_key = :dedupe, follow_up_id = :followUp, patient_id = :patient, channel = :channel, purpose = :purpose,"
+                + " step = :step, attempt_number = :attemptNumber, state = :state, delivery_status = :status,"
+                + " provider_message_id = :providerId, error_code = :error, key_id = :key, body_enc = :body, segments = :segments,"
+                + " cost = :cost, created_at = :createdAt, updated_at = :updatedAt WHERE practice_id = :practice AND id = :id"), a)
+                .execute());
+    }
+
+    private Update bindAttempt(Update u, SendAttempt a) {
+        byte[] body = ctx.cipher().encrypt(a.body(), place(ATTEMPT, "body", a.id()));
+        return u.bind("practice", practice).bind("id", a.id()).bind("dedupe", a.dedupeKey())
+                .bind("followUp", a.followUpId() == null ? null : a.followUpId().value())
+                .bind("patient", a.patientId() == null ? null : a.patientId().value())
+                .bind("channel", a.channel().name()).bind("purpose", a.purpose().name()).bind("step", a.step())
+                .bind("attemptNumber", a.attemptNumber()).bind("state", a.state().name()).bind("status", name(a.deliveryStatus()))
+                .bind("providerId", a.providerMessageId()).bind("error", a.errorCode())
+                .bind("key", body == null ? null : ctx.cipher().currentKeyId()).bind("body", Sql.bytes(body))
+                .bind("segments", a.segments()).bind("cost", a.cost().toString())
+                .bind("createdAt", Sql.instant(a.createdAt())).bind("updatedAt", Sql.instant(a.updatedAt()));
+    }
+
+    private RowMapper<SendAttempt> attemptMapper() {
+        return (rs, sc) -> {
+            String id = rs.getString("id");
+            String followUp = rs.getString("follow_up_id");
+            String patient = rs.getString("patient_id");
+            String status = rs.getString("delivery_status");
+            return new SendAttempt(id, practiceId, followUp == null ? null : FollowUpId.of(followUp),
+                    patient == null ? null : PatientId.of(patient), Channel.valueOf(rs.getString("channel")),
+                    MessagePurpose.valueOf(rs.getString("purpose")), rs.getInt("step"), rs.getInt("attempt_number"),
+                    AttemptState.valueOf(rs.getString("state")), status == null ? null : DeliveryStatus.valueOf(status),
+                    rs.getString("provider_message_id"), rs.getString("error_code"),
+                    ctx.cipher().decrypt(rs.getBytes("body_enc"), place(ATTEMPT, "body", id)), rs.getInt("segments"),
+                    new BigDecimal(rs.getString("cost")), Sql.instant(rs, "created_at"), Sql.instant(rs, "updated_at"));
+        };
+    }
+
+    @Override
+    public Optional<SendAttempt> attempt(String attemptId) {
+        return guard("read send attempt " + attemptId, () -> query(
+                "SELECT * FROM followup_send_attempt WHERE practice_id = :practice AND id = :id")
+                .bind("id", attemptId).map(attemptMapper()).findFirst());
+    }
+
+    @Override
+    public Optional<SendAttempt> attemptByProviderId(String providerMessageId) {
+        return guard("find send attempt by provider id", () -> query(Queries.ATTEMPT_BY_PROVIDER_ID)
+                .bind("providerId", providerMessageId).map(attemptMapper()).findFirst());
+    }
+
+    @Override
+    public List<SendAttempt> attemptsOf(FollowUpId id) {
+        return guard("list send attempts of follow-up " + id, () -> query("SELECT * FROM followup_send_attempt"
+                + " WHERE practice_id = :practice AND follow_up_id = :followUp ORDER BY created_at, step, attempt_number, id")
+                .bind("followUp", id.value()).map(attemptMapper()).list());
+    }
+
+    @Override
+    public int outreachCountSince(PatientId patientId, Instant since) {
+        return guard("count outreach of patient " + patientId, () -> query(Queries.OUTREACH_COUNT)
+                .bind("patient", patientId.value()).bind("since", Sql.instant(since))
+                .bind("purpose", MessagePurpose.OUTREACH.name()).bindList("states", COUNTED_STATES)
+                .mapTo(Integer.class).one());
+    }
+
+    // --- inbound messages ---
+
+    @Override
+    public boolean recordInbound(InboundMessage m) {
+        requireOwn(m.practiceId(), "inbound message");
+        return guard("record inbound message", () -> {
+            byte[] body = ctx.cipher().encrypt(m.body(), place(INBOUND, "body", m.providerMessageId()));
+            return insertUnlessExists(handle.createUpdate("INSERT INTO followup_inbound_message (practice_id,"
+                    + " provider_message_id, patient_id, follow_up_id, kind, key_id, body_enc, received_at) VALUES (:practice,"
+                    + " :providerId, :patient, :followUp, :kind, :key, :body, :receivedAt)" + ctx.dialect().onConflictDoNothing())
+                    .bind("practice", practice).bind("providerId", m.providerMessageId())
+                    .bind("patient", m.patientId() == null ? null : m.patientId().value())
+                    .bind("followUp", m.followUpId() == null ? null : m.followUpId().value()).bind("kind", m.kind().name())
+                    .bind("key", body == null ? null : ctx.cipher().currentKeyId()).bind("body", Sql.bytes(body))
+                    .bind("receivedAt", Sql.instant(m.receivedAt())));
+        });
+    }
+
+    /**
+     * Reads an inbound message back (not part of the port: for the store's own tests and tools).
+     *
+     * @param providerMessageId the provider's id
+     * @return the message
+     */
+    public Optional<InboundMessage> inbound(String providerMessageId) {
+        return guard("read inbound message", () -> query("SELECT * FROM followup_inbound_message WHERE practice_id = :practice"
+                + " AND provider_message_id = :providerId").bind("providerId", providerMessageId).map((rs, sc) -> {
+                    String pid = rs.getString("provider_message_id");
+                    String patient = rs.getString("patient_id");
+                    String followUp = rs.getString("follow_up_id");
+                    return new InboundMessage(practiceId, pid, patient == null ? null : PatientId.of(patient),
+                            followUp == null ? null : FollowUpId.of(followUp), ReplyKind.valueOf(rs.getString("kind")),
+                            ctx.cipher().decrypt(rs.getBytes("body_enc"), place(INBOUND, "body", pid)), Sql.instant(rs, "received_at"));
+                }).findFirst());
+    }
+
+    // --- consent ---
+
+    @Override
+    public void recordConsent(ConsentChange change) {
+        requireOwn(change.practiceId(), "consent change");
+        guard("record consent change", () -> {
+            // The row id is made here rather than by the database because the ciphertext is bound to it.
+            String id = UUID.randomUUID().toString();
+            PhoneNumber phone = change.phone();
+            byte[] phoneEnc = ctx.cipher().encrypt(phone == null ? null : phone.e164(), place(CONSENT, "phone", id));
+            return handle.createUpdate("INSERT INTO followup_consent (practice_id, id, patient_id, phone_hash, key_id, phone_enc,"
+                    + " phone_line_type, status, source, changed_at) VALUES (:practice, :id, :patient, :phoneHash, :key, :phone,"
+                    + " :lineType, :status, :source, :at)")
+                    .bind("practice", practice).bind("id", id)
+                    .bind("patient", change.patientId() == null ? null : change.patientId().value())
+                    .bind("phoneHash", phone == null ? null : ctx.index().phone(practiceId, phone))
+                    .bind("key", phoneEnc == null ? null : ctx.cipher().currentKeyId()).bind("phone", Sql.bytes(phoneEnc))
+                    .bind("lineType", phone == null ? null : phone.lineType().name())
+                    .bind("status", change.status().name()).bind("source", change.source().name())
+                    .bind("at", Sql.instant(change.at())).execute();
+        });
+    }
+
+    @Override
+    public Optional<ConsentChange> latestConsentOf(PatientId patientId) {
+        return guard("read consent of patient " + patientId, () -> query("SELECT * FROM followup_consent WHERE practice_id = :practice"
+                + " AND patient_id = :patient ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY")
+                .bind("patient", patientId.value()).map(consentMapper()).findFirst());
+    }
+
+    @Override
+    public Optional<ConsentChange> latestConsentOf(PhoneNumber phone) {
+        return guard("read consent of a phone number", () -> query("SELECT * FROM followup_consent WHERE practice_id = :practice"
+                + " AND phone_hash = :hash ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY")
+                .bind("hash", ctx.index().phone(practiceId, phone)).map(consentMapper()).findFirst());
+    }
+
+    private RowMapper<ConsentChange> consentMapper() {
+        return (rs, sc) -> {
+            String patient = rs.getString("patient_id");
+            String phone = ctx.cipher().decrypt(rs.getBytes("phone_enc"), place(CONSENT, "phone", rs.getString("id")));
+            return new ConsentChange(practiceId, patient == null ? null : PatientId.of(patient),
+                    phone == null ? null : new PhoneNumber(phone, PhoneNumber.LineType.valueOf(rs.getString("phone_line_type"))),
+                    ConsentStatus.valueOf(rs.getString("status")), ConsentSource.valueOf(rs.getString("source")),
+                    Sql.instant(rs, "changed_at"));
+        };
+    }
+
+    @Override
+    public void suppress(ChannelSuppression s) {
+        requireOwn(s.practiceId(), "channel suppression");
+        guard("suppress a channel of patient " + s.patientId(), () -> handle.createUpdate("INSERT INTO followup_suppression"
+                + " (practice_id, patient_id, channel, reason_code, suppressed_at) VALUES (:practice, :patient, :channel, :reason, :at)")
+                .bind("practice", practice).bind("patient", s.patientId().value()).bind("channel", s.channel().name())
+                .bind("reason", s.reasonCode()).bind("at", Sql.instant(s.at())).execute());
+    }
+
+    @Override
+    public Set<Channel> suppressedChannels(PatientId patientId) {
+        return guard("read suppressions of patient " + patientId, () -> {
+            Set<Channel> channels = EnumSet.noneOf(Channel.class);
+            query("SELECT DISTINCT channel FROM followup_suppression WHERE practice_id = :practice AND patient_id = :patient")
+                    .bind("patient", patientId.value()).mapTo(String.class).forEach(c -> channels.add(Channel.valueOf(c)));
+            return channels;
+        });
+    }
+
+    // --- staff tasks ---
+
+    @Override
+    public void insertTask(StaffTask t) {
+        requireOwn(t.practiceId(), "task " + t.id());
+        guard("insert task " + t.id(), () -> bindTask(handle.createUpdate("INSERT INTO followup_task (practice_id, id,"
+                + " follow_up_id, patient_id, kind, priority, reason, key_id, reply_enc, state, assignee, outcome, created_at,"
+                + " updated_at, version) VALUES (:practice, :id, :followUp, :patient, :kind, :priority, :reason, :key, :reply,"
+                + " :state, :assignee, :outcome, :createdAt, :updatedAt, :version)"), t).execute());
+    }
+
+    @Override
+    public void updateTask(StaffTask next) {
+        requireOwn(next.practiceId(), "task " + next.id());
+        guard("update task " + next.id(), () -> {
+            int updated = bindTask(handle.createUpdate("UPDATE followup_task SET follow_up_id = :followUp, patient_id = :patient,"
+                    + " kind = :kind, priority = :priority, reason = :reason, key_id = :key, reply_enc = :reply, state = :state,"
+                    + " assignee = :assignee, outcome = :outcome, created_at = :createdAt, updated_at = :updatedAt,"
+                    + " version = :version WHERE practice_id = :practice AND id = :id AND version = :previousVersion"), next)
+                    .bind("previousVersion", next.version() - 1).execute();
+            if (updated == 0) {
+                throw new ConcurrentUpdateException("task " + next.id() + " is not at version " + (next.version() - 1)
+                        + " in practice " + practiceId);
+            }
+            return null;
+        });
+    }
+
+    private Update bindTask(Update u, StaffTask t) {
+        String id = t.id().value();
+        byte[] reply = ctx.cipher().encrypt(t.replyText(), place(TASK, "reply_text", id));
+        return u.bind("practice", practice).bind("id", id)
+                .bind("followUp", t.followUpId() == null ? null : t.followUpId().value())
+                .bind("patient", t.patientId() == null ? null : t.patientId().value())
+                .bind("kind", t.kind().name()).bind("priority", t.priority().name()).bind("reason", t.reason())
+                .bind("key", reply == null ? null : ctx.cipher().currentKeyId()).bind("reply", Sql.bytes(reply))
+                .bind("state", t.state().name()).bind("assignee", t.assignee()).bind("outcome", name(t.outcome()))
+                .bind("createdAt", Sql.instant(t.createdAt())).bind("updatedAt", Sql.instant(t.updatedAt()))
+                .bind("version", t.version());
+    }
+
+    private RowMapper<StaffTask> taskMapper() {
+        return (rs, sc) -> {
+            String id = rs.getString("id");
+            String followUp = rs.getString("follow_up_id");
+            String patient = rs.getString("patient_id");
+            String outcome = rs.getString("outcome");
+            return new StaffTask(TaskId.of(id), practiceId, followUp == null ? null : FollowUpId.of(followUp),
+                    patient == null ? null : PatientId.of(patient), TaskKind.valueOf(rs.getString("kind")),
+                    TaskPriority.valueOf(rs.getString("priority")), rs.getString("reason"),
+                    ctx.cipher().decrypt(rs.getBytes("reply_enc"), place(TASK, "reply_text", id)),
+                    TaskState.valueOf(rs.getString("state")), rs.getString("assignee"),
+                    outcome == null ? null : TaskOutcome.valueOf(outcome), Sql.instant(rs, "created_at"),
+                    Sql.instant(rs, "updated_at"), rs.getLong("version"));
+        };
+    }
+
+    @Override
+    public Optional<StaffTask> task(TaskId id) {
+        return guard("read task " + id, () -> query("SELECT * FROM followup_task WHERE practice_id = :practice AND id = :id")
+                .bind("id", id.value()).map(taskMapper()).findFirst());
+    }
+
+    @Override
+    public List<StaffTask> tasks(Set<TaskState> states) {
+        if (states.isEmpty()) {
+            return List.of();
+        }
+        return guard("list tasks", () -> query("SELECT * FROM followup_task WHERE practice_id = :practice AND state IN (<states>)"
+                + " ORDER BY created_at, id").bindList("states", states.stream().map(Enum::name).toList()).map(taskMapper()).list());
+    }
+
+    // --- audit trail ---
+
+    @Override
+    public AuditEvent appendAudit(AuditRecord record) {
+        return guard("append to the audit trail", () -> {
+            // The hash covers occurredAt as text, so it is chained at the precision it is stored with.
+            AuditRecord stored = new AuditRecord(record.type(), record.actor(), record.followUpId(), record.patientId(),
+                    record.attributes(), Sql.stored(record.occurredAt()));
+            long headSequence = lockTrailHead();
+            AuditEvent previous = headSequence == 0 ? null : query("SELECT * FROM followup_audit_event WHERE practice_id = :practice"
+                    + " AND seq = :seq").bind("seq", headSequence).map(auditMapper()).one();
+            AuditEvent event = AuditEvent.chain(practiceId, previous, stored);
+            handle.createUpdate("INSERT INTO followup_audit_event (practice_id, seq, type, actor, follow_up_id, patient_id,"
+                    + " attributes, occurred_at, previous_hash, hash) VALUES (:practice, :seq, :type, :actor, :followUp, :patient,"
+                    + " :attributes, :at, :previousHash, :hash)")
+                    .bind("practice", practice).bind("seq", event.sequence()).bind("type", event.type().name())
+                    .bind("actor", event.actor()).bind("followUp", event.followUpId() == null ? null : event.followUpId().value())
+                    .bind("patient", event.patientId() == null ? null : event.patientId().value())
+                    .bind("attributes", TextCodecs.attributes(event.attributes())).bind("at", Sql.instant(event.occurredAt()))
+                    .bind("previousHash", event.previousHash()).bind("hash", event.hash()).execute();
+            handle.createUpdate("UPDATE followup_audit_head SET seq = :seq, hash = :hash WHERE practice_id = :practice")
+                    .bind("practice", practice).bind("seq", event.sequence()).bind("hash", event.hash()).execute();
+            return event;
+        });
+    }
+
+    /**
+     * Locks the practice's trail head row until the transaction ends, creating it on first use.
+     * Every appender of the practice queues on this one row, which is what keeps sequences gapless
+     * and unique across nodes.
+     */
+    private long lockTrailHead() {
+        Optional<Long> head = lockedHead();
+        if (head.isPresent()) {
+            return head.get();
+        }
+        Update create = handle.createUpdate("INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)"
+                + ctx.dialect().onConflictDoNothing()).bind("practice", practice).bind("genesis", AuditEvent.GENESIS);
+        if (ctx.dialect() == Dialect.H2) {
+            try {
+                create.execute();
+            } catch (RuntimeException e) {
+                // Another transaction created the head meanwhile; H2 keeps this transaction usable.
+                if (!Failures.UNIQUE_VIOLATION.equals(Failures.stateOf(e))) {
+                    throw e;
+                }
+            }
+        } else {
+            create.execute();
+        }
+        return lockedHead().orElseThrow(() -> new ConcurrentUpdateException("audit trail head of practice " + practiceId
+                + " could not be locked"));
+    }
+
+    private Optional<Long> lockedHead() {
+        return query("SELECT seq FROM followup_audit_head WHERE practice_id = :practice FOR UPDATE").mapTo(Long.class).findFirst();
+    }
+
+    private RowMapper<AuditEvent> auditMapper() {
+        return (rs, sc) -> {
+            String followUp = rs.getString("follow_up_id");
+            String patient = rs.getString("patient_id");
+            return new AuditEvent(practiceId, rs.getLong("seq"), AuditType.valueOf(rs.getString("type")), rs.getString("actor"),
+                    followUp == null ? null : FollowUpId.of(followUp), patient == null ? null : PatientId.of(patient),
+                    java.util.Collections.unmodifiableMap(TextCodecs.attributes(rs.getString("attributes"))),
+                    Sql.instant(rs, "occurred_at"), rs.getString("previous_hash"), rs.getString("hash"));
+        };
+    }
+
+    @Override
+    public void forEachAuditEvent(Consumer<AuditEvent> sink) {
+        guard("read the audit trail", () -> {
+            stream(query(Queries.AUDIT_TRAIL)).map(auditMapper()).forEach(sink);
+            return null;
+        });
+    }
+
+    // --- reporting ---
+
+    @Override
+    public void forEachFollowUpTouched(Instant from, Instant to, Consumer<FollowUp> sink) {
+        guard("report follow-ups", () -> {
+            stream(query(Queries.REPORT_FOLLOW_UPS)).bind("from", Sql.instant(from)).bind("to", Sql.instant(to))
+                    .map(followUpMapper()).forEach(sink);
+            return null;
+        });
+    }
+
+    @Override
+    public void forEachAttemptCreated(Instant from, Instant to, Consumer<SendAttempt> sink) {
+        guard("report send attempts", () -> {
+            stream(query(Queries.REPORT_ATTEMPTS)).bind("from", Sql.instant(from)).bind("to", Sql.instant(to))
+                    .map(attemptMapper()).forEach(sink);
+            return null;
+        });
+    }
+
+    @Override
+    public void forEachTaskTouched(Instant from, Instant to, Consumer<StaffTask> sink) {
+        guard("report tasks", () -> {
+            stream(query(Queries.REPORT_TASKS))
+                    .bind("from", Sql.instant(from)).bind("to", Sql.instant(to)).map(taskMapper()).forEach(sink);
+            return null;
+        });
+    }
+
+    // --- retention ---
+
+    @Override
+    public int purgeBodiesBefore(Instant cutoff) {
+        return guard("purge message bodies", () -> {
+            int purged = handle.createUpdate("UPDATE followup_send_attempt SET body_enc = NULL, key_id = NULL"
+                    + " WHERE practice_id = :practice AND created_at < :cutoff AND body_enc IS NOT NULL")
+                    .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
+            purged += handle.createUpdate("UPDATE followup_inbound_message SET body_enc = NULL, key_id = NULL"
+                    + " WHERE practice_id = :practice AND received_at < :cutoff AND body_enc IS NOT NULL")
+                    .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
+            purged += handle.createUpdate("UPDATE followup_task SET reply_enc = NULL, key_id = NULL"
+                    + " WHERE practice_id = :practice AND created_at < :cutoff AND reply_enc IS NOT NULL")
+                    .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
+            return purged;
+        });
+    }
+
+    // --- plumbing ---
+
+    private Query query(String sql) {
+        return handle.createQuery(sql).bind("practice", practice);
+    }
+
+    /** Streams rows from the server in pages rather than loading a practice's whole history at once. */
+    private static Query stream(Query q) {
+        return q.setFetchSize(STREAM_FETCH_SIZE);
+    }
+
+    private boolean insertUnlessExists(Update insert) {
+        if (ctx.dialect() == Dialect.POSTGRESQL) {
+            return insert.execute() == 1;
+        }
+        try {
+            return insert.execute() == 1;
+        } catch (RuntimeException e) {
+            if (Failures.UNIQUE_VIOLATION.equals(Failures.stateOf(e))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void requireOwn(PracticeId owner, String what) {
+        if (!owner.equals(practiceId)) {
+            throw new InvalidInputException(what + " belongs to practice " + owner + ", not to the transaction's practice " + practiceId);
+        }
+    }
+
+    private Place place(String table, String column, String rowId) {
+        return new Place(table, column, practice, rowId);
+    }
+
+    private static @Nullable String name(@Nullable Enum<?> value) {
+        return value == null ? null : value.name();
+    }
+
+    private static <T> T guard(String operation, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw Failures.translate(operation, e);
+        }
+    }
+}

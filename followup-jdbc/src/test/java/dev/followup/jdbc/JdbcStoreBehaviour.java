@@ -1,0 +1,245 @@
+package dev.followup.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.followup.StorageException;
+import dev.followup.audit.AuditRecord;
+import dev.followup.audit.AuditType;
+import dev.followup.audit.AuditVerification;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
+import dev.followup.conversation.InboundMessage;
+import dev.followup.conversation.ReplyKind;
+import dev.followup.followup.BatchId;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
+import dev.followup.followup.FollowUpType;
+import dev.followup.jdbc.internal.SchemaMigrator;
+import dev.followup.message.AttemptState;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.patient.EmailAddress;
+import dev.followup.patient.Language;
+import dev.followup.patient.Mrn;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
+import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.PracticeId;
+import dev.followup.practice.Provider;
+import dev.followup.scheduling.PreferredWindow;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskKind;
+import dev.followup.task.TaskPriority;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the JDBC store promises beyond the port's contract: encryption at rest, key rotation, migrations. */
+abstract class JdbcStoreBehaviour {
+    static final Instant T0 = Instant.parse("2026-05-04T14:00:00.654321Z");
+    static final String FIRST = "Sarahbeth";
+    static final String LAST = "Quizenberry-Núñez";
+    static final String PHONE = "+14155550177";
+    static final String EMAIL = "sarahbeth.qn@example-clinic.org";
+    static final String MRN = "MRN-88814213";
+    static final String SMS_BODY = "Hi Sarahbeth, Dr. Martinez recommends a follow-up visit. Reply YES to schedule";
+    static final String INBOUND_BODY = "yes but only on tuesdays after my chemo";
+    static final String REPLY_TEXT = "please call my daughter about the knee";
+    static final String NEED_KEY = "need-of-sarahbeth-knee-2026";
+
+    DatabaseFixture db;
+    final PracticeId practice = PracticeId.random();
+
+    abstract DatabaseFixture newDatabase();
+
+    @BeforeEach
+    void open() {
+        db = newDatabase();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        db.close();
+    }
+
+    @Test
+    void noTableHoldsAnyKnownPhiInPlainText() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient p = writeEverything(store, TestKeys.k1());
+        String dump = db.dumpAllTables();
+        assertThat(dump).contains(p.id().value());
+        assertNoPhi(dump, p);
+        String raw = db.rawFiles();
+        if (!raw.isEmpty()) {
+            // The files are really read: the patient's id is in them, the PHI is not.
+            assertThat(raw).contains(p.id().value());
+            assertNoPhi(raw, p);
+        }
+
+        // Retention: the bodies' ciphertexts are gone, the rest stays readable, the trail verifies.
+        int purged = store.inTransaction(practice, tx -> tx.purgeBodiesBefore(T0.plus(Duration.ofDays(31))));
+        assertThat(purged).isEqualTo(3);
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_send_attempt WHERE body_enc IS NOT NULL")).isZero();
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_inbound_message WHERE body_enc IS NOT NULL")).isZero();
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_task WHERE reply_enc IS NOT NULL")).isZero();
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.patient(p.id())).contains(p);
+            List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
+            tx.forEachAuditEvent(trail::add);
+            assertThat(AuditVerification.of(trail).isIntact()).isTrue();
+            assertThat(trail).hasSize(2);
+            return null;
+        });
+    }
+
+    @Test
+    void rotatedKeysKeepOldRowsReadableAndTheReEncryptionJobRetiresTheOldKey() {
+        JdbiFollowUpStore underK1 = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient old = writeEverything(underK1, TestKeys.k1());
+        JdbiFollowUpStore underK2 = TestKeys.store(db.dataSource(), TestKeys.current("k2"));
+        Patient fresh = new Patient(PatientId.random(), practice, null, "Néw", "Patient", PhoneNumber.ofE164("+14155550178"), null,
+                Language.ENGLISH, null);
+        underK2.inTransaction(practice, tx -> {
+            tx.savePatient(fresh);
+            assertThat(tx.patient(old.id())).contains(old);
+            assertThat(tx.patientsByPhone(old.phone())).containsExactly(old);
+            return null;
+        });
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        assertThat(keyOf(jdbi, old.id())).isEqualTo("k1");
+        assertThat(keyOf(jdbi, fresh.id())).isEqualTo("k2");
+
+        long rewritten = ReEncryptionJob.of(underK2).runToCompletion(2);
+        // patient, follow-up, attempt, inbound message, consent entry, task: one row each under k1.
+        assertThat(rewritten).isEqualTo(6);
+        assertThat(ReEncryptionJob.of(underK2).runBatch(10)).isZero();
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_patient WHERE key_id <> 'k2'")).isZero();
+
+        ConfiguredKeyProvider withoutK1 = ConfiguredKeyProvider.of("k2", Map.of("k2", TestKeys.K2, "lookup", TestKeys.LOOKUP));
+        JdbiFollowUpStore k1Retired = TestKeys.store(db.dataSource(), withoutK1);
+        k1Retired.inTransaction(practice, tx -> {
+            assertThat(tx.patient(old.id())).contains(old);
+            assertThat(tx.followUpByNeedKey(NEED_KEY)).map(FollowUp::needKey).contains(NEED_KEY);
+            assertThat(tx.attemptsOf(tx.followUpByNeedKey(NEED_KEY).orElseThrow().id())).extracting(SendAttempt::body)
+                    .containsExactly(SMS_BODY);
+            assertThat(tx.latestConsentOf(old.phone())).map(ConsentChange::phone).contains(old.phone());
+            assertThat(tx.tasks(java.util.EnumSet.allOf(dev.followup.task.TaskState.class))).extracting(StaffTask::replyText)
+                    .containsExactly(REPLY_TEXT);
+            return null;
+        });
+    }
+
+    @Test
+    void aCiphertextCopiedIntoAnotherRowFailsAuthenticationWithoutShowingPhi() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient a = writeEverything(store, TestKeys.k1());
+        Patient b = new Patient(PatientId.random(), practice, null, "Other", "Person", PhoneNumber.ofE164("+14155550179"), null,
+                Language.ENGLISH, null);
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(b);
+            return null;
+        });
+        Jdbi.create(db.dataSource()).useHandle(h -> h.createUpdate("UPDATE followup_patient SET first_name_enc ="
+                + " (SELECT first_name_enc FROM followup_patient WHERE id = :a) WHERE id = :b")
+                .bind("a", a.id().value()).bind("b", b.id().value()).execute());
+        assertThatThrownBy(() -> store.inTransaction(practice, tx -> tx.patient(b.id())))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("fails authentication")
+                .hasMessageNotContaining(FIRST);
+    }
+
+    @Test
+    void aVersion1DatabaseWithDataIsUpgradedInPlace() {
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        // The host application's own tables and Flyway history are there first, and stay untouched.
+        jdbi.useHandle(h -> {
+            h.execute("CREATE TABLE host_orders (id INTEGER PRIMARY KEY)");
+            h.execute("CREATE TABLE flyway_schema_history (installed_rank INTEGER PRIMARY KEY, version VARCHAR(50))");
+            h.execute("INSERT INTO flyway_schema_history VALUES (1, '42')");
+        });
+        assertThat(SchemaMigrator.migrate(db.dataSource(), "1")).isEqualTo(1);
+        JdbiFollowUpStore store = JdbiFollowUpStore.builder(db.dataSource()).keys(TestKeys.k1()).lookupKeyId("lookup").build();
+        Patient p = writeEverything(store, TestKeys.k1());
+        assertThat(indexNames(jdbi)).doesNotContain("followup_follow_up_created");
+
+        assertThat(store.migrate()).isEqualTo(1);
+        assertThat(store.migrate()).isZero();
+        assertThat(indexNames(jdbi)).contains("followup_follow_up_created", "followup_send_attempt_created");
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.patient(p.id())).contains(p);
+            FollowUp f = tx.followUpByNeedKey(NEED_KEY).orElseThrow();
+            List<FollowUp> touched = new ArrayList<>();
+            tx.forEachFollowUpTouched(T0, T0.plusSeconds(1), touched::add);
+            assertThat(touched).containsExactly(f);
+            assertThat(tx.attemptsOf(f.id())).hasSize(1);
+            return null;
+        });
+        assertThat(strings(jdbi, "SELECT version FROM flyway_schema_history"))
+                .containsExactly("42");
+        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2");
+    }
+
+    /** Writes one of everything that holds PHI and returns the patient. */
+    Patient writeEverything(JdbiFollowUpStore store, ConfiguredKeyProvider keys) {
+        Patient p = new Patient(PatientId.random(), practice, new Mrn(MRN), FIRST, LAST, PhoneNumber.ofE164(PHONE),
+                EmailAddress.of(EMAIL), Language.ENGLISH, ZoneId.of("America/Chicago"));
+        FollowUp f = FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.of("knee"),
+                PreferredWindow.ANY, null, BatchId.random(), NEED_KEY, "standard", T0, T0.plusSeconds(60));
+        SendAttempt a = new SendAttempt("att-" + f.id(), practice, f.id(), p.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
+                AttemptState.PENDING, null, null, null, SMS_BODY, 1, new BigDecimal("0.0079"), T0, T0);
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(a);
+            tx.recordInbound(new InboundMessage(practice, "SM-in-" + f.id(), p.id(), f.id(), ReplyKind.OTHER, INBOUND_BODY,
+                    T0.plusSeconds(5)));
+            tx.insertTask(StaffTask.open(TaskId.random(), practice, f.id(), p.id(), TaskKind.REVIEW_REPLY, TaskPriority.HIGH,
+                    "free-text reply", REPLY_TEXT, T0.plusSeconds(6)));
+            tx.recordConsent(new ConsentChange(practice, null, p.phone(), ConsentStatus.OPTED_IN, ConsentSource.PATIENT_SMS,
+                    T0.plusSeconds(7)));
+            tx.appendAudit(new AuditRecord(AuditType.FOLLOW_UP_CREATED, "engine", f.id(), p.id(), Map.of(), T0));
+            tx.appendAudit(new AuditRecord(AuditType.MESSAGE_PREPARED, "engine", f.id(), p.id(), Map.of("attempt", a.id()), T0));
+            return null;
+        });
+        return p;
+    }
+
+    static void assertNoPhi(String text, Patient p) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String phi : List.of(FIRST, LAST, PHONE, PHONE.substring(2), EMAIL, MRN, SMS_BODY.substring(0, 30),
+                INBOUND_BODY.substring(0, 20), REPLY_TEXT.substring(0, 20), NEED_KEY, p.identityKey())) {
+            assertThat(lower).as("stored text must not contain a known PHI value").doesNotContain(phi.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    static int count(Jdbi jdbi, String sql) {
+        Integer n = jdbi.withHandle(h -> h.createQuery(sql).mapTo(Integer.class).one());
+        return n;
+    }
+
+    static List<String> strings(Jdbi jdbi, String sql) {
+        List<String> values = jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+        return values;
+    }
+
+    static String keyOf(Jdbi jdbi, PatientId id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT key_id FROM followup_patient WHERE id = :id").bind("id", id.value())
+                .mapTo(String.class).one());
+    }
+
+    abstract List<String> indexNames(Jdbi jdbi);
+}

@@ -1,0 +1,918 @@
+package dev.followup.test.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.followup.ConcurrentUpdateException;
+import dev.followup.FollowUpException;
+import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditRecord;
+import dev.followup.audit.AuditType;
+import dev.followup.audit.AuditVerification;
+import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
+import dev.followup.conversation.InboundMessage;
+import dev.followup.conversation.ReplyKind;
+import dev.followup.followup.BatchId;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
+import dev.followup.followup.FollowUpState;
+import dev.followup.followup.FollowUpType;
+import dev.followup.message.AttemptState;
+import dev.followup.message.DeliveryStatus;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.patient.EmailAddress;
+import dev.followup.patient.Language;
+import dev.followup.patient.Mrn;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
+import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.PracticeId;
+import dev.followup.practice.Provider;
+import dev.followup.scheduling.PreferredWindow;
+import dev.followup.scheduling.Slot;
+import dev.followup.spi.Claim;
+import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.PracticeTransaction;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskId;
+import dev.followup.task.TaskKind;
+import dev.followup.task.TaskOutcome;
+import dev.followup.task.TaskPriority;
+import dev.followup.task.TaskState;
+import java.math.BigDecimal;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The behaviour the engine relies on from a {@link FollowUpStore}. An implementation's test extends
+ * this class and supplies the store; every test works in fresh random practices, so one store (one
+ * database) may serve the whole suite.
+ *
+ * <p>{@link FollowUpStore#claimDue} spans practices; so that the claims of one test never see the
+ * due rows another test left behind, each claim test schedules its rows in its own period, earlier
+ * than every period used before it in this JVM. The store should therefore be used by this suite
+ * only while it runs.
+ *
+ * <p>Instants in this suite have microsecond precision: stores must keep at least that much.
+ */
+public abstract class FollowUpStoreContract {
+    /** A moment with microseconds, the precision stores must keep. */
+    protected static final Instant T0 = Instant.parse("2026-03-02T15:04:05.123456Z");
+    private static final AtomicLong CLAIM_PERIODS = new AtomicLong();
+
+    /** The practice a test works in. */
+    protected PracticeId practice;
+    /** A second practice, for isolation. */
+    protected PracticeId otherPractice;
+
+    /** @return the store under test; may be the same instance for every test */
+    protected abstract FollowUpStore store();
+
+    /** Gives each test its own practices. */
+    @BeforeEach
+    void freshPractices() {
+        practice = PracticeId.of("contract-" + java.util.UUID.randomUUID());
+        otherPractice = PracticeId.of("contract-" + java.util.UUID.randomUUID());
+    }
+
+    // ------------------------------------------------------------------ patients
+
+    @Test
+    void patientRoundTripsEveryFieldIncludingUnicodeNames() {
+        Patient full = new Patient(PatientId.random(), practice, new Mrn("MRN-000123"), "Zoë-Ånne", "Nguyễn 李",
+                PhoneNumber.ofE164("+14155550123"), EmailAddress.of("zoe.nguyen@Example.ORG"), Language.SPANISH,
+                ZoneId.of("America/Chicago"));
+        Patient minimal = new Patient(PatientId.random(), practice, null, "", "O'Brien", PhoneNumber.ofE164("+14155550124"),
+                null, Language.ENGLISH, null);
+        Patient emailOnly = new Patient(PatientId.random(), practice, null, "Émile", "", null,
+                EmailAddress.of("emile@example.com"), Language.ENGLISH, null);
+        run(tx -> {
+            tx.savePatient(full);
+            tx.savePatient(minimal);
+            tx.savePatient(emailOnly);
+        });
+        run(tx -> {
+            assertThat(tx.patient(full.id())).contains(full);
+            assertThat(tx.patient(minimal.id())).contains(minimal);
+            assertThat(tx.patient(emailOnly.id())).contains(emailOnly);
+            assertThat(tx.patientByIdentityKey(full.identityKey())).contains(full);
+            assertThat(tx.patientByIdentityKey(emailOnly.identityKey())).contains(emailOnly);
+            assertThat(tx.patientByIdentityKey("no-such-key")).isEmpty();
+            assertThat(tx.patient(PatientId.random())).isEmpty();
+        });
+    }
+
+    @Test
+    void patientsByPhoneFindsEveryPatientSharingTheNumber() {
+        PhoneNumber family = PhoneNumber.ofE164("+14155550130");
+        Patient parent = patient("Maria", "García", family);
+        Patient child = patient("Lucía", "García", family);
+        Patient other = patient("Sam", "Lee", PhoneNumber.ofE164("+14155550131"));
+        run(tx -> List.of(parent, child, other).forEach(tx::savePatient));
+        run(tx -> {
+            assertThat(tx.patientsByPhone(family)).containsExactlyInAnyOrder(parent, child);
+            assertThat(tx.patientsByPhone(PhoneNumber.ofE164("+14155550139"))).isEmpty();
+        });
+    }
+
+    @Test
+    void savePatientReplacesTheStoredPatient() {
+        Patient before = patient("Ann", "Lee", PhoneNumber.ofE164("+14155550140"));
+        Patient after = new Patient(before.id(), practice, new Mrn("77"), "Ann", "Lee-Park", PhoneNumber.ofE164("+14155550141"),
+                EmailAddress.of("ann@example.com"), Language.ENGLISH, ZoneId.of("Europe/Berlin"));
+        run(tx -> tx.savePatient(before));
+        run(tx -> tx.savePatient(after));
+        run(tx -> {
+            assertThat(tx.patient(before.id())).contains(after);
+            assertThat(tx.patientsByPhone(before.phone())).isEmpty();
+            assertThat(tx.patientsByPhone(after.phone())).containsExactly(after);
+            assertThat(tx.patientByIdentityKey(after.identityKey())).contains(after);
+        });
+    }
+
+    // ------------------------------------------------------------------ follow-ups
+
+    @Test
+    void followUpRoundTripsEveryField() {
+        Patient p = patient("Sarah", "Connor", PhoneNumber.ofE164("+14155550150"));
+        FollowUp open = followUp(p, "need-open", T0.plusSeconds(7200));
+        List<Slot> slots = List.of(
+                new Slot("slot:1/ä b", "dr-m", T0.plus(Duration.ofDays(3)), T0.plus(Duration.ofDays(3)).plusSeconds(1800)),
+                new Slot("slot-2\twith:colon 5:x", "dr-m", T0.plus(Duration.ofDays(4)), T0.plus(Duration.ofDays(4)).plusSeconds(900)));
+        FollowUp full = new FollowUp(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martínez"),
+                FollowUpType.of("post-op"), new PreferredWindow(EnumSet.of(DayOfWeek.TUESDAY, DayOfWeek.SATURDAY),
+                        LocalTime.of(7, 30), LocalTime.of(11, 45, 10, 123_000)),
+                LocalDate.of(2026, 4, 30), BatchId.of("batch-1"), "need-full", "standard", FollowUpState.ENGAGED, 2,
+                T0.plusSeconds(86_400), T0, T0.plusSeconds(60), Channel.EMAIL, T0.plusSeconds(120), Channel.SMS, null,
+                slots, 1, 5);
+        FollowUp closed = new FollowUp(FollowUpId.random(), practice, p.id(), new Provider("dr-k", "Dr. K"), FollowUpType.GENERAL,
+                PreferredWindow.ANY, null, BatchId.of("batch-2"), "need-closed", "standard", FollowUpState.BOOKED, 3, null, T0,
+                T0.plusSeconds(1), Channel.SMS, T0.plusSeconds(2), Channel.SMS, T0.plusSeconds(3), List.of(), 2, 9);
+        run(tx -> {
+            tx.savePatient(p);
+            assertThat(tx.insertFollowUp(open)).isTrue();
+            assertThat(tx.insertFollowUp(full)).isTrue();
+            assertThat(tx.insertFollowUp(closed)).isTrue();
+        });
+        run(tx -> {
+            assertThat(tx.followUp(open.id())).contains(open);
+            assertThat(tx.followUp(full.id())).contains(full);
+            assertThat(tx.followUp(closed.id())).contains(closed);
+            assertThat(tx.followUpByNeedKey("need-full")).contains(full);
+            assertThat(tx.followUpByNeedKey("need-closed")).contains(closed);
+            assertThat(tx.followUpByNeedKey("need-none")).isEmpty();
+            assertThat(tx.followUp(FollowUpId.random())).isEmpty();
+        });
+    }
+
+    @Test
+    void insertingASecondFollowUpForTheSameNeedWritesNothing() {
+        Patient p = patient("Tom", "Hanks", PhoneNumber.ofE164("+14155550160"));
+        FollowUp first = followUp(p, "need-dup", T0);
+        FollowUp second = followUp(p, "need-dup", T0.plusSeconds(5));
+        run(tx -> {
+            tx.savePatient(p);
+            assertThat(tx.insertFollowUp(first)).isTrue();
+        });
+        boolean inserted = tx(tx -> tx.insertFollowUp(second));
+        assertThat(inserted).isFalse();
+        run(tx -> {
+            assertThat(tx.followUp(second.id())).isEmpty();
+            assertThat(tx.followUpByNeedKey(first.needKey())).contains(first);
+        });
+    }
+
+    @Test
+    void updateFollowUpIsGuardedByVersion() {
+        Patient p = patient("Vera", "Wang", PhoneNumber.ofE164("+14155550170"));
+        FollowUp v0 = followUp(p, "need-version", T0);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(v0);
+        });
+        FollowUp v1 = v0.stepTaken(Channel.SMS, T0.plusSeconds(1), 1, T0.plus(Duration.ofHours(24)));
+        run(tx -> tx.updateFollowUp(v1));
+        FollowUp staleNext = v0.rescheduled(T0.plusSeconds(99));
+        assertThatThrownBy(() -> run(tx -> tx.updateFollowUp(staleNext))).isInstanceOf(ConcurrentUpdateException.class);
+        FollowUp skipped = v1.rescheduled(T0.plusSeconds(5)).rescheduled(T0.plusSeconds(6));
+        assertThatThrownBy(() -> run(tx -> tx.updateFollowUp(skipped))).isInstanceOf(ConcurrentUpdateException.class);
+        FollowUp v2 = v1.closed(FollowUpState.DECLINED, T0.plusSeconds(10));
+        run(tx -> tx.updateFollowUp(v2));
+        run(tx -> assertThat(tx.followUp(v0.id())).contains(v2));
+    }
+
+    @Test
+    void activeFollowUpsExcludesTerminalOnesAndOtherPatients() {
+        Patient p = patient("Ada", "Lovelace", PhoneNumber.ofE164("+14155550180"));
+        Patient q = patient("Alan", "Turing", PhoneNumber.ofE164("+14155550181"));
+        FollowUp active = followUp(p, "need-a1", T0);
+        FollowUp contacting = followUp(p, "need-a2", T0).stepTaken(Channel.SMS, T0, 1, T0.plusSeconds(10));
+        FollowUp closed = followUp(p, "need-a3", T0).closed(FollowUpState.CANCELLED, T0);
+        FollowUp otherPatient = followUp(q, "need-a4", T0);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.savePatient(q);
+            List.of(active, contacting, closed, otherPatient).forEach(tx::insertFollowUp);
+        });
+        run(tx -> {
+            assertThat(tx.activeFollowUps(p.id())).containsExactlyInAnyOrder(active, contacting);
+            assertThat(tx.activeFollowUps(PatientId.random())).isEmpty();
+        });
+    }
+
+    // ------------------------------------------------------------------ claims and leases
+
+    @Test
+    void claimDueLeasesDueActiveFollowUpsEarliestFirstUpToTheLimit() {
+        Instant epoch = claimEpoch();
+        Patient p = patient("Due", "Soon", PhoneNumber.ofE164("+14155550190"));
+        FollowUp late = followUp(p, "need-c1", epoch.plusSeconds(30));
+        FollowUp early = followUp(p, "need-c2", epoch.plusSeconds(10));
+        FollowUp middle = followUp(p, "need-c3", epoch.plusSeconds(20));
+        FollowUp future = followUp(p, "need-c4", epoch.plusSeconds(3600));
+        FollowUp closed = followUp(p, "need-c5", epoch).closed(FollowUpState.EXPIRED, epoch);
+        run(tx -> {
+            tx.savePatient(p);
+            List.of(late, early, middle, future, closed).forEach(tx::insertFollowUp);
+        });
+        Instant now = epoch.plusSeconds(60);
+        Instant leaseUntil = now.plusSeconds(300);
+        List<Claim> first = own(store().claimDue(now, 2, "node-a", leaseUntil));
+        assertThat(first).extracting(Claim::followUpId).containsExactly(early.id(), middle.id());
+        assertThat(first).allSatisfy(c -> {
+            assertThat(c.practiceId()).isEqualTo(practice);
+            assertThat(c.owner()).isEqualTo("node-a");
+            assertThat(c.leaseUntil()).isEqualTo(leaseUntil);
+        });
+        List<Claim> rest = own(store().claimDue(now, 10, "node-b", leaseUntil));
+        assertThat(rest).extracting(Claim::followUpId).containsExactly(late.id());
+        assertThat(own(store().claimDue(now, 10, "node-c", leaseUntil))).isEmpty();
+    }
+
+    @Test
+    void leasesAreHeldUntilTheyExpireOrTheirOwnerReleasesThem() {
+        Instant epoch = claimEpoch();
+        Patient p = patient("Lea", "Sing", PhoneNumber.ofE164("+14155550200"));
+        FollowUp f = followUp(p, "need-lease", epoch);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+        });
+        Instant now = epoch.plusSeconds(1);
+        Instant leaseUntil = now.plusSeconds(60);
+        assertThat(own(store().claimDue(now, 5, "node-a", leaseUntil))).extracting(Claim::followUpId).containsExactly(f.id());
+        run(tx -> {
+            assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue();
+            assertThat(tx.holdsLease(f.id(), "node-b", now)).isFalse();
+            assertThat(tx.holdsLease(f.id(), "node-a", leaseUntil)).isFalse();
+        });
+        // While the lease lives nobody else gets the follow-up.
+        assertThat(own(store().claimDue(leaseUntil.minusSeconds(1), 5, "node-b", leaseUntil.plusSeconds(60)))).isEmpty();
+        // A new version keeps the lease.
+        run(tx -> tx.updateFollowUp(f.rescheduled(epoch)));
+        run(tx -> assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue());
+        // Another node cannot release it.
+        run(tx -> tx.releaseLease(f.id(), "node-b"));
+        run(tx -> assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue());
+        // Expired: claimable by another node (a node that died).
+        List<Claim> taken = own(store().claimDue(leaseUntil, 5, "node-b", leaseUntil.plusSeconds(60)));
+        assertThat(taken).extracting(Claim::followUpId).containsExactly(f.id());
+        run(tx -> {
+            assertThat(tx.holdsLease(f.id(), "node-b", leaseUntil)).isTrue();
+            assertThat(tx.holdsLease(f.id(), "node-a", now)).isFalse();
+        });
+        // Released by its owner: claimable at once.
+        run(tx -> tx.releaseLease(f.id(), "node-b"));
+        run(tx -> assertThat(tx.holdsLease(f.id(), "node-b", leaseUntil)).isFalse());
+        assertThat(own(store().claimDue(leaseUntil, 5, "node-c", leaseUntil.plusSeconds(60)))).extracting(Claim::followUpId)
+                .containsExactly(f.id());
+    }
+
+    @Test
+    @Timeout(120)
+    void concurrentClaimersNeverReceiveTheSameFollowUp() throws Exception {
+        Instant epoch = claimEpoch();
+        Patient p = patient("Many", "Rows", PhoneNumber.ofE164("+14155550210"));
+        List<FollowUpId> ids = new ArrayList<>();
+        run(tx -> {
+            tx.savePatient(p);
+            for (int i = 0; i < 60; i++) {
+                FollowUp f = followUp(p, "need-many-" + i, epoch.plusMillis(i));
+                tx.insertFollowUp(f);
+                ids.add(f.id());
+            }
+        });
+        Instant now = epoch.plusSeconds(10);
+        Instant leaseUntil = now.plusSeconds(600);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<Claim>>> results = new ArrayList<>();
+            for (String node : List.of("node-a", "node-b")) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<Claim> mine = new ArrayList<>();
+                    for (int round = 0; round < 20; round++) {
+                        mine.addAll(own(store().claimDue(now, 7, node, leaseUntil)));
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            List<Claim> a = results.get(0).get(90, TimeUnit.SECONDS);
+            List<Claim> b = results.get(1).get(90, TimeUnit.SECONDS);
+            Set<FollowUpId> fromA = new HashSet<>();
+            a.forEach(c -> fromA.add(c.followUpId()));
+            Set<FollowUpId> fromB = new HashSet<>();
+            b.forEach(c -> fromB.add(c.followUpId()));
+            assertThat(fromA).hasSize(a.size());
+            assertThat(fromB).hasSize(b.size());
+            Set<FollowUpId> both = new HashSet<>(fromA);
+            both.retainAll(fromB);
+            assertThat(both).as("follow-ups claimed by both nodes").isEmpty();
+            Set<FollowUpId> all = new HashSet<>(fromA);
+            all.addAll(fromB);
+            assertThat(all).containsExactlyInAnyOrderElementsOf(ids);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ------------------------------------------------------------------ send attempts
+
+    @Test
+    void attemptRoundTripsEveryFieldAndUpdates() {
+        Patient p = patient("Ana", "Ruiz", PhoneNumber.ofE164("+14155550220"));
+        FollowUp f = followUp(p, "need-attempt", T0);
+        SendAttempt pending = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0,
+                "Hola Ana, el Dr. Martínez recomienda una visita de seguimiento. Responde SÍ 👍");
+        SendAttempt noBody = new SendAttempt("att-" + java.util.UUID.randomUUID(), practice, null, null, Channel.EMAIL,
+                MessagePurpose.HELP, -1, 1, AttemptState.FAILED, DeliveryStatus.UNDELIVERED, "prov-x", "30003", null, 0,
+                new BigDecimal("0.00"), T0.plusSeconds(1), T0.plusSeconds(2));
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(pending);
+            tx.insertAttempt(noBody);
+        });
+        run(tx -> {
+            assertThat(tx.attempt(pending.id())).contains(pending);
+            assertThat(tx.attempt(noBody.id())).contains(noBody);
+            assertThat(tx.attempt("no-such-attempt")).isEmpty();
+        });
+        String providerId = "SM" + java.util.UUID.randomUUID().toString().replace("-", "");
+        SendAttempt sent = pending.sent(providerId, DeliveryStatus.QUEUED, T0.plusSeconds(3));
+        run(tx -> tx.updateAttempt(sent));
+        run(tx -> {
+            assertThat(tx.attempt(pending.id())).contains(sent);
+            assertThat(tx.attemptByProviderId(providerId)).contains(sent);
+            assertThat(tx.attemptByProviderId("SM-none")).isEmpty();
+        });
+    }
+
+    @Test
+    void attemptsOfListsAFollowUpsAttemptsOldestFirst() {
+        Patient p = patient("Old", "First", PhoneNumber.ofE164("+14155550230"));
+        FollowUp f = followUp(p, "need-order", T0);
+        FollowUp g = followUp(p, "need-order-2", T0);
+        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(20), "email");
+        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(10), "sms");
+        SendAttempt third = attempt(f, -1, 1, MessagePurpose.SLOT_OFFER, AttemptState.PENDING, T0.plusSeconds(30), "slots");
+        SendAttempt elsewhere = attempt(g, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(15), "other");
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertFollowUp(g);
+            List.of(second, third, first, elsewhere).forEach(tx::insertAttempt);
+        });
+        run(tx -> {
+            assertThat(tx.attemptsOf(f.id())).containsExactly(first, second, third);
+            assertThat(tx.attemptsOf(FollowUpId.random())).isEmpty();
+        });
+    }
+
+    @Test
+    void aSecondAttemptWithTheSameDedupeKeyOrIdIsRefused() {
+        Patient p = patient("No", "Twice", PhoneNumber.ofE164("+14155550240"));
+        FollowUp f = followUp(p, "need-dedupe", T0);
+        SendAttempt original = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(original);
+        });
+        SendAttempt sameStep = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0.plusSeconds(1), "second");
+        assertThat(sameStep.dedupeKey()).isEqualTo(original.dedupeKey());
+        assertThatThrownBy(() -> run(tx -> tx.insertAttempt(sameStep))).isInstanceOf(ConcurrentUpdateException.class);
+        SendAttempt sameId = new SendAttempt(original.id(), practice, f.id(), p.id(), Channel.SMS, MessagePurpose.OUTREACH, 1, 1,
+                AttemptState.PENDING, null, null, null, "third", 1, new BigDecimal("0.0079"), T0, T0);
+        assertThatThrownBy(() -> run(tx -> tx.insertAttempt(sameId))).isInstanceOf(ConcurrentUpdateException.class);
+        run(tx -> {
+            assertThat(tx.attemptsOf(f.id())).containsExactly(original);
+            // A retry of the same step is a new attempt number: allowed.
+            tx.insertAttempt(attempt(f, 0, 2, MessagePurpose.OUTREACH, AttemptState.PENDING, T0.plusSeconds(2), "retry"));
+        });
+        run(tx -> assertThat(tx.attemptsOf(f.id())).hasSize(2));
+    }
+
+    @Test
+    void outreachCountSinceCountsSentAndPendingOutreachAcrossFollowUps() {
+        Patient p = patient("Count", "Me", PhoneNumber.ofE164("+14155550250"));
+        Patient q = patient("Not", "Me", PhoneNumber.ofE164("+14155550251"));
+        FollowUp f = followUp(p, "need-count-1", T0);
+        FollowUp g = followUp(p, "need-count-2", T0);
+        FollowUp h = followUp(q, "need-count-3", T0);
+        Instant since = T0.plus(Duration.ofDays(1));
+        run(tx -> {
+            List.of(p, q).forEach(tx::savePatient);
+            List.of(f, g, h).forEach(tx::insertFollowUp);
+            tx.insertAttempt(attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, since.minusNanos(1000), "before"));
+            tx.insertAttempt(attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, since, "at since"));
+            tx.insertAttempt(attempt(g, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, since.plusSeconds(5), "pending"));
+            tx.insertAttempt(attempt(g, 1, 1, MessagePurpose.OUTREACH, AttemptState.UNCONFIRMED, since.plusSeconds(6), "unconfirmed"));
+            tx.insertAttempt(attempt(g, 2, 1, MessagePurpose.OUTREACH, AttemptState.FAILED, since.plusSeconds(7), "failed"));
+            tx.insertAttempt(attempt(g, -1, 1, MessagePurpose.SLOT_OFFER, AttemptState.SENT, since.plusSeconds(8), "reply"));
+            tx.insertAttempt(attempt(h, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, since.plusSeconds(9), "other patient"));
+        });
+        run(tx -> {
+            assertThat(tx.outreachCountSince(p.id(), since)).isEqualTo(3);
+            assertThat(tx.outreachCountSince(p.id(), since.minusSeconds(1))).isEqualTo(4);
+            assertThat(tx.outreachCountSince(q.id(), since)).isEqualTo(1);
+            assertThat(tx.outreachCountSince(PatientId.random(), T0)).isZero();
+        });
+    }
+
+    // ------------------------------------------------------------------ inbound, consent, suppressions
+
+    @Test
+    void anInboundMessageIsRecordedOncePerProviderId() {
+        InboundMessage m = new InboundMessage(practice, "SM-in-" + java.util.UUID.randomUUID(), PatientId.random(), null,
+                ReplyKind.YES, "Sí, por favor ✔", T0);
+        assertThat(this.<Boolean>tx(tx -> tx.recordInbound(m))).isTrue();
+        assertThat(this.<Boolean>tx(tx -> tx.recordInbound(m))).isFalse();
+        InboundMessage repeatWithOtherBody = new InboundMessage(practice, m.providerMessageId(), null, null, ReplyKind.OTHER,
+                "changed", T0.plusSeconds(1));
+        assertThat(this.<Boolean>tx(tx -> tx.recordInbound(repeatWithOtherBody))).isFalse();
+        InboundMessage noBody = new InboundMessage(practice, "SM-in-" + java.util.UUID.randomUUID(), null, null, ReplyKind.OTHER,
+                null, T0);
+        assertThat(this.<Boolean>tx(tx -> tx.recordInbound(noBody))).isTrue();
+    }
+
+    @Test
+    void theLatestConsentEntryDecidesByPatientAndByPhone() {
+        PatientId patientId = PatientId.random();
+        PhoneNumber phone = PhoneNumber.ofE164("+14155550260");
+        ConsentChange optOut = new ConsentChange(practice, patientId, phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0);
+        ConsentChange staffOptIn = new ConsentChange(practice, patientId, null, ConsentStatus.OPTED_IN, ConsentSource.STAFF,
+                T0.plusSeconds(60));
+        run(tx -> assertThat(tx.latestConsentOf(patientId)).isEmpty());
+        run(tx -> tx.recordConsent(optOut));
+        run(tx -> {
+            assertThat(tx.latestConsentOf(patientId)).contains(optOut);
+            assertThat(tx.latestConsentOf(phone)).contains(optOut);
+        });
+        run(tx -> tx.recordConsent(staffOptIn));
+        run(tx -> {
+            assertThat(tx.latestConsentOf(patientId)).contains(staffOptIn);
+            assertThat(tx.latestConsentOf(phone)).contains(optOut);
+        });
+        ConsentChange unmatchedStart = new ConsentChange(practice, null, phone, ConsentStatus.OPTED_IN, ConsentSource.PATIENT_SMS,
+                T0.plusSeconds(120));
+        run(tx -> tx.recordConsent(unmatchedStart));
+        run(tx -> {
+            assertThat(tx.latestConsentOf(phone)).contains(unmatchedStart);
+            assertThat(tx.latestConsentOf(patientId)).contains(staffOptIn);
+            assertThat(tx.latestConsentOf(PhoneNumber.ofE164("+14155550269"))).isEmpty();
+        });
+    }
+
+    @Test
+    void suppressedChannelsAreKeptPerPatient() {
+        PatientId patientId = PatientId.random();
+        run(tx -> {
+            assertThat(tx.suppressedChannels(patientId)).isEmpty();
+            tx.suppress(new ChannelSuppression(practice, patientId, Channel.SMS, "21614", T0));
+            tx.suppress(new ChannelSuppression(practice, patientId, Channel.SMS, "21211", T0.plusSeconds(1)));
+            tx.suppress(new ChannelSuppression(practice, patientId, Channel.EMAIL, "bounce", T0.plusSeconds(2)));
+        });
+        run(tx -> {
+            assertThat(tx.suppressedChannels(patientId)).containsExactlyInAnyOrder(Channel.SMS, Channel.EMAIL);
+            assertThat(tx.suppressedChannels(PatientId.random())).isEmpty();
+        });
+    }
+
+    // ------------------------------------------------------------------ staff tasks
+
+    @Test
+    void tasksRoundTripAreGuardedByVersionAndListedByStateOldestFirst() {
+        StaffTask call = task(TaskKind.CALL_PATIENT, null, T0.plusSeconds(30));
+        StaffTask review = task(TaskKind.REVIEW_REPLY, "¿Puedo ir el martes? — Zoë", T0.plusSeconds(10));
+        StaffTask manual = task(TaskKind.SCHEDULE_MANUALLY, null, T0.plusSeconds(20));
+        run(tx -> List.of(call, review, manual).forEach(tx::insertTask));
+        run(tx -> {
+            assertThat(tx.task(review.id())).contains(review);
+            assertThat(tx.task(TaskId.random())).isEmpty();
+            assertThat(tx.tasks(EnumSet.of(TaskState.OPEN))).containsExactly(review, manual, call);
+        });
+        StaffTask claimed = review.claimedBy("staff-7", T0.plusSeconds(40));
+        run(tx -> tx.updateTask(claimed));
+        assertThatThrownBy(() -> run(tx -> tx.updateTask(review.claimedBy("staff-8", T0.plusSeconds(41)))))
+                .isInstanceOf(ConcurrentUpdateException.class);
+        StaffTask done = manual.completedBy("staff-7", TaskOutcome.BOOKED, T0.plusSeconds(50));
+        run(tx -> tx.updateTask(done));
+        run(tx -> {
+            assertThat(tx.task(review.id())).contains(claimed);
+            assertThat(tx.tasks(EnumSet.of(TaskState.OPEN))).containsExactly(call);
+            assertThat(tx.tasks(EnumSet.of(TaskState.CLAIMED, TaskState.DONE))).containsExactly(claimed, done);
+            assertThat(tx.tasks(EnumSet.noneOf(TaskState.class))).isEmpty();
+        });
+    }
+
+    // ------------------------------------------------------------------ audit trail
+
+    @Test
+    void theAuditTrailIsAGaplessVerifiableChain() {
+        List<AuditEvent> appended = new ArrayList<>();
+        run(tx -> appended.add(tx.appendAudit(audit(AuditType.BATCH_INGESTED, T0, Map.of("batch", "b-1", "rows", "12")))));
+        run(tx -> {
+            appended.add(tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0.plusSeconds(1), Map.of())));
+            appended.add(tx.appendAudit(audit(AuditType.MESSAGE_SENT, T0.plusSeconds(2), Map.of("attempt", "a-1"))));
+        });
+        assertThat(appended).extracting(AuditEvent::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(appended.get(0).previousHash()).isEqualTo(AuditEvent.GENESIS);
+        List<AuditEvent> read = auditTrail(practice);
+        assertThat(read).containsExactlyElementsOf(appended);
+        assertThat(AuditVerification.of(read).isIntact()).isTrue();
+        assertThat(auditTrail(otherPractice)).isEmpty();
+    }
+
+    @Test
+    @Timeout(180)
+    void fourConcurrentAppendersProduceGaplessSequences() throws Exception {
+        int perThread = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicInteger retries = new AtomicInteger();
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Void>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String actor = "staff:" + t;
+                done.add(pool.submit((Callable<Void>) () -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        AuditRecord r = new AuditRecord(AuditType.TASK_CLAIMED, actor, null, null, Map.of("i", "" + i), T0.plusMillis(i));
+                        while (true) {
+                            try {
+                                run(tx -> tx.appendAudit(r));
+                                break;
+                            } catch (ConcurrentUpdateException e) {
+                                retries.incrementAndGet();
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<Void> f : done) {
+                f.get(150, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<AuditEvent> trail = auditTrail(practice);
+        assertThat(trail).hasSize(4 * perThread);
+        for (int i = 0; i < trail.size(); i++) {
+            assertThat(trail.get(i).sequence()).isEqualTo(i + 1);
+        }
+        assertThat(AuditVerification.of(trail).isIntact()).isTrue();
+    }
+
+    // ------------------------------------------------------------------ reporting
+
+    @Test
+    void reportingIteratorsIncludeTheStartAndExcludeTheEndOfThePeriod() {
+        Instant from = T0.plus(Duration.ofDays(7));
+        Instant to = from.plus(Duration.ofDays(7));
+        Patient p = patient("Rep", "Ort", PhoneNumber.ofE164("+14155550270"));
+        FollowUp beforeFrom = created(p, "r1", from.minusNanos(1000));
+        FollowUp atFrom = created(p, "r2", from);
+        FollowUp beforeTo = created(p, "r3", to.minusNanos(1000));
+        FollowUp atTo = created(p, "r4", to);
+        FollowUp contactedInside = created(p, "r5", from.minus(Duration.ofDays(30)))
+                .stepTaken(Channel.SMS, from.plusSeconds(5), 1, to.plus(Duration.ofDays(1)));
+        FollowUp repliedInside = created(p, "r6", from.minus(Duration.ofDays(30))).replied(from.plusSeconds(6));
+        FollowUp closedInside = created(p, "r7", from.minus(Duration.ofDays(30))).closed(FollowUpState.EXPIRED, to.minusSeconds(1));
+        FollowUp closedAtTo = created(p, "r8", from.minus(Duration.ofDays(30))).closed(FollowUpState.EXPIRED, to);
+        FollowUp f = atFrom;
+        SendAttempt a1 = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, from.minusNanos(1000), "x");
+        SendAttempt a2 = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, from, "x");
+        SendAttempt a3 = attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.SENT, to.minusNanos(1000), "x");
+        SendAttempt a4 = attempt(f, 3, 1, MessagePurpose.OUTREACH, AttemptState.SENT, to, "x");
+        StaffTask t1 = task(TaskKind.CALL_PATIENT, null, from.minusNanos(1000));
+        StaffTask t2 = task(TaskKind.CALL_PATIENT, null, from);
+        StaffTask t3 = task(TaskKind.CALL_PATIENT, null, to);
+        StaffTask t4 = task(TaskKind.CALL_PATIENT, null, from.minus(Duration.ofDays(3))).claimedBy("s", to.minusNanos(1000));
+        StaffTask t5 = task(TaskKind.CALL_PATIENT, null, from.minus(Duration.ofDays(3))).claimedBy("s", to);
+        run(tx -> {
+            tx.savePatient(p);
+            List.of(beforeFrom, atFrom, beforeTo, atTo, contactedInside, repliedInside, closedInside, closedAtTo)
+                    .forEach(tx::insertFollowUp);
+            List.of(a1, a2, a3, a4).forEach(tx::insertAttempt);
+            List.of(t1, t2, t3, t4, t5).forEach(tx::insertTask);
+        });
+        run(tx -> {
+            List<FollowUp> followUps = new ArrayList<>();
+            tx.forEachFollowUpTouched(from, to, followUps::add);
+            assertThat(followUps).containsExactlyInAnyOrder(atFrom, beforeTo, contactedInside, repliedInside, closedInside);
+            List<SendAttempt> attempts = new ArrayList<>();
+            tx.forEachAttemptCreated(from, to, attempts::add);
+            assertThat(attempts).containsExactlyInAnyOrder(a2, a3);
+            List<StaffTask> tasks = new ArrayList<>();
+            tx.forEachTaskTouched(from, to, tasks::add);
+            assertThat(tasks).containsExactlyInAnyOrder(t2, t4);
+        });
+    }
+
+    // ------------------------------------------------------------------ retention
+
+    @Test
+    void purgeErasesBodiesBeforeTheCutoffAndKeepsEverythingElse() {
+        Instant cutoff = T0.plus(Duration.ofDays(30));
+        Patient p = patient("Pur", "Ge", PhoneNumber.ofE164("+14155550280"));
+        FollowUp f = followUp(p, "need-purge", T0);
+        SendAttempt old = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, cutoff.minusNanos(1000), "old body");
+        SendAttempt atCutoff = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, cutoff, "kept body");
+        SendAttempt oldWithoutBody = attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0, null);
+        StaffTask oldTask = task(TaskKind.REVIEW_REPLY, "old reply", T0);
+        StaffTask newTask = task(TaskKind.REVIEW_REPLY, "new reply", cutoff);
+        InboundMessage oldIn = new InboundMessage(practice, "SM-old-" + java.util.UUID.randomUUID(), p.id(), f.id(), ReplyKind.OTHER,
+                "old text", T0);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            List.of(old, atCutoff, oldWithoutBody).forEach(tx::insertAttempt);
+            List.of(oldTask, newTask).forEach(tx::insertTask);
+            tx.recordInbound(oldIn);
+            tx.appendAudit(audit(AuditType.MESSAGE_SENT, T0, Map.of("attempt", old.id())));
+        });
+        int purged = tx(tx -> tx.purgeBodiesBefore(cutoff));
+        assertThat(purged).isEqualTo(3);
+        run(tx -> {
+            assertThat(tx.attempt(old.id())).contains(old.purged());
+            assertThat(tx.attempt(atCutoff.id())).contains(atCutoff);
+            assertThat(tx.attempt(oldWithoutBody.id())).contains(oldWithoutBody);
+            assertThat(tx.task(oldTask.id())).contains(oldTask.purged());
+            assertThat(tx.task(newTask.id())).contains(newTask);
+            assertThat(tx.recordInbound(oldIn)).isFalse();
+            assertThat(tx.followUp(f.id())).contains(f);
+            assertThat(tx.patient(p.id())).contains(p);
+            tx.appendAudit(audit(AuditType.RETENTION_PURGE, cutoff, Map.of("purged", "3")));
+        });
+        assertThat(this.<Integer>tx(tx -> tx.purgeBodiesBefore(cutoff))).isZero();
+        assertThat(AuditVerification.of(auditTrail(practice)).isIntact()).isTrue();
+        List<SendAttempt> reported = new ArrayList<>();
+        run(tx -> tx.forEachAttemptCreated(T0, cutoff.plusSeconds(1), reported::add));
+        assertThat(reported).hasSize(3);
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    @Test
+    void whenTheWorkThrowsNothingIsWritten() {
+        Patient p = patient("Roll", "Back", PhoneNumber.ofE164("+14155550290"));
+        FollowUp f = followUp(p, "need-rollback", T0);
+        SendAttempt a = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "body");
+        StaffTask t = task(TaskKind.CALL_PATIENT, null, T0);
+        InboundMessage in = new InboundMessage(practice, "SM-rb-" + java.util.UUID.randomUUID(), null, null, ReplyKind.OTHER, "x", T0);
+        class Boom extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+        }
+        assertThatThrownBy(() -> run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(a);
+            tx.insertTask(t);
+            tx.recordInbound(in);
+            tx.recordConsent(new ConsentChange(practice, p.id(), p.phone(), ConsentStatus.OPTED_OUT, ConsentSource.STAFF, T0));
+            tx.suppress(new ChannelSuppression(practice, p.id(), Channel.SMS, "x", T0));
+            tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0, Map.of()));
+            throw new Boom();
+        })).isInstanceOf(Boom.class);
+        run(tx -> {
+            assertThat(tx.patient(p.id())).isEmpty();
+            assertThat(tx.patientsByPhone(p.phone())).isEmpty();
+            assertThat(tx.followUp(f.id())).isEmpty();
+            assertThat(tx.followUpByNeedKey(f.needKey())).isEmpty();
+            assertThat(tx.attempt(a.id())).isEmpty();
+            assertThat(tx.task(t.id())).isEmpty();
+            assertThat(tx.latestConsentOf(p.id())).isEmpty();
+            assertThat(tx.suppressedChannels(p.id())).isEmpty();
+            assertThat(tx.recordInbound(in)).isTrue();
+        });
+        assertThat(auditTrail(practice)).isEmpty();
+        AuditEvent first = tx(tx -> tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0, Map.of())));
+        assertThat(first.sequence()).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ tenant isolation
+
+    @Test
+    void nothingOfOnePracticeIsVisibleToOrChangedByAnother() {
+        PhoneNumber phone = PhoneNumber.ofE164("+14155550300");
+        Patient p = patient("Iso", "Lated", phone);
+        FollowUp f = followUp(p, "need-iso", T0);
+        SendAttempt a = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0, "secret body");
+        String providerId = "SM-iso-" + java.util.UUID.randomUUID();
+        SendAttempt sent = a.sent(providerId, DeliveryStatus.SENT, T0.plusSeconds(1));
+        StaffTask t = task(TaskKind.REVIEW_REPLY, "reply", T0);
+        InboundMessage in = new InboundMessage(practice, "SM-iso-in-" + java.util.UUID.randomUUID(), p.id(), f.id(), ReplyKind.OTHER,
+                "hi", T0);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(a);
+            tx.updateAttempt(sent);
+            tx.insertTask(t);
+            tx.recordInbound(in);
+            tx.recordConsent(new ConsentChange(practice, p.id(), phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
+            tx.suppress(new ChannelSuppression(practice, p.id(), Channel.EMAIL, "bounce", T0));
+            tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0, Map.of()));
+        });
+        Instant epoch = claimEpoch();
+        FollowUp leased = followUp(p, "need-iso-leased", epoch);
+        run(tx -> tx.insertFollowUp(leased));
+        assertThat(own(store().claimDue(epoch.plusSeconds(1), 5, "node-a", epoch.plusSeconds(600))))
+                .extracting(Claim::followUpId).containsExactly(leased.id());
+
+        inOther(tx -> {
+            assertThat(tx.practiceId()).isEqualTo(otherPractice);
+            assertThat(tx.patient(p.id())).isEmpty();
+            assertThat(tx.patientByIdentityKey(p.identityKey())).isEmpty();
+            assertThat(tx.patientsByPhone(phone)).isEmpty();
+            assertThat(tx.followUp(f.id())).isEmpty();
+            assertThat(tx.followUpByNeedKey(f.needKey())).isEmpty();
+            assertThat(tx.activeFollowUps(p.id())).isEmpty();
+            assertThat(tx.holdsLease(leased.id(), "node-a", epoch.plusSeconds(1))).isFalse();
+            tx.releaseLease(leased.id(), "node-a");
+            assertThat(tx.attempt(a.id())).isEmpty();
+            assertThat(tx.attemptByProviderId(providerId)).isEmpty();
+            assertThat(tx.attemptsOf(f.id())).isEmpty();
+            assertThat(tx.outreachCountSince(p.id(), T0.minusSeconds(1))).isZero();
+            assertThat(tx.latestConsentOf(p.id())).isEmpty();
+            assertThat(tx.latestConsentOf(phone)).isEmpty();
+            assertThat(tx.suppressedChannels(p.id())).isEmpty();
+            assertThat(tx.task(t.id())).isEmpty();
+            assertThat(tx.tasks(EnumSet.allOf(TaskState.class))).isEmpty();
+            List<Object> seen = new ArrayList<>();
+            tx.forEachAuditEvent(seen::add);
+            tx.forEachFollowUpTouched(T0.minusSeconds(1), T0.plusSeconds(10), seen::add);
+            tx.forEachAttemptCreated(T0.minusSeconds(1), T0.plusSeconds(10), seen::add);
+            tx.forEachTaskTouched(T0.minusSeconds(1), T0.plusSeconds(10), seen::add);
+            assertThat(seen).isEmpty();
+            assertThat(tx.purgeBodiesBefore(T0.plus(Duration.ofDays(365)))).isZero();
+            // The same provider message id and need key are free in another practice.
+            assertThat(tx.recordInbound(new InboundMessage(otherPractice, in.providerMessageId(), null, null, ReplyKind.OTHER, "x", T0)))
+                    .isTrue();
+        });
+        // Writing another practice's records through this practice's transaction changes nothing of theirs.
+        attemptQuietly(tx -> tx.updateFollowUp(f.rescheduled(T0.plusSeconds(1))));
+        attemptQuietly(tx -> tx.updateTask(t.claimedBy("intruder", T0.plusSeconds(1))));
+        attemptQuietly(tx -> tx.updateAttempt(sent.failed("x", T0.plusSeconds(2))));
+        attemptQuietly(tx -> tx.savePatient(p.withId(p.id())));
+
+        run(tx -> {
+            assertThat(tx.patient(p.id())).contains(p);
+            assertThat(tx.followUp(f.id())).contains(f);
+            assertThat(tx.attempt(a.id())).contains(sent);
+            assertThat(tx.task(t.id())).contains(t);
+            assertThat(tx.holdsLease(leased.id(), "node-a", epoch.plusSeconds(1))).isTrue();
+            assertThat(tx.latestConsentOf(phone)).map(ConsentChange::status).contains(ConsentStatus.OPTED_OUT);
+            assertThat(tx.suppressedChannels(p.id())).containsExactly(Channel.EMAIL);
+        });
+        assertThat(auditTrail(practice)).hasSize(1);
+        assertThat(auditTrail(otherPractice)).isEmpty();
+    }
+
+    private void attemptQuietly(Consumer<PracticeTransaction> work) {
+        try {
+            inOther(work);
+        } catch (FollowUpException refused) {
+            // refusing is as good as ignoring: what matters is that nothing of the practice changed
+        }
+    }
+
+    // ------------------------------------------------------------------ fixtures for subclasses
+
+    /** @param work runs in a transaction of {@link #practice} */
+    protected void run(Consumer<PracticeTransaction> work) {
+        store().inTransaction(practice, tx -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    /** @param work runs in a transaction of {@link #otherPractice} */
+    protected void inOther(Consumer<PracticeTransaction> work) {
+        store().inTransaction(otherPractice, tx -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    /** @param work runs in a transaction of {@link #practice} @param <T> its result @return its result */
+    protected <T> T tx(Function<PracticeTransaction, T> work) {
+        return store().inTransaction(practice, work);
+    }
+
+    /** @param practiceId a practice @return its audit trail in order */
+    protected List<AuditEvent> auditTrail(PracticeId practiceId) {
+        List<AuditEvent> events = Collections.synchronizedList(new ArrayList<>());
+        store().inTransaction(practiceId, tx -> {
+            tx.forEachAuditEvent(events::add);
+            return null;
+        });
+        return List.copyOf(events);
+    }
+
+    /** @return a period of its own for a claim test, earlier than any other claim test's in this JVM */
+    protected static Instant claimEpoch() {
+        return Instant.parse("1990-01-01T00:00:00Z").minus(Duration.ofDays(10 * CLAIM_PERIODS.incrementAndGet()));
+    }
+
+    /** @param claims claims of any practice @return those of {@link #practice} */
+    protected List<Claim> own(List<Claim> claims) {
+        return claims.stream().filter(c -> c.practiceId().equals(practice)).toList();
+    }
+
+    /** @return a patient of {@link #practice} */
+    protected Patient patient(String first, String last, PhoneNumber phone) {
+        return new Patient(PatientId.random(), practice, null, first, last, phone, null, Language.ENGLISH, null);
+    }
+
+    /** @return a pending follow-up of {@link #practice} created at {@link #T0} */
+    protected FollowUp followUp(Patient p, String needKey, Instant firstActionAt) {
+        return FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.of("annual-exam"),
+                PreferredWindow.ANY, null, BatchId.of("batch-c"), needKey + "-" + practice.value(), "standard", T0, firstActionAt);
+    }
+
+    private FollowUp created(Patient p, String needKey, Instant createdAt) {
+        return FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.GENERAL,
+                PreferredWindow.ANY, null, BatchId.of("batch-r"), needKey + "-" + practice.value(), "standard", createdAt, createdAt);
+    }
+
+    /** @return an SMS attempt of {@link #practice} for a follow-up */
+    protected SendAttempt attempt(FollowUp f, int step, int number, MessagePurpose purpose, AttemptState state, Instant at,
+            @Nullable String body) {
+        return new SendAttempt("att-" + java.util.UUID.randomUUID(), practice, f.id(), f.patientId(), Channel.SMS, purpose, step, number,
+                state, state == AttemptState.SENT ? DeliveryStatus.SENT : null, null, null, body, 1, new BigDecimal("0.0079"), at, at);
+    }
+
+    /** @return an open task of {@link #practice} */
+    protected StaffTask task(TaskKind kind, @Nullable String replyText, Instant at) {
+        return StaffTask.open(TaskId.random(), practice, null, PatientId.random(), kind, TaskPriority.NORMAL, "contract " + kind,
+                replyText, at);
+    }
+
+    /** @return an audit record by the engine */
+    protected AuditRecord audit(AuditType type, Instant at, Map<String, String> attributes) {
+        return new AuditRecord(type, "engine", null, null, attributes, at);
+    }
+
+    /** @return an optional's value, failing the test if it is empty */
+    protected static <T> T present(Optional<T> value) {
+        assertThat(value).isPresent();
+        return value.get();
+    }
+}
