@@ -103,7 +103,12 @@ public final class FollowUpAutoConfiguration {
         customizers.orderedStream().forEach(c -> c.customize(builder));
 
         FollowUpEngine built = builder.build();
-        built.templateWarnings().forEach(w -> LOG.info("template note: {}", w));
+        if (!built.templateWarnings().isEmpty()) {
+            // Flagged, not refused: a longer text costs more segments. One line, the details at DEBUG.
+            LOG.info("{} SMS template(s) take more than one segment with typical values (DEBUG {} lists them)",
+                    built.templateWarnings().size(), FollowUpAutoConfiguration.class.getName());
+            built.templateWarnings().forEach(w -> LOG.debug("template note: {}", w));
+        }
         LOG.info("Followup engine ready: {} practice(s), SMS {}, email {}", built.practices().size(),
                 sms.getIfAvailable() == null ? "off" : "on", email.getIfAvailable() == null ? "off" : "on");
         return built;
