@@ -39,6 +39,7 @@ import dev.followup.spi.SlotProvider;
 import dev.followup.spi.SmsSender;
 import dev.followup.spi.TaskSink;
 import dev.followup.task.StaffTask;
+import dev.followup.task.TaskCard;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskOutcome;
 import java.io.IOException;
@@ -152,8 +153,8 @@ public final class FollowUpEngine {
      * @param stopRequested answers true once the run should end
      * @return what the run did
      */
-    public RunSummary runDueWork(BooleanSupplier stopRequested) {
-        return outreach.runDueWork(Objects.requireNonNull(stopRequested, "stopRequested"));
+    public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
+        return outreach.runDueWorkUntil(Objects.requireNonNull(stopRequested, "stopRequested"));
     }
 
     /**
@@ -229,9 +230,45 @@ public final class FollowUpEngine {
         return reports.weekly(practiceId, weekDay);
     }
 
-    /** @param practiceId a practice @return its open and claimed staff tasks, oldest first */
+    /**
+     * The weekly reports of several consecutive weeks, for a trend. Each week is computed as
+     * {@link #weeklyReport(PracticeId, LocalDate)} computes it, in its own read-only transaction.
+     *
+     * @param practiceId a practice
+     * @param lastWeek any day of the last week wanted
+     * @param weeks how many weeks, 1 to 104
+     * @return the reports, oldest week first, ending with the week of {@code lastWeek}
+     * @throws InvalidInputException if {@code weeks} is out of range
+     */
+    public List<WeeklyReport> weeklyReports(PracticeId practiceId, LocalDate lastWeek, int weeks) {
+        if (weeks < 1 || weeks > 104) {
+            throw new InvalidInputException("weeks must be 1 to 104, was " + weeks);
+        }
+        List<WeeklyReport> out = new ArrayList<>(weeks);
+        for (int back = weeks - 1; back >= 0; back--) {
+            out.add(reports.weekly(practiceId, lastWeek.minusWeeks(back)));
+        }
+        return out;
+    }
+
+    /**
+     * @param practiceId a practice
+     * @return its open and claimed staff tasks, oldest first
+     */
     public List<StaffTask> openTasks(PracticeId practiceId) {
         return tasks.openTasks(practiceId);
+    }
+
+    /**
+     * The staff task board: open and claimed tasks with the patient's name, the last digits of
+     * their phone and the visit, read in the same transaction as the tasks. The cards hold PHI
+     * (for the staff who call the patients); their {@code toString()} does not.
+     *
+     * @param practiceId a practice
+     * @return its open and claimed tasks as cards, oldest first
+     */
+    public List<TaskCard> taskBoard(PracticeId practiceId) {
+        return tasks.board(practiceId);
     }
 
     /**
@@ -361,49 +398,73 @@ public final class FollowUpEngine {
             }
         }
 
-        /** @param clock the only source of time (tests pass a mutable clock) @return this */
+        /**
+         * @param clock the only source of time (tests pass a mutable clock)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock);
             return this;
         }
 
-        /** @param store where everything is kept @return this */
+        /**
+         * @param store where everything is kept
+         * @return this
+         */
         public Builder store(FollowUpStore store) {
             this.store = Objects.requireNonNull(store);
             return this;
         }
 
-        /** @param sender the SMS provider @return this */
+        /**
+         * @param sender the SMS provider
+         * @return this
+         */
         public Builder smsSender(SmsSender sender) {
             this.sms = Objects.requireNonNull(sender);
             return this;
         }
 
-        /** @param sender the email provider @return this */
+        /**
+         * @param sender the email provider
+         * @return this
+         */
         public Builder emailSender(EmailSender sender) {
             this.email = Objects.requireNonNull(sender);
             return this;
         }
 
-        /** @param provider open slots @return this */
+        /**
+         * @param provider open slots
+         * @return this
+         */
         public Builder slotProvider(SlotProvider provider) {
             this.slots = Objects.requireNonNull(provider);
             return this;
         }
 
-        /** @param booker books chosen slots @return this */
+        /**
+         * @param booker books chosen slots
+         * @return this
+         */
         public Builder appointmentBooker(AppointmentBooker booker) {
             this.booker = Objects.requireNonNull(booker);
             return this;
         }
 
-        /** @param sink the host's task queue @return this */
+        /**
+         * @param sink the host's task queue
+         * @return this
+         */
         public Builder taskSink(TaskSink sink) {
             this.taskSink = Objects.requireNonNull(sink);
             return this;
         }
 
-        /** @param practice a practice with default settings @return this */
+        /**
+         * @param practice a practice with default settings
+         * @return this
+         */
         public Builder practice(Practice practice) {
             return practice(practice, PracticeSettings.defaults());
         }
@@ -422,7 +483,10 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param policy a policy, found by its name @return this */
+        /**
+         * @param policy a policy, found by its name
+         * @return this
+         */
         public Builder policy(EscalationPolicy policy) {
             EscalationPolicy old = policies.get(policy.name());
             if (old != null && old != EscalationPolicy.standard()) {
@@ -442,13 +506,19 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param smsPricing the price per SMS segment @return this */
+        /**
+         * @param smsPricing the price per SMS segment
+         * @return this
+         */
         public Builder smsPricing(SmsPricing smsPricing) {
             this.pricing = Objects.requireNonNull(smsPricing);
             return this;
         }
 
-        /** @param id this node's id, unique among engines sharing a store @return this */
+        /**
+         * @param id this node's id, unique among engines sharing a store
+         * @return this
+         */
         public Builder nodeId(String id) {
             if (id == null || !id.matches("[A-Za-z0-9._:-]{1,64}")) {
                 throw new InvalidConfigurationException("node id must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
@@ -457,7 +527,10 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param size follow-ups claimed at once, 1 to 10,000 @return this */
+        /**
+         * @param size follow-ups claimed at once, 1 to 10,000
+         * @return this
+         */
         public Builder batchSize(int size) {
             if (size < 1 || size > 10_000) {
                 throw new InvalidConfigurationException("batch size must be 1 to 10,000, was " + size);
@@ -466,7 +539,10 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param duration how long a claim is held before another node may take it over @return this */
+        /**
+         * @param duration how long a claim is held before another node may take it over
+         * @return this
+         */
         public Builder lease(Duration duration) {
             if (duration.compareTo(Duration.ofSeconds(5)) < 0) {
                 throw new InvalidConfigurationException("lease must be at least 5 seconds, was " + duration);
@@ -475,7 +551,10 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param retries tries of a step after transient provider failures before its channel counts as failed @return this */
+        /**
+         * @param retries tries of a step after transient provider failures before its channel counts as failed
+         * @return this
+         */
         public Builder maxTransientRetries(int retries) {
             if (retries < 1 || retries > 20) {
                 throw new InvalidConfigurationException("max transient retries must be 1 to 20, was " + retries);
@@ -484,7 +563,10 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param period how long message bodies are kept (default 30 days) @return this */
+        /**
+         * @param period how long message bodies are kept (default 30 days)
+         * @return this
+         */
         public Builder retention(Duration period) {
             if (period.compareTo(Duration.ofDays(1)) < 0) {
                 throw new InvalidConfigurationException("retention must be at least one day, was " + period);
@@ -513,7 +595,10 @@ public final class FollowUpEngine {
             return this;
         }
 
-        /** @param pacingSleeper waits out short pacing delays (tests advance their clock instead) @return this */
+        /**
+         * @param pacingSleeper waits out short pacing delays (tests advance their clock instead)
+         * @return this
+         */
         public Builder pacingSleeper(Consumer<Duration> pacingSleeper) {
             this.sleeper = Objects.requireNonNull(pacingSleeper);
             return this;

@@ -31,12 +31,18 @@ public final class PracticeSettings {
         return DEFAULTS;
     }
 
-    /** @param newTemplates the practice's templates @return new settings */
+    /**
+     * @param newTemplates the practice's templates
+     * @return new settings
+     */
     public PracticeSettings withTemplates(MessageTemplates newTemplates) {
         return new PracticeSettings(Objects.requireNonNull(newTemplates), defaultPolicy, policyByType, report);
     }
 
-    /** @param policyName the policy for follow-ups without a type-specific one @return new settings */
+    /**
+     * @param policyName the policy for follow-ups without a type-specific one
+     * @return new settings
+     */
     public PracticeSettings withDefaultPolicy(String policyName) {
         return new PracticeSettings(templates, Objects.requireNonNull(policyName), policyByType, report);
     }
@@ -52,7 +58,10 @@ public final class PracticeSettings {
         return new PracticeSettings(templates, defaultPolicy, copy, report);
     }
 
-    /** @param settings the report figures @return new settings */
+    /**
+     * @param settings the report figures
+     * @return new settings
+     */
     public PracticeSettings withReport(ReportSettings settings) {
         return new PracticeSettings(templates, defaultPolicy, policyByType, Objects.requireNonNull(settings));
     }
@@ -62,7 +71,10 @@ public final class PracticeSettings {
         return templates;
     }
 
-    /** @param type a follow-up type @return the name of the policy that runs it */
+    /**
+     * @param type a follow-up type
+     * @return the name of the policy that runs it
+     */
     public String policyFor(FollowUpType type) {
         return policyByType.getOrDefault(type, defaultPolicy);
     }

@@ -15,7 +15,10 @@ public record RunSummary(int claimed, int messagesSent, int messagesFailed, int 
     /** No work. */
     public static final RunSummary EMPTY = new RunSummary(0, 0, 0, 0, 0, 0, 0);
 
-    /** @param other another summary @return the sum of both */
+    /**
+     * @param other another summary
+     * @return the sum of both
+     */
     public RunSummary plus(RunSummary other) {
         return new RunSummary(claimed + other.claimed, messagesSent + other.messagesSent, messagesFailed + other.messagesFailed,
                 deferred + other.deferred, tasksOpened + other.tasksOpened, closed + other.closed, errors + other.errors);

@@ -7,16 +7,20 @@ import dev.followup.followup.FollowUpType;
 import dev.followup.ingest.ImportResult;
 import dev.followup.ingest.ParsedRow;
 import dev.followup.ingest.PatientListReader;
+import dev.followup.jdbc.ConfiguredKeyProvider;
+import dev.followup.jdbc.EmbeddedDatabase;
+import dev.followup.jdbc.JdbiFollowUpStore;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
+import dev.followup.report.HtmlReport;
 import dev.followup.report.ReportFormats;
 import dev.followup.report.ReportSettings;
 import dev.followup.report.WeeklyReport;
 import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.KeyProvider;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskOutcome;
 import dev.followup.test.InMemoryEmailSender;
-import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemoryScheduling;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
@@ -29,14 +33,17 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 
 /**
@@ -44,10 +51,12 @@ import java.util.Random;
  * Angeles, a dental office in New York) each send their weekly follow-up list in their EHR's own
  * CSV layout; the engine texts, emails and escalates for a simulated week while simulated patients
  * answer (yes, no, STOP, questions, silence); then it prints and writes each practice's weekly
- * report. No credentials: SMS and email go to in-memory sandboxes, time is a simulated clock.
+ * report as text, CSV and a self-contained HTML page. No credentials: SMS and email go to
+ * in-memory sandboxes, time is a simulated clock.
  *
  * <p>Run it with the README's first command. Outputs go to {@code followup-data/} (or the folder
- * given as the first argument).
+ * given as the first argument); the data lives in an H2 file in {@code followup-data/db/}, so a
+ * second run finds the first run's follow-ups already known.
  */
 public final class Demo {
     /** The simulated week starts on this Monday, 06:00 in Chicago. */
@@ -63,10 +72,48 @@ public final class Demo {
     public static void main(String[] args) throws IOException {
         Path dataDir = Path.of(args.length > 0 ? args[0] : "followup-data").toAbsolutePath();
         Files.createDirectories(dataDir.resolve("reports"));
-        DemoResult result = run(dataDir, new InMemoryFollowUpStore(), System.out::println);
-        System.out.println();
-        System.out.println("Outputs: " + dataDir.resolve("reports") + " (one .txt and one .csv report per practice)");
-        System.out.println("Open staff tasks after the week: " + result.openTasks());
+        // The embedded default: an H2 file that outlives the run, so a second run finds the first run's follow-ups.
+        try (EmbeddedDatabase database = EmbeddedDatabase.open(dataDir.resolve("db"))) {
+            JdbiFollowUpStore store = JdbiFollowUpStore.builder(database.dataSource()).keys(demoKeys(dataDir))
+                    .lookupKeyId(LOOKUP_KEY_ID).migrateOnBuild(true).build();
+            DemoResult result = run(dataDir, store, System.out::println);
+            System.out.println();
+            System.out.println("Outputs: " + dataDir.resolve("reports") + " (a .txt, .csv and .html report per practice)");
+            result.reports().values().stream().findFirst().ifPresent(r -> System.out.println("Open the HTML report in a browser: "
+                    + dataDir.resolve("reports").resolve(r.practiceId().value() + "-" + r.weekStart() + ".html").toUri()));
+            System.out.println("Open staff tasks after the week: " + result.openTasks());
+            System.out.println("Data: " + database.directory() + " (H2, PHI encrypted); run again to see it kept, delete "
+                    + dataDir + " to start over");
+        }
+    }
+
+    private static final String LOOKUP_KEY_ID = "lookup";
+
+    /**
+     * The demo's keys, made on its first run and kept beside its database. Demo only: real keys
+     * belong in a secrets manager or KMS, never next to the data they protect.
+     */
+    private static KeyProvider demoKeys(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("demo-keys.properties");
+        Properties keys = new Properties();
+        if (Files.exists(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                keys.load(in);
+            }
+        } else {
+            SecureRandom random = new SecureRandom();
+            for (String id : List.of("demo-1", LOOKUP_KEY_ID)) {
+                byte[] key = new byte[32];
+                random.nextBytes(key);
+                keys.setProperty(id, Base64.getEncoder().encodeToString(key));
+            }
+            try (var outFile = Files.newOutputStream(file)) {
+                keys.store(outFile, "Followup demo keys: for the demo only");
+            }
+        }
+        Map<String, String> byId = new LinkedHashMap<>();
+        keys.stringPropertyNames().forEach(id -> byId.put(id, keys.getProperty(id)));
+        return ConfiguredKeyProvider.of("demo-1", byId);
     }
 
     /**
@@ -167,6 +214,8 @@ public final class Demo {
                     + (engine.verifyAuditTrail(p.id()).isIntact() ? "verified intact" : "BROKEN"));
             write(dataDir.resolve("reports").resolve(p.id().value() + "-" + report.weekStart() + ".txt"), ReportFormats.text(report));
             write(dataDir.resolve("reports").resolve(p.id().value() + "-" + report.weekStart() + ".csv"), ReportFormats.csv(report));
+            // The page a practice manager opens: self-contained, so it can be mailed or opened from disk as it is.
+            write(dataDir.resolve("reports").resolve(p.id().value() + "-" + report.weekStart() + ".html"), HtmlReport.render(report));
         }
         return new DemoResult(imports, reports, openTasks, sms.sent().size(), email.sent().size(), run);
     }

@@ -14,10 +14,14 @@ import org.jspecify.annotations.Nullable;
  * field, which would drop every good row after a bad one. This tokenizer instead turns each of
  * those into a problem of one record and carries on:
  * <ul>
- *   <li>a field longer than the cap is cut and flagged; if it is quoted, the quote is taken to be
- *       unclosed and the record ends at the next line break, so at most one record is lost;</li>
+ *   <li>a quoted field that runs to the end of the file, or past the field cap, is an unclosed quote
+ *       and flags its record;</li>
  *   <li>text after a closing quote ({@code "Smith" Jr}) flags the record, whose fields still line up;</li>
- *   <li>a quote still open at the end of the file flags the last record.</li>
+ *   <li>a record that spans several lines (a line break inside quotes) and turns out malformed — a
+ *       problem above, or a field count that does not match the header's — was most likely opened
+ *       by a stray quote: it is cut at its first line break and the lines after it are read again as
+ *       records of their own, so one stray quote costs one row, not the rows it swallowed. The text
+ *       read again is bounded by the record cap.</li>
  * </ul>
  * Memory per record is bounded by the record cap (ten field caps), whatever the input.
  */
@@ -62,6 +66,14 @@ final class CsvTokenizer {
     private int length;
     private boolean bufferIsFallback;
     private int line = 1;
+    /** Text to read again before the source: the lines swallowed by an unclosed quote. */
+    private final StringBuilder replay = new StringBuilder();
+    private int replayPosition;
+    /** The raw text of the record being read, to read its later lines again if it turns out malformed. */
+    private final StringBuilder recordRaw = new StringBuilder();
+    private final int maxRaw;
+    /** The header's field count, once the header was read; -1 before. */
+    private int expectedColumns = -1;
 
     // State of the record being read.
     private final StringBuilder field = new StringBuilder();
@@ -75,6 +87,7 @@ final class CsvTokenizer {
         this.delimiter = delimiter;
         this.maxField = maxFieldLength;
         this.maxRecord = maxFieldLength * 10;
+        this.maxRaw = maxRecord * 2 + 16;
     }
 
     /** @return the next record that is not blank, or null at the end of the file */
@@ -82,6 +95,9 @@ final class CsvTokenizer {
         while (true) {
             RawRecord record = readRecord();
             if (record == null || !record.isBlank()) {
+                if (record != null && expectedColumns < 0) {
+                    expectedColumns = record.fields().size();
+                }
                 return record;
             }
         }
@@ -93,6 +109,7 @@ final class CsvTokenizer {
         recordChars = 0;
         problem = null;
         problemColumn = -1;
+        recordRaw.setLength(0);
         int c = read();
         if (c == END) {
             return null;
@@ -111,7 +128,32 @@ final class CsvTokenizer {
             countChar(column);
             c = read();
         }
+        int firstBreak = recordRaw.indexOf("\n");
+        boolean spansLines = firstBreak >= 0 && firstBreak < recordRaw.length() - 1;
+        if (spansLines && recordRaw.length() < maxRaw && isMalformed(fields)) {
+            String again = recordRaw.substring(firstBreak + 1);
+            replay.insert(replayPosition, again);
+            line = startLine + 1;
+            if (problem == null) {
+                flag(Problem.UNCLOSED_QUOTE, fields.size() - 1);
+            }
+        }
         return new RawRecord(startLine, List.copyOf(fields), problem, problemColumn, recordFallback);
+    }
+
+    private boolean isMalformed(List<String> fields) {
+        if (problem != null) {
+            return true;
+        }
+        if (expectedColumns < 0) {
+            return false;
+        }
+        for (int i = expectedColumns; i < fields.size(); i++) {
+            if (!fields.get(i).isBlank()) {
+                return true;
+            }
+        }
+        return fields.size() < expectedColumns;
     }
 
     /** Reads an unquoted field whose first char is {@code c}; returns the char that ended it. */
@@ -125,6 +167,7 @@ final class CsvTokenizer {
 
     /** Reads a quoted field after its opening quote; returns the char that ended it. */
     private int readQuoted(int column) throws IOException {
+        boolean sawLineBreak = false;
         while (true) {
             int c = read();
             if (c == END) {
@@ -139,10 +182,14 @@ final class CsvTokenizer {
                 }
                 return afterClosingQuote(c, column);
             }
+            sawLineBreak |= c == NEWLINE;
             if (field.length() >= maxField || recordChars > maxRecord) {
-                // Most likely an unclosed quote: give up on it and resume at the next line, so
-                // that at most this record is lost instead of the rest of the file.
+                // Most likely an unclosed quote: give up on it. With a line break inside it, the record
+                // ends here and its later lines are read again; without one, skip to the end of the line.
                 flag(field.length() >= maxField ? Problem.FIELD_TOO_LONG : Problem.ROW_TOO_LONG, column);
+                if (sawLineBreak) {
+                    return NEWLINE;
+                }
                 while (c != NEWLINE && c != END) {
                     c = read();
                 }
@@ -194,6 +241,18 @@ final class CsvTokenizer {
 
     /** @return the next char with every line break (CR, LF, CRLF) as one {@code '\n'}, or {@link #END} */
     private int read() throws IOException {
+        if (replayPosition < replay.length()) {
+            char c = replay.charAt(replayPosition++);
+            if (replayPosition == replay.length()) {
+                replay.setLength(0);
+                replayPosition = 0;
+            }
+            if (c == NEWLINE) {
+                line++;
+            }
+            keepRaw(c);
+            return c;
+        }
         if (position == length && !fill()) {
             return END;
         }
@@ -206,12 +265,20 @@ final class CsvTokenizer {
             if ((position < length || fill()) && buffer[position] == '\n') {
                 position++;
             }
+            keepRaw(NEWLINE);
             return NEWLINE;
         }
         if (c == '\n') {
             line++;
         }
+        keepRaw(c);
         return c;
+    }
+
+    private void keepRaw(char c) {
+        if (recordRaw.length() < maxRaw) {
+            recordRaw.append(c);
+        }
     }
 
     private boolean fill() throws IOException {

@@ -65,7 +65,11 @@ public record EngineContext(
         java.util.function.Consumer<Duration> sleeper,
         dev.followup.spi.EngineListener listener) {
 
-    /** @param id a practice id @return the practice @throws NotFoundException if it is not configured */
+    /**
+     * @param id a practice id
+     * @return the practice
+     * @throws NotFoundException if it is not configured
+     */
     public Practice practice(PracticeId id) {
         Practice p = practices.get(id);
         if (p == null) {
@@ -74,13 +78,19 @@ public record EngineContext(
         return p;
     }
 
-    /** @param id a practice id @return its settings */
+    /**
+     * @param id a practice id
+     * @return its settings
+     */
     public PracticeSettings settings(PracticeId id) {
         practice(id);
         return settings.getOrDefault(id, PracticeSettings.defaults());
     }
 
-    /** @param name a policy name @return the policy (validated to exist at build time) */
+    /**
+     * @param name a policy name
+     * @return the policy (validated to exist at build time)
+     */
     public EscalationPolicy policy(String name) {
         EscalationPolicy p = policies.get(name);
         if (p == null) {

@@ -63,7 +63,7 @@ public final class OutreachRunner {
 
     /** @return what the run did; claims until nothing is due */
     public RunSummary runDueWork() {
-        return runDueWork(() -> false);
+        return runDueWorkUntil(() -> false);
     }
 
     /**
@@ -71,7 +71,7 @@ public final class OutreachRunner {
      *     follow-ups it had claimed but not yet worked on are released for the next run or node
      * @return what the run did; claims until nothing is due or a stop is requested
      */
-    public RunSummary runDueWork(BooleanSupplier stopRequested) {
+    public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
         RunSummary total = RunSummary.EMPTY;
         for (int batch = 0; batch < MAX_BATCHES_PER_RUN && !stopRequested.getAsBoolean(); batch++) {
             Instant now = ctx.clock().instant();
@@ -97,10 +97,11 @@ public final class OutreachRunner {
                     LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
                     release(claim);
                 } catch (RuntimeException e) {
+                    // The lease is kept: the follow-up is retried when it expires, not re-claimed by the next
+                    // batch of this run (a failure that repeats would otherwise spin until the batch limit).
                     tally.errors++;
-                    LOG.error("processing follow-up {} of practice {} failed; it stays due ({})", claim.followUpId(),
+                    LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
                             claim.practiceId(), e.getClass().getSimpleName() + ": " + e.getMessage());
-                    release(claim);
                 }
             }
             total = total.plus(tally.summary());
@@ -135,19 +136,25 @@ public final class OutreachRunner {
         record Done() implements Plan {}
 
         record Send(Messenger.Prepared prepared, FollowUp followUp, int step, Instant sendAt) implements Plan {}
+
+        record Reconcile(List<SendAttempt> pending) implements Plan {}
     }
 
     private void process(Claim claim, Tally tally) {
-        // Unfinished attempts of a crashed node come first: they decide whether the step was taken.
-        List<SendAttempt> pending = ctx.store().inTransaction(claim.practiceId(),
-                tx -> tx.attemptsOf(claim.followUpId()).stream().filter(a -> a.state() == AttemptState.PENDING).toList());
-        if (!pending.isEmpty()) {
-            reconcile(claim, pending, tally);
-        }
-        Instant now = ctx.clock().instant();
         Practice practice = ctx.practice(claim.practiceId());
         List<StaffTask> opened = new ArrayList<>();
+        Instant now = ctx.clock().instant();
         Plan plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened));
+        if (plan instanceof Plan.Reconcile reconcile) {
+            // Unfinished attempts of a crashed node decide whether their step was taken: settle them first.
+            reconcile(claim, reconcile.pending(), tally);
+            Instant later = ctx.clock().instant();
+            plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, later, tally, opened));
+            if (plan instanceof Plan.Reconcile) {
+                release(claim); // still unsettled (a concurrent writer): the next claim tries again
+                return;
+            }
+        }
         closer.publish(opened);
         if (plan instanceof Plan.Send send) {
             // The pacing slot was reserved before the attempt was recorded; wait for it outside any transaction.
@@ -202,6 +209,11 @@ public final class OutreachRunner {
             tx.releaseLease(claim.followUpId(), claim.owner());
             return new Plan.Done();
         }
+        List<SendAttempt> pending = tx.attemptsOf(claimed.id()).stream().filter(a -> a.state() == AttemptState.PENDING).toList();
+        if (!pending.isEmpty()) {
+            return new Plan.Reconcile(pending);
+        }
+        // After the reconcile check, so that a follow-up decided twice (reconcile, then decide) is reported once.
         if (claimed.nextActionAt() != null && !claimed.nextActionAt().isAfter(now)) {
             ctx.listener().stepLag(claim.practiceId(), Duration.between(claimed.nextActionAt(), now));
         }
@@ -242,6 +254,17 @@ public final class OutreachRunner {
                 return done(tx, claim);
             }
             Step.Message message = (Step.Message) step;
+            int current = f.nextStep();
+            Optional<SendAttempt> taken = tx.attemptsOf(f.id()).stream()
+                    .filter(a -> a.purpose().isOutreach() && a.step() == current && a.state().countsAsSent()).findFirst();
+            if (taken.isPresent()) {
+                // A crashed node sent this step and a status callback settled its attempt before recovery
+                // could: the step was taken. Move the ladder on as the send would have; never send it twice.
+                SendAttempt sent = taken.get();
+                Audits.transition(tx, f, f.stepTaken(sent.channel(), sent.createdAt(), current + 1, nextDue(policy, current + 1, sent.createdAt())),
+                        Audits.ENGINE, now, "already-sent");
+                return done(tx, claim);
+            }
             String unreachable = unreachableReason(tx, practice, patient, message.channel());
             if (unreachable != null) {
                 Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()),

@@ -180,7 +180,9 @@ public final class ReplyHandler {
                 if (policy.onYes() instanceof Step.OfferSlots offer && ctx.slots() != null && ctx.booker() != null) {
                     return new Decision(result(kind, InboundResult.Action.SLOTS_OFFERED, patient, f), replies, f, patient, offer, null);
                 }
-                closer.handToStaff(tx, f, patient, TaskKind.SCHEDULE_MANUALLY, TaskPriority.HIGH, "wants to book; schedule by phone", null, now, opened);
+                // The policy's own staff task when it names one; otherwise (no scheduling system) a manual booking.
+                TaskKind taskKind = policy.onYes() instanceof Step.StaffTask staffTask ? staffTask.kind() : TaskKind.SCHEDULE_MANUALLY;
+                closer.handToStaff(tx, f, patient, taskKind, TaskPriority.HIGH, "wants to book; schedule by phone", null, now, opened);
                 replies.add(reply(tx, practice, patient, f, MessagePurpose.NO_SLOTS, TemplateNames.NO_SLOTS, Map.of(), sms, now));
                 return new Decision(result(kind, InboundResult.Action.TASK_OPENED, patient, f), replies, null, null, null, null);
             }

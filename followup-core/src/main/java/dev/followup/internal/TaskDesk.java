@@ -8,14 +8,17 @@ import dev.followup.followup.FollowUpId;
 import dev.followup.followup.FollowUpState;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.patient.Patient;
 import dev.followup.task.StaffTask;
+import dev.followup.task.TaskCard;
 import dev.followup.task.TaskId;
-
 import dev.followup.task.TaskOutcome;
 import dev.followup.task.TaskState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The staff's side: listing, claiming and completing tasks, and bookings made outside the flow
@@ -29,10 +32,36 @@ public final class TaskDesk {
         this.ctx = ctx;
     }
 
-    /** @param practiceId a practice @return its open and claimed tasks, oldest first */
+    /**
+     * @param practiceId a practice
+     * @return its open and claimed tasks, oldest first
+     */
     public List<StaffTask> openTasks(PracticeId practiceId) {
         ctx.practice(practiceId);
         return ctx.store().inTransaction(practiceId, tx -> tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED)));
+    }
+
+    /**
+     * The open and claimed tasks with the patient and follow-up each is about, read in one
+     * transaction so a card never pairs a task with a patient record from another moment.
+     *
+     * @param practiceId a practice
+     * @return its task cards, oldest first
+     */
+    public List<TaskCard> board(PracticeId practiceId) {
+        ctx.practice(practiceId);
+        return ctx.store().inTransaction(practiceId, tx -> {
+            List<TaskCard> cards = new ArrayList<>();
+            for (StaffTask t : tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED))) {
+                Optional<Patient> patient = t.patientId() == null ? Optional.empty() : tx.patient(t.patientId());
+                Optional<FollowUp> followUp = t.followUpId() == null ? Optional.empty() : tx.followUp(t.followUpId());
+                String name = patient.map(p -> (p.firstName() + " " + p.lastName()).strip()).orElse(null);
+                String lastDigits = patient.flatMap(Patient::phoneNumber).map(n -> n.e164().substring(n.e164().length() - 4)).orElse(null);
+                cards.add(new TaskCard(t, name, lastDigits, followUp.map(f -> f.type().label()).orElse(null),
+                        followUp.map(f -> f.provider().displayName()).orElse(null)));
+            }
+            return cards;
+        });
     }
 
     /**

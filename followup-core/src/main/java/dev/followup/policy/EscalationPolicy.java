@@ -113,7 +113,10 @@ public final class EscalationPolicy {
         return ladder;
     }
 
-    /** @param index a position in the ladder @return the rung there, if any */
+    /**
+     * @param index a position in the ladder
+     * @return the rung there, if any
+     */
     public Optional<Rung> rung(int index) {
         return index >= 0 && index < ladder.size() ? Optional.of(ladder.get(index)) : Optional.empty();
     }
@@ -362,7 +365,10 @@ public final class EscalationPolicy {
             this.closeAfter = base.closeAfter;
         }
 
-        /** @param newName the derived policy's name (must differ from the base's) @return this */
+        /**
+         * @param newName the derived policy's name (must differ from the base's)
+         * @return this
+         */
         public Derivation named(String newName) {
             this.name = requireName(newName);
             return this;
@@ -393,7 +399,10 @@ public final class EscalationPolicy {
             return this;
         }
 
-        /** @param limit see {@link LadderBuilder#within} @return this */
+        /**
+         * @param limit see {@link LadderBuilder#within}
+         * @return this
+         */
         public Derivation within(Duration limit) {
             requirePositive(name, "within", limit);
             if (limit.compareTo(MAX_WITHIN) > 0) {
@@ -403,13 +412,19 @@ public final class EscalationPolicy {
             return this;
         }
 
-        /** @param newWindow a send window overriding the practice's @return this */
+        /**
+         * @param newWindow a send window overriding the practice's
+         * @return this
+         */
         public Derivation during(SendWindow newWindow) {
             this.window = Objects.requireNonNull(newWindow);
             return this;
         }
 
-        /** @param step what a YES leads to @return this */
+        /**
+         * @param step what a YES leads to
+         * @return this
+         */
         public Derivation onYes(Step step) {
             if (step instanceof Step.Message) {
                 throw new InvalidConfigurationException("policy '" + name + "': a YES must lead to offerSlots or a staff task");
@@ -418,7 +433,10 @@ public final class EscalationPolicy {
             return this;
         }
 
-        /** @param timeout see {@link LadderBuilder#choiceTimeout} @return this */
+        /**
+         * @param timeout see {@link LadderBuilder#choiceTimeout}
+         * @return this
+         */
         public Derivation choiceTimeout(Duration timeout) {
             this.choiceTimeout = requirePositive(name, "choiceTimeout", timeout);
             return this;

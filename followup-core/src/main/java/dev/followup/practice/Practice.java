@@ -164,19 +164,28 @@ public final class Practice {
             this.id = Objects.requireNonNull(id, "id");
         }
 
-        /** @param name the practice's name as patients know it @return this builder */
+        /**
+         * @param name the practice's name as patients know it
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = name;
             return this;
         }
 
-        /** @param phone the callback number as printed in messages, e.g. {@code (555) 010-2000} @return this builder */
+        /**
+         * @param phone the callback number as printed in messages, e.g. {@code (555) 010-2000}
+         * @return this builder
+         */
         public Builder callbackPhone(String phone) {
             this.callbackPhone = phone;
             return this;
         }
 
-        /** @param zone an IANA zone id such as {@code America/Chicago} @return this builder */
+        /**
+         * @param zone an IANA zone id such as {@code America/Chicago}
+         * @return this builder
+         */
         public Builder timeZone(String zone) {
             try {
                 this.timeZone = ZoneId.of(zone);
@@ -186,19 +195,28 @@ public final class Practice {
             return this;
         }
 
-        /** @param zone the practice's zone @return this builder */
+        /**
+         * @param zone the practice's zone
+         * @return this builder
+         */
         public Builder timeZone(ZoneId zone) {
             this.timeZone = Objects.requireNonNull(zone);
             return this;
         }
 
-        /** @param from an E.164 number or a messaging-service id @return this builder */
+        /**
+         * @param from an E.164 number or a messaging-service id
+         * @return this builder
+         */
         public Builder smsFrom(String from) {
             this.smsFrom = from;
             return this;
         }
 
-        /** @param from the email From address @return this builder */
+        /**
+         * @param from the email From address
+         * @return this builder
+         */
         public Builder emailFrom(String from) {
             if (from != null && !from.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
                 throw new InvalidConfigurationException("practice " + id + ": email From is not an address");
@@ -207,25 +225,37 @@ public final class Practice {
             return this;
         }
 
-        /** @param window when patients may be messaged @return this builder */
+        /**
+         * @param window when patients may be messaged
+         * @return this builder
+         */
         public Builder sendWindow(SendWindow window) {
             this.sendWindow = Objects.requireNonNull(window);
             return this;
         }
 
-        /** @param calendar the closed days @return this builder */
+        /**
+         * @param calendar the closed days
+         * @return this builder
+         */
         public Builder calendar(BusinessCalendar calendar) {
             this.calendar = Objects.requireNonNull(calendar);
             return this;
         }
 
-        /** @param limits how often a patient may be contacted @return this builder */
+        /**
+         * @param limits how often a patient may be contacted
+         * @return this builder
+         */
         public Builder contactLimits(ContactLimits limits) {
             this.contactLimits = Objects.requireNonNull(limits);
             return this;
         }
 
-        /** @param region ISO 3166 region code for numbers without a country code @return this builder */
+        /**
+         * @param region ISO 3166 region code for numbers without a country code
+         * @return this builder
+         */
         public Builder phoneRegion(String region) {
             if (region == null || !region.matches("[A-Z]{2}")) {
                 throw new InvalidConfigurationException("practice " + id + ": phone region must be an upper-case ISO 3166 code such as US");
@@ -244,7 +274,10 @@ public final class Practice {
             return this;
         }
 
-        /** @param allowed opt in to naming the visit type in messages @return this builder */
+        /**
+         * @param allowed opt in to naming the visit type in messages
+         * @return this builder
+         */
         public Builder visitTypeInMessages(boolean allowed) {
             this.visitTypeInMessages = allowed;
             return this;

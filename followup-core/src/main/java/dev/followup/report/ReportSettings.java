@@ -53,7 +53,10 @@ public final class ReportSettings {
         return new ReportSettings(copy, defaultRevenue, manualCallsPerFollowUp, minutesPerManualCall, monthlyFee);
     }
 
-    /** @param revenue the value of a recovered appointment of a type without its own figure @return new settings */
+    /**
+     * @param revenue the value of a recovered appointment of a type without its own figure
+     * @return new settings
+     */
     public ReportSettings withDefaultRevenue(BigDecimal revenue) {
         return new ReportSettings(revenueByType, requireNonNegative(revenue, "default revenue"), manualCallsPerFollowUp, minutesPerManualCall, monthlyFee);
     }
@@ -70,7 +73,10 @@ public final class ReportSettings {
         return new ReportSettings(revenueByType, defaultRevenue, callsPerFollowUp, minutesPerCall, monthlyFee);
     }
 
-    /** @param fee the monthly fee for the library, in USD @return new settings */
+    /**
+     * @param fee the monthly fee for the library, in USD
+     * @return new settings
+     */
     public ReportSettings withMonthlyFee(BigDecimal fee) {
         return new ReportSettings(revenueByType, defaultRevenue, manualCallsPerFollowUp, minutesPerManualCall, requireNonNegative(fee, "monthly fee"));
     }
@@ -82,7 +88,10 @@ public final class ReportSettings {
         return value;
     }
 
-    /** @param type a follow-up type @return what a recovered appointment of it is worth */
+    /**
+     * @param type a follow-up type
+     * @return what a recovered appointment of it is worth
+     */
     public BigDecimal revenueOf(FollowUpType type) {
         return revenueByType.getOrDefault(type, defaultRevenue);
     }

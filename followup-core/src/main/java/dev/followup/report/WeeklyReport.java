@@ -89,7 +89,10 @@ public record WeeklyReport(
         return Optional.ofNullable(roi);
     }
 
-    /** @param channel a channel @return its figures */
+    /**
+     * @param channel a channel
+     * @return its figures
+     */
     public ChannelStats channel(dev.followup.followup.Channel channel) {
         return channels.stream().filter(c -> c.channel() == channel).findFirst()
                 .orElse(new ChannelStats(channel, 0, 0, 0));

@@ -35,6 +35,7 @@ public interface KeyProvider {
             material = material.clone();
         }
 
+        /** @return a copy of the key material, so that callers cannot change the key */
         @Override
         public byte[] material() {
             return material.clone();

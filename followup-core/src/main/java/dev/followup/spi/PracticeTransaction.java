@@ -38,13 +38,22 @@ public interface PracticeTransaction {
 
     // --- patients ---
 
-    /** @param id a patient id @return the patient, if it belongs to this practice */
+    /**
+     * @param id a patient id
+     * @return the patient, if it belongs to this practice
+     */
     Optional<Patient> patient(PatientId id);
 
-    /** @param identityKey {@link Patient#identityKey()} @return the patient with that key */
+    /**
+     * @param identityKey {@link Patient#identityKey()}
+     * @return the patient with that key
+     */
     Optional<Patient> patientByIdentityKey(String identityKey);
 
-    /** @param phone a number @return the practice's patients with that number (families share phones) */
+    /**
+     * @param phone a number
+     * @return the practice's patients with that number (families share phones)
+     */
     List<Patient> patientsByPhone(PhoneNumber phone);
 
     /** @param patient inserts it, or replaces the stored patient with the same id */
@@ -52,7 +61,10 @@ public interface PracticeTransaction {
 
     // --- follow-ups and timers ---
 
-    /** @param id a follow-up id @return the follow-up, if it belongs to this practice */
+    /**
+     * @param id a follow-up id
+     * @return the follow-up, if it belongs to this practice
+     */
     Optional<FollowUp> followUp(FollowUpId id);
 
     /**
@@ -69,10 +81,16 @@ public interface PracticeTransaction {
      */
     void updateFollowUp(FollowUp next);
 
-    /** @param needKey a need key @return the follow-up for that need, whatever its state */
+    /**
+     * @param needKey a need key
+     * @return the follow-up for that need, whatever its state
+     */
     Optional<FollowUp> followUpByNeedKey(String needKey);
 
-    /** @param patientId a patient @return the patient's follow-ups that are not in a terminal state */
+    /**
+     * @param patientId a patient
+     * @return the patient's follow-ups that are not in a terminal state
+     */
     List<FollowUp> activeFollowUps(PatientId patientId);
 
     /**
@@ -83,7 +101,10 @@ public interface PracticeTransaction {
      */
     boolean holdsLease(FollowUpId id, String owner, Instant now);
 
-    /** @param id a follow-up @param owner the node releasing it; a lease held by another node is kept */
+    /**
+     * @param id a follow-up
+     * @param owner the node releasing it; a lease held by another node is kept
+     */
     void releaseLease(FollowUpId id, String owner);
 
     // --- send attempts (message log) ---
@@ -99,13 +120,22 @@ public interface PracticeTransaction {
     /** @param attempt replaces the stored attempt with the same id */
     void updateAttempt(SendAttempt attempt);
 
-    /** @param attemptId an attempt id @return the attempt */
+    /**
+     * @param attemptId an attempt id
+     * @return the attempt
+     */
     Optional<SendAttempt> attempt(String attemptId);
 
-    /** @param providerMessageId the provider's id @return the attempt it belongs to */
+    /**
+     * @param providerMessageId the provider's id
+     * @return the attempt it belongs to
+     */
     Optional<SendAttempt> attemptByProviderId(String providerMessageId);
 
-    /** @param id a follow-up @return its attempts, oldest first */
+    /**
+     * @param id a follow-up
+     * @return its attempts, oldest first
+     */
     List<SendAttempt> attemptsOf(FollowUpId id);
 
     /**
@@ -129,16 +159,25 @@ public interface PracticeTransaction {
     /** @param change appends to the ledger */
     void recordConsent(ConsentChange change);
 
-    /** @param patientId a patient @return the latest ledger entry naming that patient */
+    /**
+     * @param patientId a patient
+     * @return the latest ledger entry naming that patient
+     */
     Optional<ConsentChange> latestConsentOf(PatientId patientId);
 
-    /** @param phone a number @return the latest ledger entry naming that number */
+    /**
+     * @param phone a number
+     * @return the latest ledger entry naming that number
+     */
     Optional<ConsentChange> latestConsentOf(PhoneNumber phone);
 
     /** @param suppression records that a channel must not be tried again for a patient */
     void suppress(ChannelSuppression suppression);
 
-    /** @param patientId a patient @return the channels suppressed for the patient */
+    /**
+     * @param patientId a patient
+     * @return the channels suppressed for the patient
+     */
     Set<Channel> suppressedChannels(PatientId patientId);
 
     // --- staff tasks ---
@@ -152,10 +191,16 @@ public interface PracticeTransaction {
      */
     void updateTask(StaffTask next);
 
-    /** @param id a task id @return the task */
+    /**
+     * @param id a task id
+     * @return the task
+     */
     Optional<StaffTask> task(TaskId id);
 
-    /** @param states the states wanted @return the tasks in those states, oldest first */
+    /**
+     * @param states the states wanted
+     * @return the tasks in those states, oldest first
+     */
     List<StaffTask> tasks(Set<TaskState> states);
 
     // --- audit trail ---

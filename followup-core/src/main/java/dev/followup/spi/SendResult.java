@@ -56,12 +56,19 @@ public record SendResult(
         return new SendResult(Outcome.ACCEPTED, providerMessageId, initialStatus, null, null, null);
     }
 
-    /** @param errorCode the provider's code @return the recipient opted out at the provider */
+    /**
+     * @param errorCode the provider's code
+     * @return the recipient opted out at the provider
+     */
     public static SendResult optedOut(String errorCode) {
         return new SendResult(Outcome.RECIPIENT_OPTED_OUT, null, DeliveryStatus.FAILED, errorCode, "recipient opted out at the provider", null);
     }
 
-    /** @param errorCode the provider's code @param detail without PHI @return a permanent failure */
+    /**
+     * @param errorCode the provider's code
+     * @param detail without PHI
+     * @return a permanent failure
+     */
     public static SendResult permanentFailure(@Nullable String errorCode, String detail) {
         return new SendResult(Outcome.PERMANENT_FAILURE, null, DeliveryStatus.FAILED, errorCode, detail, null);
     }
@@ -76,7 +83,11 @@ public record SendResult(
         return new SendResult(Outcome.TRANSIENT_FAILURE, null, null, errorCode, detail, retryAfter);
     }
 
-    /** @param errorCode the provider's code @param detail without PHI @return an ambiguous outcome */
+    /**
+     * @param errorCode the provider's code
+     * @param detail without PHI
+     * @return an ambiguous outcome
+     */
     public static SendResult unknown(@Nullable String errorCode, String detail) {
         return new SendResult(Outcome.UNKNOWN, null, null, errorCode, detail, null);
     }

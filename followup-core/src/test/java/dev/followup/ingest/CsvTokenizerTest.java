@@ -75,11 +75,15 @@ class CsvTokenizerTest {
 
     @Test
     void aQuoteOpenAtTheEndOfTheFileIsAProblem() throws IOException {
-        List<RawRecord> records = tokenize("h1,h2\na,\"never closed\nmore");
+        List<RawRecord> records = tokenize("h1,h2\na,\"never closed\nmore,rows\nlast,row");
 
-        assertThat(records).hasSize(2);
+        assertThat(records).hasSize(4);
         assertThat(records.get(1).problem()).isEqualTo(Problem.UNCLOSED_QUOTE);
         assertThat(records.get(1).problemColumn()).isEqualTo(1);
+        // The lines the open quote swallowed are read again as rows of their own.
+        assertThat(records.get(2).fields()).containsExactly("more", "rows");
+        assertThat(records.get(2).line()).isEqualTo(3);
+        assertThat(records.get(3).fields()).containsExactly("last", "row");
     }
 
     @Test

@@ -51,8 +51,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
             throw new StorageException("cannot create the database directory " + dir + " (" + e.getClass().getSimpleName() + ")");
         }
         // LOCK_TIMEOUT: appenders of one practice's audit trail queue on its head row; the default 1 s
-        // is too short for a busy practice.
-        String url = "jdbc:h2:file:" + dir.resolve("followup") + ";LOCK_TIMEOUT=10000";
+        // is too short for a busy practice. QUERY_CACHE_SIZE: a step of the engine runs some twenty
+        // distinct statements; H2 keeps 8 parsed per connection by default and would parse them
+        // again for every row of an import.
+        String url = "jdbc:h2:file:" + dir.resolve("followup") + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
         return new EmbeddedDatabase(pool, dir);

@@ -30,7 +30,6 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,9 +44,10 @@ import org.jspecify.annotations.Nullable;
  * store.migrate();
  * }</pre>
  *
- * <p>Each {@link #inTransaction} call runs in one database transaction at READ COMMITTED, on its own
- * connection from the data source. Stronger isolation is not needed: every write that could race is
- * guarded by a version compare ({@code UPDATE … WHERE version = ?}), a unique key (need key, send
+ * <p>Each {@link #inTransaction} call runs in one database transaction on its own connection from the
+ * data source, at the connection's isolation level: READ COMMITTED, the default of both databases,
+ * is all the store needs (a stronger level works too, with more conflicts): every write that could
+ * race is guarded by a version compare ({@code UPDATE … WHERE version = ?}), a unique key (need key, send
  * attempt dedupe key, provider message id) or a row lock (claims, the audit trail's head), and a
  * lost race surfaces as {@link dev.followup.ConcurrentUpdateException}.
  *
@@ -62,11 +62,14 @@ public final class JdbiFollowUpStore implements FollowUpStore {
     private final KeyProvider keys;
     /** See {@link Dialect#H2}: claims are serialised in this JVM on H2. */
     private final @Nullable ReentrantLock claimLock;
+    private final String lookupKeyId;
+    private static final String LOOKUP_FINGERPRINT = "lookup_key_fingerprint";
 
-    private JdbiFollowUpStore(DataSource dataSource, StoreContext ctx, KeyProvider keys) {
+    private JdbiFollowUpStore(DataSource dataSource, StoreContext ctx, KeyProvider keys, String lookupKeyId) {
         this.dataSource = dataSource;
         this.ctx = ctx;
         this.keys = keys;
+        this.lookupKeyId = lookupKeyId;
         this.claimLock = ctx.dialect() == Dialect.H2 ? new ReentrantLock() : null;
     }
 
@@ -87,10 +90,42 @@ public final class JdbiFollowUpStore implements FollowUpStore {
      * @throws dev.followup.StorageException if a migration failed
      */
     public int migrate() {
+        int applied;
         try {
-            return SchemaMigrator.migrate(dataSource, null);
+            applied = SchemaMigrator.migrate(dataSource, null);
         } catch (RuntimeException e) {
             throw Failures.translate("migrate the followup schema", e);
+        }
+        checkLookupKey();
+        return applied;
+    }
+
+    /**
+     * Compares the lookup key's fingerprint with the one recorded by the first store that used this
+     * database, recording it if there is none yet. A different lookup key would make every stored
+     * blind index unreachable: known patients would look new and re-imports would duplicate
+     * follow-ups, so the store refuses to work instead.
+     */
+    private void checkLookupKey() {
+        String mine = ctx.index().fingerprint();
+        try {
+            ctx.jdbi().useTransaction(handle -> {
+                if (!SchemaMigrator.hasSettingsTable(handle.getConnection())) {
+                    return; // not migrated yet: migrate() checks
+                }
+                var stored = handle.createQuery("SELECT setting_value FROM followup_store_setting WHERE name = :name")
+                        .bind("name", LOOKUP_FINGERPRINT).mapTo(String.class).findFirst();
+                if (stored.isEmpty()) {
+                    handle.createUpdate("INSERT INTO followup_store_setting (name, setting_value) VALUES (:name, :value)"
+                            + ctx.dialect().onConflictDoNothing()).bind("name", LOOKUP_FINGERPRINT).bind("value", mine).execute();
+                } else if (!stored.get().equals(mine)) {
+                    throw new InvalidConfigurationException("the lookup key '" + lookupKeyId + "' (fingerprint " + mine
+                            + ") is not the one this database was written with (fingerprint " + stored.get() + "): restore the"
+                            + " original lookup key; with another one no known patient or follow-up is found again");
+                }
+            });
+        } catch (JdbiException e) {
+            throw Failures.translate("check the lookup key", e);
         }
     }
 
@@ -104,8 +139,9 @@ public final class JdbiFollowUpStore implements FollowUpStore {
         Objects.requireNonNull(practiceId, "practiceId");
         Objects.requireNonNull(work, "work");
         try {
-            return ctx.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED,
-                    handle -> work.apply(new JdbiPracticeTransaction(handle, practiceId, ctx)));
+            // The isolation level is left at the connection's default (READ COMMITTED on both databases):
+            // asking the driver to set it costs PostgreSQL round trips on every transaction.
+            return ctx.jdbi().inTransaction(handle -> work.apply(new JdbiPracticeTransaction(handle, practiceId, ctx)));
         } catch (JdbiException e) {
             // Begin, commit and rollback failures; the work's own exceptions pass through unchanged.
             throw Failures.translate("transaction of practice " + practiceId, e);
@@ -134,7 +170,7 @@ public final class JdbiFollowUpStore implements FollowUpStore {
             claimLock.lock();
         }
         try {
-            return ctx.jdbi().inTransaction(TransactionIsolationLevel.READ_COMMITTED, handle -> {
+            return ctx.jdbi().inTransaction(handle -> {
                 List<Claim> claims = new ArrayList<>();
                 handle.createQuery(Queries.CLAIM_DUE)
                         .bind("now", Sql.instant(now)).bind("limit", limit)
@@ -242,8 +278,8 @@ public final class JdbiFollowUpStore implements FollowUpStore {
 
         /**
          * @return the store
-         * @throws InvalidConfigurationException if keys or the lookup key id are missing, or the
-         *     database is neither H2 nor PostgreSQL
+         * @throws InvalidConfigurationException if keys or the lookup key id are missing, the lookup
+         *     key is not the one the database was written with, or the database is neither H2 nor PostgreSQL
          * @throws dev.followup.StorageException if the database cannot be reached
          */
         public JdbiFollowUpStore build() {
@@ -264,9 +300,11 @@ public final class JdbiFollowUpStore implements FollowUpStore {
                 throw Failures.translate("connect to the database", e);
             }
             StoreContext ctx = new StoreContext(Jdbi.create(dataSource), dialect, new FieldCipher(keys), new BlindIndex(lookup.material()));
-            JdbiFollowUpStore store = new JdbiFollowUpStore(dataSource, ctx, keys);
+            JdbiFollowUpStore store = new JdbiFollowUpStore(dataSource, ctx, keys, lookupKeyId);
             if (migrateOnBuild) {
                 store.migrate();
+            } else {
+                store.checkLookupKey();
             }
             return store;
         }

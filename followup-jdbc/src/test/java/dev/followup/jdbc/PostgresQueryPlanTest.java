@@ -49,7 +49,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresQueryPlanTest {
     private static final int PRACTICES = 20;
-    private static final int PER_PRACTICE = 200;
+    private static final int PER_PRACTICE = 120;
     private static final Instant START = Instant.parse("2026-01-05T09:00:00Z");
     private static HikariDataSource dataSource;
     private static Jdbi jdbi;

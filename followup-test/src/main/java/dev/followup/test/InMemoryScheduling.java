@@ -27,6 +27,8 @@ public final class InMemoryScheduling implements SlotProvider, AppointmentBooker
     private final ZoneId zone;
     private final Set<String> taken = new HashSet<>();
     private final Set<String> held = new HashSet<>();
+    private final Map<String, java.util.NavigableMap<java.time.Instant, Slot>> freeByProvider = new HashMap<>();
+    private static final int HORIZON_DAYS = 120;
     private final Map<String, String> bookings = new HashMap<>();
     private final Set<String> takenBeforeBooking = new HashSet<>();
     private boolean failBookings;
@@ -38,24 +40,22 @@ public final class InMemoryScheduling implements SlotProvider, AppointmentBooker
 
     @Override
     public synchronized List<Slot> openSlots(SlotQuery q) {
+        // Free slots are generated once per provider and removed as they are offered or booked, so a
+        // query never walks past the slots held for other patients.
+        java.util.NavigableMap<java.time.Instant, Slot> free = freeByProvider.computeIfAbsent(q.providerId(), p -> generate(p, q.notBefore()));
         List<Slot> inWindow = new ArrayList<>();
         List<Slot> others = new ArrayList<>();
-        ZonedDateTime start = q.notBefore().atZone(zone);
-        LocalDate day = start.toLocalDate();
-        for (int d = 0; d < 90 && inWindow.size() < q.count(); d++, day = day.plusDays(1)) {
-            if (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
+        for (Slot slot : free.tailMap(q.notBefore(), true).values()) {
+            if (taken.contains(slot.id())) {
                 continue;
             }
-            for (LocalTime t = LocalTime.of(9, 0); t.isBefore(LocalTime.of(16, 0)); t = t.plusMinutes(30)) {
-                ZonedDateTime at = ZonedDateTime.of(day, t, zone);
-                if (at.isBefore(start)) {
-                    continue;
+            if (q.preferredWindow().contains(slot, q.patientZone())) {
+                inWindow.add(slot);
+                if (inWindow.size() >= q.count()) {
+                    break;
                 }
-                Slot slot = new Slot(q.providerId() + "@" + at.toInstant(), q.providerId(), at.toInstant(), at.toInstant().plus(Duration.ofMinutes(30)));
-                if (taken.contains(slot.id()) || held.contains(slot.id())) {
-                    continue;
-                }
-                (q.preferredWindow().contains(slot, q.patientZone()) ? inWindow : others).add(slot);
+            } else if (others.size() < q.count()) {
+                others.add(slot);
             }
         }
         List<Slot> result = new ArrayList<>(inWindow);
@@ -65,9 +65,27 @@ public final class InMemoryScheduling implements SlotProvider, AppointmentBooker
             }
             result.add(s);
         }
-        List<Slot> offered = List.copyOf(result.subList(0, Math.min(q.count(), result.size())));
-        offered.forEach(s -> held.add(s.id()));
-        return offered;
+        result.sort(java.util.Comparator.comparing(Slot::start));
+        for (Slot s : result) {
+            held.add(s.id());
+            free.remove(s.start());
+        }
+        return List.copyOf(result);
+    }
+
+    private java.util.NavigableMap<java.time.Instant, Slot> generate(String providerId, java.time.Instant from) {
+        java.util.NavigableMap<java.time.Instant, Slot> slots = new java.util.TreeMap<>();
+        LocalDate day = from.atZone(zone).toLocalDate();
+        for (int d = 0; d < HORIZON_DAYS; d++, day = day.plusDays(1)) {
+            if (day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY) {
+                continue;
+            }
+            for (LocalTime t = LocalTime.of(9, 0); t.isBefore(LocalTime.of(16, 0)); t = t.plusMinutes(30)) {
+                java.time.Instant at = ZonedDateTime.of(day, t, zone).toInstant();
+                slots.put(at, new Slot(providerId + "@" + at, providerId, at, at.plus(Duration.ofMinutes(30))));
+            }
+        }
+        return slots;
     }
 
     @Override

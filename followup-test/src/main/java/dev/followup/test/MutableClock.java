@@ -36,12 +36,18 @@ public final class MutableClock extends Clock {
         return at(Instant.parse(text));
     }
 
-    /** @param amount how far to move forward (negative moves back, as an NTP step would) @return the new time */
+    /**
+     * @param amount how far to move forward (negative moves back, as an NTP step would)
+     * @return the new time
+     */
     public Instant advance(Duration amount) {
         return now.updateAndGet(t -> t.plus(amount));
     }
 
-    /** @param instant the new time @return it */
+    /**
+     * @param instant the new time
+     * @return it
+     */
     public Instant set(Instant instant) {
         now.set(Objects.requireNonNull(instant));
         return instant;

@@ -40,12 +40,18 @@ public final class ScriptedPatients {
      * @param slotChoice the slot number they pick when offered slots, or 0 never to pick
      */
     public record Script(String firstReply, Duration delay, int slotChoice) {
-        /** @param after how long the patient takes @return says YES, then picks the first slot 10 minutes after the offer */
+        /**
+         * @param after how long the patient takes
+         * @return says YES, then picks the first slot 10 minutes after the offer
+         */
         public static Script replyYesAfter(Duration after) {
             return new Script("YES", after, 1);
         }
 
-        /** @param after how long the patient takes @return says YES but never picks a slot */
+        /**
+         * @param after how long the patient takes
+         * @return says YES but never picks a slot
+         */
         public static Script yesButNoChoice(Duration after) {
             return new Script("Yes please", after, 0);
         }
@@ -55,17 +61,27 @@ public final class ScriptedPatients {
             return new Script(null, Duration.ZERO, 0);
         }
 
-        /** @param after how long the patient takes @return texts STOP */
+        /**
+         * @param after how long the patient takes
+         * @return texts STOP
+         */
         public static Script stopAfter(Duration after) {
             return new Script("STOP", after, 0);
         }
 
-        /** @param after how long @param text the words @return texts anything (an opt-out phrase, a question) */
+        /**
+         * @param after how long
+         * @param text the words
+         * @return texts anything (an opt-out phrase, a question)
+         */
         public static Script textAfter(Duration after, String text) {
             return new Script(text, after, 0);
         }
 
-        /** @param after how long the patient takes @return texts NO */
+        /**
+         * @param after how long the patient takes
+         * @return texts NO
+         */
         public static Script declineAfter(Duration after) {
             return new Script("No thanks", after, 0);
         }
@@ -84,7 +100,11 @@ public final class ScriptedPatients {
         this.clock = clock;
     }
 
-    /** @param phone a patient's number @param script how they behave @return this */
+    /**
+     * @param phone a patient's number
+     * @param script how they behave
+     * @return this
+     */
     public ScriptedPatients assign(PhoneNumber phone, Script script) {
         scripts.put(phone.e164(), script);
         return this;

@@ -160,7 +160,7 @@ class EngineListenerAndHealthTest {
         clock.advance(Duration.ofHours(2));
         AtomicInteger asked = new AtomicInteger();
         // Asked before the batch and before each follow-up: the second question (after one follow-up) says stop.
-        RunSummary first = engine.runDueWork(() -> asked.incrementAndGet() > 2);
+        RunSummary first = engine.runDueWorkUntil(() -> asked.incrementAndGet() > 2);
         assertThat(first.claimed()).isEqualTo(4);
         assertThat(sms.sent()).hasSize(1);
         // The three released follow-ups are claimable again at once, not after their lease expires.

@@ -22,12 +22,15 @@ import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemoryScheduling;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
+import dev.followup.web.ReportPages;
+import dev.followup.web.WebRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -122,6 +125,16 @@ class NoPhiInLogsTest {
             engine.runDueWork();
         }
         engine.openTasks(id).forEach(t -> exceptionMessages.add(t.toString()));
+        engine.taskBoard(id).forEach(c -> exceptionMessages.add(c.toString()));
         exceptionMessages.add(engine.weeklyReport(id, java.time.LocalDate.of(2026, 3, 2)).toString());
+        // The board's pages show names and replies to staff; working tasks through them must still log none.
+        ReportPages pages = ReportPages.builder(engine).clock(clock).access((user, practice) -> true).build();
+        exceptionMessages.add(pages.toString());
+        String board = pages.handle(new WebRequest("GET", "/followup/practices/phi-scan/tasks", Map.of(), "jane", "t0k")).body();
+        assertThat(board).as("the board shows the patient to staff").contains("Zebulon");
+        String task = "/followup/practices/phi-scan/tasks/" + engine.taskBoard(id).get(0).task().id();
+        pages.handle(WebRequest.post(task + "/claim", Map.of("csrf", "t0k"), "jane", "t0k"));
+        pages.handle(WebRequest.post(task + "/complete", Map.of("csrf", "t0k", "outcome", "BOOKED"), "jane", "t0k"));
+        pages.handle(WebRequest.post(task + "/complete", Map.of("csrf", "t0k", "outcome", "BOOKED"), "jane", "t0k"));
     }
 }

@@ -75,7 +75,9 @@ class SimulatedWeekTest {
 
     @Test
     void aWeekOfOutreachEndsExactlyAsScripted() {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         long started = System.nanoTime();
+        long startedCpu = cpu.getCurrentThreadCpuTime();
         MutableClock clock = MutableClock.at(MONDAY_MORNING);
         InMemorySmsSender sms = new InMemorySmsSender();
         InMemoryEmailSender email = new InMemoryEmailSender();
@@ -179,7 +181,9 @@ class SimulatedWeekTest {
         // No patient got more than one outreach message a day (outreach = invitations and reminders).
         Map<String, List<OutboundSms>> byPhone = sms.sent().stream().collect(Collectors.groupingBy(m -> m.to().e164()));
         assertThat(byPhone).hasSize(500);
+        // Reported, not asserted: these machines are shared, so CPU time is the figure to read.
         long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-        System.out.println("simulated week of 500 follow-ups: " + elapsedMillis + " ms wall time");
+        long cpuMillis = (cpu.getCurrentThreadCpuTime() - startedCpu) / 1_000_000;
+        System.out.println("simulated week of 500 follow-ups: " + cpuMillis + " ms CPU, " + elapsedMillis + " ms wall time");
     }
 }

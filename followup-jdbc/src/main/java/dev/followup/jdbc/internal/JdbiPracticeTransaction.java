@@ -119,20 +119,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void savePatient(Patient patient) {
         requireOwn(patient.practiceId(), "patient " + patient.id());
-        guard("save patient " + patient.id(), () -> {
-            String id = patient.id().value();
-            Update update = handle.createUpdate("UPDATE followup_patient SET identity_hash = :identity, phone_hash = :phoneHash,"
-                    + " key_id = :key, mrn_enc = :mrn, first_name_enc = :first, last_name_enc = :last, phone_enc = :phone,"
-                    + " phone_line_type = :lineType, email_enc = :email, language = :language, time_zone = :zone"
-                    + " WHERE practice_id = :practice AND id = :id");
-            if (bindPatient(update, patient, id).execute() == 0) {
-                bindPatient(handle.createUpdate("INSERT INTO followup_patient (practice_id, id, identity_hash, phone_hash, key_id,"
-                        + " mrn_enc, first_name_enc, last_name_enc, phone_enc, phone_line_type, email_enc, language, time_zone)"
-                        + " VALUES (:practice, :id, :identity, :phoneHash, :key, :mrn, :first, :last, :phone, :lineType, :email,"
-                        + " :language, :zone)"), patient, id).execute();
-            }
-            return null;
-        });
+        guard("save patient " + patient.id(), () -> bindPatient(handle.createUpdate(ctx.dialect().upsertPatient()), patient,
+                patient.id().value()).execute());
     }
 
     private Update bindPatient(Update u, Patient p, String id) {
@@ -539,9 +527,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             // The hash covers occurredAt as text, so it is chained at the precision it is stored with.
             AuditRecord stored = new AuditRecord(record.type(), record.actor(), record.followUpId(), record.patientId(),
                     record.attributes(), Sql.stored(record.occurredAt()));
-            long headSequence = lockTrailHead();
-            AuditEvent previous = headSequence == 0 ? null : query("SELECT * FROM followup_audit_event WHERE practice_id = :practice"
-                    + " AND seq = :seq").bind("seq", headSequence).map(auditMapper()).one();
+            Head head = lockTrailHead();
+            AuditEvent previous = null;
+            if (head.sequence() > 0) {
+                AuditEvent hint = ctx.trailHeads().get(practice);
+                previous = hint != null && hint.sequence() == head.sequence() && hint.hash().equals(head.hash()) ? hint
+                        : query("SELECT * FROM followup_audit_event WHERE practice_id = :practice AND seq = :seq")
+                                .bind("seq", head.sequence()).map(auditMapper()).one();
+            }
             AuditEvent event = AuditEvent.chain(practiceId, previous, stored);
             handle.createUpdate("INSERT INTO followup_audit_event (practice_id, seq, type, actor, follow_up_id, patient_id,"
                     + " attributes, occurred_at, previous_hash, hash) VALUES (:practice, :seq, :type, :actor, :followUp, :patient,"
@@ -553,6 +546,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .bind("previousHash", event.previousHash()).bind("hash", event.hash()).execute();
             handle.createUpdate("UPDATE followup_audit_head SET seq = :seq, hash = :hash WHERE practice_id = :practice")
                     .bind("practice", practice).bind("seq", event.sequence()).bind("hash", event.hash()).execute();
+            // Should this transaction roll back, the hint no longer matches the head row and is ignored.
+            ctx.trailHeads().put(practice, event);
             return event;
         });
     }
@@ -562,8 +557,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * Every appender of the practice queues on this one row, which is what keeps sequences gapless
      * and unique across nodes.
      */
-    private long lockTrailHead() {
-        Optional<Long> head = lockedHead();
+    private Head lockTrailHead() {
+        Optional<Head> head = lockedHead();
         if (head.isPresent()) {
             return head.get();
         }
@@ -585,9 +580,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 + " could not be locked"));
     }
 
-    private Optional<Long> lockedHead() {
-        return query("SELECT seq FROM followup_audit_head WHERE practice_id = :practice FOR UPDATE").mapTo(Long.class).findFirst();
+    private Optional<Head> lockedHead() {
+        return query("SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice FOR UPDATE")
+                .map((rs, sc) -> new Head(rs.getLong("seq"), rs.getString("hash"))).findFirst();
     }
+
+    private record Head(long sequence, String hash) {}
 
     private RowMapper<AuditEvent> auditMapper() {
         return (rs, sc) -> {

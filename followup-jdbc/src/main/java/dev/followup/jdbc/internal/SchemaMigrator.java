@@ -26,6 +26,23 @@ public final class SchemaMigrator {
         return result.migrationsExecuted;
     }
 
+    /**
+     * @param connection a connection
+     * @return whether the store's settings table exists (the schema is at version 3 or later)
+     */
+    public static boolean hasSettingsTable(java.sql.Connection connection) {
+        try (java.sql.ResultSet rs = connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rs.next()) {
+                if ("followup_store_setting".equalsIgnoreCase(rs.getString("TABLE_NAME"))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (java.sql.SQLException e) {
+            throw Failures.translate("read the database's tables", e);
+        }
+    }
+
     private static Flyway configure(DataSource dataSource, String target) {
         var config = Flyway.configure(SchemaMigrator.class.getClassLoader())
                 .dataSource(dataSource)

@@ -84,7 +84,7 @@ public final class EngineScheduler implements SmartLifecycle {
             return;
         }
         try {
-            RunSummary summary = engine.runDueWork(() -> stopping);
+            RunSummary summary = engine.runDueWorkUntil(() -> stopping);
             lastRunEnded = clock.instant();
             lastFailure = null;
             if (summary.claimed() > 0) {

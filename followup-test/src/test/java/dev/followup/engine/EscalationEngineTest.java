@@ -1,0 +1,204 @@
+package dev.followup.engine;
+
+import static dev.followup.engine.EngineFixture.PRACTICE_ID;
+import static dev.followup.engine.EngineFixture.chicago;
+import static dev.followup.engine.EngineFixture.patient;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.followup.audit.AuditType;
+import dev.followup.engine.EngineFixture.Mail;
+import dev.followup.engine.EngineFixture.Row;
+import dev.followup.engine.EngineFixture.Text;
+import dev.followup.followup.Channel;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpState;
+import dev.followup.message.AttemptState;
+import dev.followup.message.DeliveryStatus;
+import dev.followup.message.DeliveryUpdate;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.patient.EmailAddress;
+import dev.followup.spi.SendResult;
+import dev.followup.task.StaffTask;
+import dev.followup.task.TaskKind;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The standard ladder's timing: SMS, email 24 h later, staff task 24 h after that; skips, failures and retries. */
+class EscalationEngineTest {
+
+    private static StaffTask onlyTask(EngineFixture fx) {
+        List<StaffTask> tasks = fx.openTasks();
+        assertThat(tasks).hasSize(1);
+        return tasks.get(0);
+    }
+
+    @Test
+    void smsThenEmailADayLaterThenAStaffTaskADayAfter() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(1);
+        fx.ingestNew(row);
+
+        fx.runFor(Duration.ofDays(7));
+
+        assertThat(fx.textsTo(row)).extracting(Text::at).containsExactly(chicago(2026, 4, 13, 10, 0));
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 14, 10, 0));
+        StaffTask task = onlyTask(fx);
+        assertThat(task.kind()).isEqualTo(TaskKind.CALL_PATIENT);
+        assertThat(task.createdAt()).isEqualTo(chicago(2026, 4, 15, 10, 0));
+        FollowUp f = fx.followUpOf(row);
+        assertThat(f.state()).isEqualTo(FollowUpState.HANDED_TO_STAFF);
+        assertThat(task.followUpId()).isEqualTo(f.id());
+    }
+
+    @Test
+    void aReplyCancelsTheLadder() {
+        EngineFixture fx = EngineFixture.create();
+        Row yes = patient(2);
+        Row question = patient(3);
+        fx.ingestNew(yes, question);
+        fx.runUntil(chicago(2026, 4, 13, 12, 0));
+
+        fx.reply(yes, "Yes");
+        fx.reply(question, "what is this about?");
+        fx.runFor(Duration.ofDays(7));
+
+        assertThat(fx.mailsTo(yes)).isEmpty();
+        assertThat(fx.mailsTo(question)).isEmpty();
+        assertThat(fx.allTasks()).extracting(StaffTask::kind).doesNotContain(TaskKind.CALL_PATIENT);
+    }
+
+    @Test
+    void aPatientWithoutEmailSkipsTheEmailStep() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(4).email("");
+        fx.ingestNew(row);
+
+        fx.runFor(Duration.ofDays(7));
+
+        assertThat(fx.textsTo(row)).extracting(Text::at).containsExactly(chicago(2026, 4, 13, 10, 0));
+        assertThat(fx.email.sent()).isEmpty();
+        assertThat(onlyTask(fx).createdAt()).as("the task comes when due, 24 h after the SMS, not 48 h")
+                .isEqualTo(chicago(2026, 4, 14, 10, 0));
+    }
+
+    @Test
+    void aLandlineSkipsTheSmsStep() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(5).phone("+44 20 7946 0958");
+        fx.ingestNew(row);
+
+        fx.runFor(Duration.ofDays(7));
+
+        assertThat(fx.texts).isEmpty();
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 13, 10, 0));
+        assertThat(onlyTask(fx).createdAt()).isEqualTo(chicago(2026, 4, 14, 10, 0));
+    }
+
+    @Test
+    void aPermanentSmsFailureMovesToEmailAtOnceAndSuppressesSms() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(6);
+        fx.sms.failNextWith(SendResult.permanentFailure("21614", "not a mobile number"));
+        fx.ingestNew(row);
+
+        fx.runUntil(chicago(2026, 4, 13, 12, 0));
+
+        assertThat(fx.textsTo(row)).extracting(Text::at).containsExactly(chicago(2026, 4, 13, 10, 0));
+        assertThat(fx.mailsTo(row)).as("at once, not after 24 h").extracting(Mail::at).containsExactly(chicago(2026, 4, 13, 10, 0));
+        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.CHANNEL_SUPPRESSED).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsEntry("channel", "SMS"));
+
+        // A later need of the same patient is not texted to the failed number.
+        fx.runUntil(chicago(2026, 4, 15, 9, 0));
+        fx.ingestNew(row.type("Annual Exam"));
+        fx.runFor(Duration.ofDays(7));
+        assertThat(fx.textsTo(row)).hasSize(1);
+        assertThat(fx.mailsTo(row)).hasSize(2);
+        assertThat(fx.followUpsOf(row)).extracting(FollowUp::state).containsOnly(FollowUpState.HANDED_TO_STAFF);
+    }
+
+    @Test
+    void aPermanentEmailFailureHandsOverAtOnce() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(7);
+        fx.email.failAlwaysFor(EmailAddress.of(row.mail()), SendResult.permanentFailure("550", "mailbox unknown"));
+        fx.ingestNew(row);
+
+        fx.runUntil(chicago(2026, 4, 14, 12, 0));
+
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 14, 10, 0));
+        assertThat(onlyTask(fx).createdAt()).isEqualTo(chicago(2026, 4, 14, 10, 0));
+    }
+
+    @Test
+    void transientFailuresAreRetriedWithBackoffThenTheNextChannel() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(8);
+        for (int i = 0; i < 3; i++) {
+            fx.sms.failNextWith(SendResult.transientFailure("20429", "too many requests", null));
+        }
+        fx.ingestNew(row);
+
+        fx.runUntil(chicago(2026, 4, 13, 13, 0));
+
+        assertThat(fx.textsTo(row)).extracting(Text::at)
+                .containsExactly(chicago(2026, 4, 13, 10, 0), chicago(2026, 4, 13, 10, 5), chicago(2026, 4, 13, 10, 15));
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 13, 10, 15));
+        assertThat(fx.attemptsFor(row, MessagePurpose.OUTREACH)).extracting(SendAttempt::attemptNumber).containsExactly(1, 2, 3, 1);
+    }
+
+    @Test
+    void theMaximumOfRetriesIsConfigurableAndTheProvidersHintIsFollowed() {
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.maxTransientRetries(2)).build();
+        Row hinted = patient(9);
+        fx.sms.failNextWith(SendResult.transientFailure("20429", "too many requests", Duration.ofMinutes(30)));
+        fx.ingestNew(hinted);
+        fx.runUntil(chicago(2026, 4, 13, 13, 0));
+        assertThat(fx.textsTo(hinted)).extracting(Text::at).containsExactly(chicago(2026, 4, 13, 10, 0), chicago(2026, 4, 13, 10, 30));
+        assertThat(fx.mailsTo(hinted)).isEmpty();
+
+        Row twice = patient(10);
+        fx.sms.failNextWith(SendResult.transientFailure("503", "unavailable", null));
+        fx.sms.failNextWith(SendResult.transientFailure("503", "unavailable", null));
+        fx.ingestNew(twice);
+        fx.runUntil(chicago(2026, 4, 13, 13, 30));
+        assertThat(fx.textsTo(twice)).hasSize(2);
+        assertThat(fx.mailsTo(twice)).hasSize(1);
+    }
+
+    @Test
+    void anUnknownResultCountsAsSentAndIsNotResent() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(11);
+        fx.sms.failNextWith(SendResult.unknown("timeout", "read timed out"));
+        fx.ingestNew(row);
+
+        fx.runFor(Duration.ofDays(7));
+
+        assertThat(fx.textsTo(row)).hasSize(1);
+        assertThat(fx.attemptsFor(row, MessagePurpose.OUTREACH)).filteredOn(a -> a.channel() == Channel.SMS)
+                .singleElement().satisfies(a -> assertThat(a.state()).isEqualTo(AttemptState.UNCONFIRMED));
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 14, 10, 0));
+    }
+
+    @Test
+    void anUndeliveredInvitationMovesToEmailAtOnce() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(12);
+        fx.ingestNew(row);
+        fx.runUntil(chicago(2026, 4, 13, 10, 30));
+        String providerId = fx.textsTo(row).get(0).result().providerMessageId();
+
+        boolean applied = fx.engine.handleDeliveryUpdate(new DeliveryUpdate(PRACTICE_ID, null, providerId, DeliveryStatus.UNDELIVERED, "30003",
+                fx.clock.instant()));
+        fx.runUntil(chicago(2026, 4, 13, 13, 0));
+
+        assertThat(applied).isTrue();
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 13, 10, 30));
+        fx.runFor(Duration.ofDays(3));
+        assertThat(fx.textsTo(row)).hasSize(1);
+        assertThat(onlyTask(fx).createdAt()).isEqualTo(chicago(2026, 4, 14, 10, 30));
+    }
+}
