@@ -351,8 +351,21 @@ public final class OutreachRunner {
     private @Nullable Instant contactLimitFreeAt(PracticeTransaction tx, Practice practice, Patient patient, SendWindow window, ZoneId zone, Instant now) {
         LocalDate today = now.atZone(zone).toLocalDate();
         Instant dayStart = today.atStartOfDay(zone).toInstant();
-        boolean dayFull = tx.outreachCountSince(patient.id(), dayStart) >= practice.contactLimits().perDay();
-        boolean weekFull = tx.outreachCountSince(patient.id(), now.minus(Duration.ofDays(7))) >= practice.contactLimits().perWeek();
+        // Counted per phone as well as per patient: a family sharing one number is one recipient.
+        List<Patient> recipients = patient.phone() == null ? List.of(patient) : tx.patientsByPhone(patient.phone());
+        if (recipients.stream().noneMatch(p -> p.id().equals(patient.id()))) {
+            recipients = new ArrayList<>(recipients);
+            recipients.add(patient);
+        }
+        int sentToday = 0;
+        int week = 0;
+        Instant weekStart = now.minus(Duration.ofDays(7));
+        for (Patient p : recipients) {
+            sentToday += tx.outreachCountSince(p.id(), dayStart);
+            week += tx.outreachCountSince(p.id(), weekStart);
+        }
+        boolean dayFull = sentToday >= practice.contactLimits().perDay();
+        boolean weekFull = week >= practice.contactLimits().perWeek();
         if (!dayFull && !weekFull) {
             return null;
         }

@@ -121,8 +121,8 @@ public final class ReplyHandler {
         }
         Audits.record(tx, AuditType.MESSAGE_RECEIVED, Audits.PATIENT, target == null ? null : target.id(),
                 patient == null ? null : patient.id(), now, "kind", kind.name(), "providerId", Messenger.token(sms.providerMessageId()));
-        if (target != null) {
-            // Any answer counts as a response to the outreach that prompted it, an opt-out included.
+        if (target != null && kind != ReplyKind.HELP) {
+            // Any answer but a request for help counts as a response to the outreach, an opt-out included.
             target = Audits.transition(tx, target, target.replied(now), Audits.PATIENT, now, "replied");
         }
         boolean carrierAnswers = reply.exactKeyword() && practice.carrierAnswersExactKeywords();

@@ -128,6 +128,15 @@ public final class MessageTemplates {
                         + general.channel() + " but is used for " + channel);
             }
         });
+        for (MessageTemplate t : templates.values()) {
+            java.util.Set<String> unfillable = new java.util.TreeSet<>(t.placeholders());
+            unfillable.removeAll(TemplateNames.placeholdersFor(t.name()));
+            if (!unfillable.isEmpty()) {
+                throw new InvalidConfigurationException("practice " + practiceLabel + ": template '" + t.name() + "' (" + t.language()
+                        + ") uses " + unfillable + ", which a '" + t.name() + "' message never has a value for; it may use "
+                        + new java.util.TreeSet<>(TemplateNames.placeholdersFor(t.name())));
+            }
+        }
         if (!visitTypeAllowed) {
             for (MessageTemplate t : templates.values()) {
                 if (t.placeholders().contains(MessageTemplate.VISIT_TYPE)) {

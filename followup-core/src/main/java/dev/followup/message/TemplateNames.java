@@ -25,6 +25,35 @@ public final class TemplateNames {
     /** The confirmation of START. */
     public static final String OPT_IN_CONFIRMATION = "opt-in-confirmation";
 
+    private static final java.util.Set<String> ALWAYS = java.util.Set.of("practiceName", "practicePhone", "providerName", "visitType");
+    private static final java.util.Set<String> PATIENT = java.util.Set.of("firstName", "lastName");
+
     private TemplateNames() {
+    }
+
+    /**
+     * The placeholders a message of this name is always given values for, so that a template
+     * using any other is refused when the engine is built instead of failing when a patient would
+     * be messaged. HELP and the opt-out and opt-in confirmations may answer a number that matches
+     * no patient, so they cannot greet by name; only slot offers have {@code {slotList}} and only
+     * the booking confirmation has {@code {slotTime}}.
+     *
+     * @param templateName a template name (the engine's own, or an outreach template of a policy)
+     * @return the placeholders it may use
+     */
+    public static java.util.Set<String> placeholdersFor(String templateName) {
+        java.util.Set<String> allowed = new java.util.HashSet<>(ALWAYS);
+        switch (templateName) {
+            case HELP, OPT_OUT_CONFIRMATION, OPT_IN_CONFIRMATION -> {
+                return allowed;
+            }
+            case SLOT_OFFER, SLOT_TAKEN -> allowed.add("slotList");
+            case BOOKED -> allowed.add("slotTime");
+            default -> {
+                // outreach and the other replies: the patient is known
+            }
+        }
+        allowed.addAll(PATIENT);
+        return allowed;
     }
 }

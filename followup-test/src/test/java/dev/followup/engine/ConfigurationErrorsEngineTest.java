@@ -22,7 +22,6 @@ import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Configuration mistakes are refused when the engine is built, with a message that names the problem. */
@@ -113,12 +112,9 @@ class ConfigurationErrorsEngineTest {
 
     /**
      * Issue 2: "a missing value is an error at configuration time, not a blank in a patient's
-     * text". An invitation template may use {slotTime} (a known placeholder) although outreach
-     * never has a slot: the build accepts it, and every run then fails on that follow-up.
+     * text". An invitation template may not use {slotTime}: outreach never has a slot.
      */
     @Test
-    @Disabled("BUG: a template using a placeholder its purpose never fills ({slotTime} in 'invite') is accepted at build time; "
-            + "each runDueWork then fails on every such follow-up, re-claiming it in a tight loop (up to 10,000 batches per run)")
     void aPlaceholderTheMessageCannotFillIsRefusedAtBuildTime() {
         MessageTemplates slotInInvite = MessageTemplates.defaults().with(MessageTemplate.sms(TemplateNames.INVITE, Language.ENGLISH,
                 "Hi {firstName}, {practiceName} has a visit for you on {slotTime}. Call {practicePhone}. STOP to opt out."));

@@ -203,15 +203,26 @@ class CrashRecoveryEngineTest {
         assertThat(fx.mailsTo(row)).hasSize(1);
     }
 
-    /** A follow-up whose processing fails every time (here: a template the engine cannot fill) is retried after its lease. */
+    /** A follow-up whose processing fails every time (here: the store refuses its attempts) is retried after its lease. */
     @Test
     void aFollowUpThatAlwaysFailsIsRetriedAfterItsLeaseNotInATightLoop() {
-        EngineFixture fx = EngineFixture.builder().settings(PracticeSettings.defaults().withTemplates(MessageTemplates.defaults().with(
-                MessageTemplate.sms(TemplateNames.INVITE, Language.ENGLISH,
-                        "Hi {firstName}, {practiceName} has a visit for you on {slotTime}. Call {practicePhone}. STOP to opt out.")))).build();
+        java.util.concurrent.atomic.AtomicReference<dev.followup.patient.PatientId> brokenId = new java.util.concurrent.atomic.AtomicReference<>();
+        EngineFixture fx = EngineFixture.builder().storeWrapper(store -> new dev.followup.spi.FollowUpStore() {
+            @Override
+            public <T> T inTransaction(dev.followup.practice.PracticeId practiceId,
+                    java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, tx -> work.apply(refusingAttemptsOf(tx, brokenId)));
+            }
+
+            @Override
+            public java.util.List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        }).build();
         Row broken = patient(5);
         Row spanish = patient(6).language("es");
         fx.ingestNew(broken, spanish);
+        brokenId.set(fx.patient(broken).id());
         fx.clock.set(chicago(2026, 4, 13, 10, 0));
 
         RunSummary first = fx.run();
@@ -224,5 +235,23 @@ class CrashRecoveryEngineTest {
         fx.clock.advance(Duration.ofMinutes(5));
         assertThat(fx.run().errors()).as("after the lease").isEqualTo(1);
         assertThat(fx.textsTo(broken)).isEmpty();
+    }
+
+    /** A transaction whose store fails on every attempt of one patient, as a broken database row would. */
+    private static dev.followup.spi.PracticeTransaction refusingAttemptsOf(dev.followup.spi.PracticeTransaction tx,
+            java.util.concurrent.atomic.AtomicReference<dev.followup.patient.PatientId> patient) {
+        return (dev.followup.spi.PracticeTransaction) java.lang.reflect.Proxy.newProxyInstance(
+                dev.followup.spi.PracticeTransaction.class.getClassLoader(), new Class<?>[] {dev.followup.spi.PracticeTransaction.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("insertAttempt") && args[0] instanceof dev.followup.message.SendAttempt a
+                            && patient.get() != null && patient.get().equals(a.patientId())) {
+                        throw new dev.followup.StorageException("simulated storage failure for attempt " + a.id());
+                    }
+                    try {
+                        return method.invoke(tx, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 }

@@ -77,14 +77,14 @@ class OptOutEngineTest {
         Row son = patient(3).name("Leo", "Sample").phone(mother.phone()).email("leo.sample@example.com");
         fx.ingestNew(mother, son);
         fx.runUntil(chicago(2026, 4, 13, 11, 0));
-        assertThat(fx.textsTo(mother)).as("one invitation per patient").hasSize(2);
+        assertThat(fx.textsTo(mother)).as("one outreach a day for the shared number, not one per patient").hasSize(1);
 
         assertThat(fx.reply(mother, "Stop").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
 
         assertThat(fx.followUpOf(mother).state()).isEqualTo(FollowUpState.OPTED_OUT);
         assertThat(fx.followUpOf(son).state()).isEqualTo(FollowUpState.OPTED_OUT);
         fx.runFor(Duration.ofDays(10));
-        assertThat(fx.textsTo(mother)).hasSize(2);
+        assertThat(fx.textsTo(mother)).hasSize(1);
         assertThat(fx.mailsTo(mother)).isEmpty();
         assertThat(fx.mailsTo(son)).isEmpty();
         assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.CONSENT_CHANGED)
@@ -93,7 +93,7 @@ class OptOutEngineTest {
         // Both stay opted out: a new need of the son is not pursued on any channel.
         fx.ingestNew(son.type("Annual Exam"));
         fx.runFor(Duration.ofDays(10));
-        assertThat(fx.textsTo(son)).hasSize(2);
+        assertThat(fx.textsTo(son)).as("the shared number got the one invitation of the family").hasSize(1);
         assertThat(fx.mailsTo(son)).isEmpty();
         assertThat(fx.followUpsOf(son)).extracting(FollowUp::state).containsOnly(FollowUpState.OPTED_OUT);
     }

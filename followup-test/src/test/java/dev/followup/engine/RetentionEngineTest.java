@@ -13,7 +13,6 @@ import dev.followup.report.WeeklyReport;
 import dev.followup.task.StaffTask;
 import java.time.Duration;
 import java.time.LocalDate;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Message bodies (PHI) are purged after the retention period; reports and the audit trail keep working. */
@@ -79,13 +78,12 @@ class RetentionEngineTest {
     }
 
     /**
-     * COMPLIANCE.md: "Where the provider allows, ask it to redact its copy too." SmsSender.redact
-     * exists (and InMemorySmsSender records it), but nothing in the engine calls it.
+     * COMPLIANCE.md: "Where the provider allows, ask it to redact its copy too." With
+     * {@code redactProviderCopies(true)} the purge asks the SMS provider first.
      */
     @Test
-    @Disabled("BUG: purgeExpiredMessageBodies never asks the SMS provider to redact its copy (SmsSender.redact is never called)")
     void thePurgeAsksTheSmsProviderToRedactItsCopies() {
-        EngineFixture fx = EngineFixture.create();
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.redactProviderCopies(true)).build();
         aWeek(fx);
 
         fx.clock.set(chicago(2026, 5, 21, 9, 0));
