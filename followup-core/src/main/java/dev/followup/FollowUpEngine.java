@@ -12,6 +12,7 @@ import dev.followup.followup.FollowUpId;
 import dev.followup.ingest.CsvMapping;
 import dev.followup.ingest.ImportResult;
 import dev.followup.internal.EngineContext;
+import dev.followup.internal.GuardedListeners;
 import dev.followup.internal.Ingestor;
 import dev.followup.internal.OutreachRunner;
 import dev.followup.internal.ReplyHandler;
@@ -32,6 +33,7 @@ import dev.followup.practice.PracticeId;
 import dev.followup.report.WeeklyReport;
 import dev.followup.spi.AppointmentBooker;
 import dev.followup.spi.EmailSender;
+import dev.followup.spi.EngineListener;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.SlotProvider;
 import dev.followup.spi.SmsSender;
@@ -56,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -143,6 +146,38 @@ public final class FollowUpEngine {
     }
 
     /**
+     * {@link #runDueWork()} that can be asked to stop early, for a graceful shutdown: the stop is
+     * checked before each follow-up, the one in hand is finished (its send protocol completes), and
+     * follow-ups claimed but not yet worked on are released at once for the next run or another node.
+     *
+     * @param stopRequested answers true once the run should end
+     * @return what the run did
+     */
+    public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
+        return outreach.runDueWorkUntil(Objects.requireNonNull(stopRequested, "stopRequested"));
+    }
+
+    /**
+     * A snapshot for health checks: the age of the oldest overdue step (one small store call, so a
+     * failing store shows here) and which providers are configured.
+     *
+     * @return the snapshot
+     * @throws StorageException if the store cannot be reached
+     */
+    public EngineHealth health() {
+        Instant now = ctx.clock().instant();
+        Instant oldest = ctx.store().oldestDue(now).orElse(null);
+        java.util.Set<PracticeId> missing = new java.util.TreeSet<>(java.util.Comparator.comparing(PracticeId::value));
+        for (Practice p : ctx.practices().values()) {
+            if ((p.smsFrom() != null && ctx.sms() == null) || (p.emailFrom() != null && ctx.email() == null)) {
+                missing.add(p.id());
+            }
+        }
+        return new EngineHealth(now, oldest, ctx.practices().size(), ctx.sms() != null, ctx.email() != null,
+                ctx.slots() != null && ctx.booker() != null, missing);
+    }
+
+    /**
      * Applies an inbound text: opt-out and opt-in, HELP, YES, slot choices, NO, or a staff task.
      * A repeated delivery of the same provider message is recognised and ignored.
      *
@@ -150,7 +185,9 @@ public final class FollowUpEngine {
      * @return what was done
      */
     public InboundResult handleInboundSms(InboundSms sms) {
-        return replies.handle(sms);
+        InboundResult result = replies.handle(sms);
+        ctx.listener().replyHandled(sms.practiceId(), result.kind(), result.action());
+        return result;
     }
 
     /**
@@ -348,6 +385,7 @@ public final class FollowUpEngine {
         private Duration retention = Duration.ofDays(30);
         private Consumer<Duration> sleeper = Builder::sleep;
         private boolean redactProviderCopies;
+        private final List<EngineListener> listeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -548,6 +586,16 @@ public final class FollowUpEngine {
         }
 
         /**
+         * @param listener hears what the engine does, e.g. for metrics; several may be added and
+         *     each hears every event, in the order added
+         * @return this
+         */
+        public Builder listener(EngineListener listener) {
+            listeners.add(Objects.requireNonNull(listener));
+            return this;
+        }
+
+        /**
          * @param pacingSleeper waits out short pacing delays (tests advance their clock instead)
          * @return this
          */
@@ -590,7 +638,7 @@ public final class FollowUpEngine {
             }
             EngineContext ctx = new EngineContext(clock, store, sms, email, slots, booker, taskSink, Map.copyOf(practices), Map.copyOf(settings),
                     Map.copyOf(policies), ReplyClassifier.standard(), pricing, new SendPacer(rates), nodeId, batchSize, lease,
-                    maxTransientRetries, retention, sleeper);
+                    maxTransientRetries, retention, sleeper, new GuardedListeners(listeners));
             return new FollowUpEngine(ctx, warnings, redactProviderCopies);
         }
 

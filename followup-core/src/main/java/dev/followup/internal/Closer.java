@@ -74,6 +74,9 @@ final class Closer {
                         null, null, now, "status", ConsentStatus.OPTED_OUT.name(), "source", source.name(), "subject", "unknown-number");
             }
         }
+        if (!already) {
+            ctx.listener().optedOut(tx.practiceId(), source);
+        }
         for (Patient p : affected.values()) {
             tx.recordConsent(new ConsentChange(tx.practiceId(), p.id(), null, ConsentStatus.OPTED_OUT, source, now));
             Audits.record(tx, AuditType.CONSENT_CHANGED, source == ConsentSource.CARRIER ? Audits.PROVIDER : Audits.PATIENT,
@@ -88,6 +91,7 @@ final class Closer {
     /** Tells the host's task queue about tasks that were committed. */
     void publish(List<StaffTask> opened) {
         for (StaffTask task : new ArrayList<>(opened)) {
+            ctx.listener().taskOpened(task.practiceId(), task.kind());
             try {
                 ctx.taskSink().taskOpened(task);
             } catch (RuntimeException e) {

@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxTransientRetries how often a step is retried after transient failures before the channel counts as failed
  * @param retention how long message bodies are kept
  * @param sleeper waits out a pacing delay (a real sleep, or a test clock's advance)
+ * @param listener hears what the engine does (metrics); never throws
  */
 public record EngineContext(
         Clock clock,
@@ -61,7 +62,8 @@ public record EngineContext(
         Duration lease,
         int maxTransientRetries,
         Duration retention,
-        java.util.function.Consumer<Duration> sleeper) {
+        java.util.function.Consumer<Duration> sleeper,
+        dev.followup.spi.EngineListener listener) {
 
     /**
      * @param id a practice id

@@ -141,6 +141,7 @@ final class Messenger {
             default -> stored.failed(result.errorCode(), now);
         };
         tx.updateAttempt(updated);
+        ctx.listener().messageRecorded(updated.practiceId(), updated.channel(), updated.purpose(), updated.state());
         AuditType type = switch (updated.state()) {
             case SENT -> AuditType.MESSAGE_SENT;
             case UNCONFIRMED -> AuditType.MESSAGE_UNCONFIRMED;

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,16 +63,33 @@ public final class OutreachRunner {
 
     /** @return what the run did; claims until nothing is due */
     public RunSummary runDueWork() {
+        return runDueWorkUntil(() -> false);
+    }
+
+    /**
+     * @param stopRequested asked before each follow-up; once it answers true the run ends, and the
+     *     follow-ups it had claimed but not yet worked on are released for the next run or node
+     * @return what the run did; claims until nothing is due or a stop is requested
+     */
+    public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
         RunSummary total = RunSummary.EMPTY;
-        for (int batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+        for (int batch = 0; batch < MAX_BATCHES_PER_RUN && !stopRequested.getAsBoolean(); batch++) {
             Instant now = ctx.clock().instant();
             List<Claim> claims = ctx.store().claimDue(now, ctx.batchSize(), ctx.nodeId(), now.plus(ctx.lease()));
             if (claims.isEmpty()) {
                 break;
             }
+            ctx.listener().batchClaimed(claims.size());
             Tally tally = new Tally();
             tally.claimed = claims.size();
+            boolean stopped = false;
             for (Claim claim : claims) {
+                if (stopped || stopRequested.getAsBoolean()) {
+                    // Shutting down: hand the rest back at once rather than let their leases run out.
+                    stopped = true;
+                    release(claim);
+                    continue;
+                }
                 try {
                     process(claim, tally);
                 } catch (ConcurrentUpdateException e) {
@@ -87,6 +105,9 @@ public final class OutreachRunner {
                 }
             }
             total = total.plus(tally.summary());
+            if (stopped) {
+                break;
+            }
         }
         return total;
     }
@@ -163,6 +184,7 @@ public final class OutreachRunner {
                     continue; // a status callback settled it meanwhile
                 }
                 tx.updateAttempt(s);
+                ctx.listener().messageRecorded(s.practiceId(), s.channel(), s.purpose(), s.state());
                 Audits.record(tx, s.state() == AttemptState.SENT ? AuditType.MESSAGE_SENT : AuditType.MESSAGE_UNCONFIRMED,
                         Audits.ENGINE, s.followUpId(), s.patientId(), now, "attempt", s.id(), "reconciled", "true");
                 FollowUp f = tx.followUp(claim.followUpId()).orElse(null);
@@ -190,6 +212,10 @@ public final class OutreachRunner {
         List<SendAttempt> pending = tx.attemptsOf(claimed.id()).stream().filter(a -> a.state() == AttemptState.PENDING).toList();
         if (!pending.isEmpty()) {
             return new Plan.Reconcile(pending);
+        }
+        // After the reconcile check, so that a follow-up decided twice (reconcile, then decide) is reported once.
+        if (claimed.nextActionAt() != null && !claimed.nextActionAt().isAfter(now)) {
+            ctx.listener().stepLag(claim.practiceId(), Duration.between(claimed.nextActionAt(), now));
         }
         Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
                 "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));

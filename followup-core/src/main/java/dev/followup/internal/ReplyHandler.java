@@ -340,6 +340,7 @@ public final class ReplyHandler {
             }
             SendAttempt updated = attempt.withStatus(update.status(), update.errorCode(), update.providerMessageId(), now);
             tx.updateAttempt(updated);
+            ctx.listener().deliveryStatusApplied(update.practiceId(), attempt.channel(), update.status());
             Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
                     "attempt", attempt.id(), "status", update.status().name(),
                     "code", update.errorCode() == null ? null : Messenger.token(update.errorCode()));

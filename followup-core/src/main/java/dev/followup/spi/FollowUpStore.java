@@ -2,6 +2,7 @@ package dev.followup.spi;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import dev.followup.practice.PracticeId;
 
@@ -46,4 +47,20 @@ public interface FollowUpStore {
      * @return the claims, earliest due first
      */
     List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil);
+
+    /**
+     * The due time of the step that has waited longest: the earliest next action, at or before
+     * {@code now}, of any follow-up of any practice, whether or not a lease holds it. Health checks
+     * use it to tell how far behind the engine is; it returns a time only, never an id or PHI.
+     *
+     * <p>The default answers empty, as a store that cannot tell; the shipped stores implement it
+     * (for a database, one indexed {@code MIN(next_action_at)}).
+     *
+     * @param now the current time
+     * @return the earliest due time at or before {@code now}; empty when nothing is overdue
+     * @throws dev.followup.StorageException if the storage failed
+     */
+    default Optional<Instant> oldestDue(Instant now) {
+        return Optional.empty();
+    }
 }

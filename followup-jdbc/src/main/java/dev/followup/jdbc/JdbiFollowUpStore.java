@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -193,6 +194,25 @@ public final class JdbiFollowUpStore implements FollowUpStore {
             if (claimLock != null) {
                 claimLock.unlock();
             }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One indexed query ({@code ORDER BY next_action_at LIMIT 1}); terminal follow-ups have no
+     * next action, so only live timers count.
+     */
+    @Override
+    public Optional<Instant> oldestDue(Instant now) {
+        Objects.requireNonNull(now, "now");
+        try {
+            return ctx.jdbi().withHandle(handle -> handle.createQuery(Queries.OLDEST_DUE)
+                    .bind("now", Sql.instant(now))
+                    .map((rs, sc) -> Sql.instant(rs, "next_action_at"))
+                    .findFirst());
+        } catch (RuntimeException e) {
+            throw Failures.translate("find the oldest due follow-up", e);
         }
     }
 

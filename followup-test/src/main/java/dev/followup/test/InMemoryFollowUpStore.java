@@ -90,6 +90,18 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         }
     }
 
+    @Override
+    public Optional<Instant> oldestDue(Instant now) {
+        lock.lock();
+        try {
+            return practices.values().stream().flatMap(d -> d.followUps.values().stream())
+                    .filter(f -> f.isActive() && f.nextActionAt() != null && !f.nextActionAt().isAfter(now))
+                    .map(FollowUp::nextActionAt).min(Comparator.naturalOrder());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return how many follow-ups are stored, across practices (for tests) */
     public int followUpCount() {
         lock.lock();

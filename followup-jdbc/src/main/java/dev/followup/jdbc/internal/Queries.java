@@ -8,6 +8,9 @@ public final class Queries {
     /** Due follow-ups of every practice, earliest first, skipping rows another node is claiming. */
     public static final String CLAIM_DUE = "SELECT practice_id, id FROM followup_follow_up WHERE next_action_at <= :now"
             + " AND (lease_until IS NULL OR lease_until <= :now) ORDER BY next_action_at LIMIT :limit FOR UPDATE SKIP LOCKED";
+    /** Health: the due time of the step that has waited longest, on the same due-time index as claims. */
+    public static final String OLDEST_DUE = "SELECT next_action_at FROM followup_follow_up WHERE next_action_at <= :now"
+            + " ORDER BY next_action_at LIMIT 1";
     /** An inbound SMS finds its patients by the keyed hash of the sender's number. */
     public static final String PATIENTS_BY_PHONE =
             "SELECT * FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id";

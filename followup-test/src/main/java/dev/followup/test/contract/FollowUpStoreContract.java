@@ -281,6 +281,27 @@ public abstract class FollowUpStoreContract {
     }
 
     @Test
+    void oldestDueIsTheEarliestDueTimeOfAnActiveFollowUpLeasedOrNot() {
+        Instant epoch = claimEpoch();
+        Patient p = patient("Old", "Est", PhoneNumber.ofE164("+14155550195"));
+        FollowUp early = followUp(p, "need-o1", epoch.plusSeconds(10));
+        FollowUp later = followUp(p, "need-o2", epoch.plusSeconds(20));
+        FollowUp closed = followUp(p, "need-o3", epoch).closed(FollowUpState.EXPIRED, epoch);
+        run(tx -> {
+            tx.savePatient(p);
+            List.of(early, later, closed).forEach(tx::insertFollowUp);
+        });
+        assertThat(store().oldestDue(epoch.plusSeconds(5))).isEmpty();
+        Instant now = epoch.plusSeconds(60);
+        assertThat(store().oldestDue(now)).contains(epoch.plusSeconds(10));
+        // A claimed step is still waiting to be taken: a lease does not hide it.
+        assertThat(own(store().claimDue(now, 1, "node-a", now.plusSeconds(300)))).extracting(Claim::followUpId).containsExactly(early.id());
+        assertThat(store().oldestDue(now)).contains(epoch.plusSeconds(10));
+        run(tx -> tx.updateFollowUp(early.rescheduled(epoch.plusSeconds(3600))));
+        assertThat(store().oldestDue(now)).contains(epoch.plusSeconds(20));
+    }
+
+    @Test
     void leasesAreHeldUntilTheyExpireOrTheirOwnerReleasesThem() {
         Instant epoch = claimEpoch();
         Patient p = patient("Lea", "Sing", PhoneNumber.ofE164("+14155550200"));

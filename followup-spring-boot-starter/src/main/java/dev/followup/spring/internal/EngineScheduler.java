@@ -1,0 +1,162 @@
+package dev.followup.spring.internal;
+
+import dev.followup.FollowUpEngine;
+import dev.followup.FollowUpException;
+import dev.followup.RunSummary;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the engine's due work on one thread of its own, a poll interval after the previous run
+ * ended, and purges expired message bodies now and then. Started after everything else in the
+ * context (the web server included) and stopped before it.
+ *
+ * <p>On shutdown no new run starts; the run in flight is asked to stop after the follow-up in hand
+ * (the engine releases the rest of its claims at once) and is waited for up to the shutdown timeout.
+ * A run still going after that is left alone, not interrupted, so that no provider call is cut in
+ * half: whatever it still holds keeps its lease and is taken up again when the lease expires,
+ * by this node after a restart or by another node. Nothing is lost either way.
+ */
+public final class EngineScheduler implements SmartLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineScheduler.class);
+    private final FollowUpEngine engine;
+    private final Clock clock;
+    private final Duration pollInterval;
+    private final Duration purgeInterval;
+    private final Duration shutdownTimeout;
+    private final Object lifecycle = new Object();
+    private volatile boolean stopping;
+    private volatile @Nullable Instant lastRunEnded;
+    private volatile @Nullable String lastFailure;
+    private @Nullable ScheduledExecutorService executor;
+
+    /**
+     * @param engine the engine
+     * @param clock the engine's clock, for the time of the last run
+     * @param pollInterval the pause between the end of one run and the start of the next
+     * @param purgeInterval the pause between purges of expired message bodies
+     * @param shutdownTimeout how long a stop waits for the run in flight
+     */
+    public EngineScheduler(FollowUpEngine engine, Clock clock, Duration pollInterval, Duration purgeInterval, Duration shutdownTimeout) {
+        this.engine = engine;
+        this.clock = clock;
+        this.pollInterval = positive(pollInterval, "followup.engine.poll-interval");
+        this.purgeInterval = positive(purgeInterval, "followup.engine.purge-interval");
+        this.shutdownTimeout = shutdownTimeout.isNegative() ? Duration.ZERO : shutdownTimeout;
+    }
+
+    private static Duration positive(Duration d, String property) {
+        if (d.isNegative() || d.isZero()) {
+            throw new dev.followup.InvalidConfigurationException(property + " must be positive, was " + d);
+        }
+        return d;
+    }
+
+    @Override
+    public void start() {
+        synchronized (lifecycle) {
+            if (executor != null) {
+                return;
+            }
+            stopping = false;
+            ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "followup-engine");
+                t.setDaemon(true);
+                return t;
+            });
+            ex.scheduleWithFixedDelay(this::runDueWork, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+            ex.scheduleWithFixedDelay(this::purge, purgeInterval.toMillis(), purgeInterval.toMillis(), TimeUnit.MILLISECONDS);
+            executor = ex;
+            LOG.info("Followup scheduler started: due work every {}, expired message bodies purged every {}", pollInterval, purgeInterval);
+        }
+    }
+
+    private void runDueWork() {
+        if (stopping) {
+            return;
+        }
+        try {
+            RunSummary summary = engine.runDueWorkUntil(() -> stopping);
+            lastRunEnded = clock.instant();
+            lastFailure = null;
+            if (summary.claimed() > 0) {
+                LOG.debug("due work: {}", summary);
+            }
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
+            }
+            // A thrown exception would cancel the schedule: report it and try again at the next interval.
+            lastFailure = e.getClass().getSimpleName();
+            LOG.warn("a run of due work failed ({}); the next starts in {}", describe(e), pollInterval);
+        }
+    }
+
+    private void purge() {
+        if (stopping) {
+            return;
+        }
+        try {
+            int purged = engine.purgeExpiredMessageBodies();
+            if (purged > 0) {
+                LOG.info("erased the bodies of {} messages past retention", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the retention purge failed ({}); it is tried again in {}", describe(e), purgeInterval);
+        }
+    }
+
+    /** Library exceptions carry ids only; other exceptions' messages may quote data, so only their class is logged. */
+    private static String describe(Throwable e) {
+        return e instanceof FollowUpException ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    @Override
+    public void stop() {
+        ScheduledExecutorService ex;
+        synchronized (lifecycle) {
+            ex = executor;
+            executor = null;
+            if (ex == null) {
+                return;
+            }
+            stopping = true;
+            ex.shutdown();
+        }
+        try {
+            if (!ex.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("a run of due work is still in flight after {}; it is left to finish on its own, and what it holds"
+                        + " keeps its lease and is taken up again when the lease expires", shutdownTimeout);
+            } else {
+                LOG.info("Followup scheduler stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        synchronized (lifecycle) {
+            return executor != null;
+        }
+    }
+
+    /** @return when the last run of due work ended without failing, by the engine's clock; null before the first */
+    public @Nullable Instant lastRunEnded() {
+        return lastRunEnded;
+    }
+
+    /** @return the exception class of the last run if it failed, else null */
+    public @Nullable String lastFailure() {
+        return lastFailure;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.followup.spring.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.followup.FollowUpEngine;
+import dev.followup.practice.Practice;
+import dev.followup.practice.PracticeId;
+import dev.followup.spi.SmsSender;
+import dev.followup.test.InMemoryFollowUpStore;
+import dev.followup.test.InMemorySmsSender;
+import dev.followup.test.MutableClock;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+
+/** The scheduler's graceful stop, and the health indicator's lag threshold, on a real engine. */
+class EngineSchedulerTest {
+    private static final PracticeId PRACTICE = PracticeId.of("sched");
+    /** Monday 11:00 in Chicago: inside the send window. */
+    private final MutableClock clock = MutableClock.at("2026-03-02T17:00:00Z");
+    private final InMemoryFollowUpStore store = new InMemoryFollowUpStore();
+
+    private FollowUpEngine engine(SmsSender sms) {
+        return FollowUpEngine.builder().clock(clock).store(store).smsSender(sms).nodeId("sched-node")
+                .pacingSleeper(d -> clock.advance(d))
+                .practice(Practice.builder(PRACTICE).name("Sched Clinic").callbackPhone("(555) 010-2000").timeZone("America/Chicago")
+                        .smsFrom("+13125550100").build())
+                .build();
+    }
+
+    private void ingest(FollowUpEngine engine, int patients) {
+        StringBuilder csv = new StringBuilder("MRN,First Name,Last Name,Phone,Provider,Follow-Up Type\n");
+        for (int i = 0; i < patients; i++) {
+            csv.append("M").append(i).append(",Pat,Doe").append(i).append(",(312) 555-01").append(10 + i).append(",Dr. Who,annual\n");
+        }
+        engine.ingest(PRACTICE, new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    @Test
+    void stopWaitsForTheFollowUpInHandAndTheRestAreReleasedForTheNextNode() throws Exception {
+        InMemorySmsSender delegate = new InMemorySmsSender();
+        CountDownLatch inProvider = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        SmsSender slow = sms -> {
+            if (calls.incrementAndGet() == 1) {
+                inProvider.countDown();
+                await(release);
+            }
+            return delegate.send(sms);
+        };
+        FollowUpEngine engine = engine(slow);
+        ingest(engine, 5);
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10));
+        scheduler.start();
+        assertThat(inProvider.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread stopper = new Thread(scheduler::stop);
+        stopper.start();
+        Thread.sleep(200);
+        assertThat(stopper.isAlive()).as("stop waits for the send in flight").isTrue();
+        release.countDown();
+        stopper.join(10_000);
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(scheduler.isRunning()).isFalse();
+        assertThat(delegate.sent()).as("the follow-up in hand was finished, no other was started").hasSize(1);
+
+        // Another node (or this one after a restart) takes the rest at once: their claims were released.
+        FollowUpEngine next = engine(delegate);
+        assertThat(next.runDueWork().claimed()).isEqualTo(4);
+        assertThat(delegate.sent()).hasSize(5);
+    }
+
+    @Test
+    void stopGivesUpWaitingAfterTheTimeoutWithoutInterruptingTheRun() throws Exception {
+        CountDownLatch inProvider = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        InMemorySmsSender delegate = new InMemorySmsSender();
+        SmsSender stuck = sms -> {
+            inProvider.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                interrupted.incrementAndGet();
+            }
+            return delegate.send(sms);
+        };
+        FollowUpEngine engine = engine(stuck);
+        ingest(engine, 1);
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMillis(300));
+        scheduler.start();
+        assertThat(inProvider.await(10, TimeUnit.SECONDS)).isTrue();
+        long started = System.nanoTime();
+        scheduler.stop();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        release.countDown();
+        Thread.sleep(200);
+        assertThat(interrupted).hasValue(0);
+        assertThat(delegate.sent()).hasSize(1);
+    }
+
+    @Test
+    void aFailingRunIsReportedAndTheScheduleGoesOn() throws Exception {
+        CountDownLatch twice = new CountDownLatch(2);
+        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new dev.followup.spi.FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
+                throw new dev.followup.StorageException("down");
+            }
+
+            @Override
+            public java.util.List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
+                twice.countDown();
+                throw new dev.followup.StorageException("database down");
+            }
+        }).practice(Practice.builder(PRACTICE).name("X").callbackPhone("1").timeZone("UTC").smsFrom("+15555550100").build()).build();
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofMillis(50), Duration.ofHours(1), Duration.ofSeconds(1));
+        scheduler.start();
+        try {
+            assertThat(twice.await(10, TimeUnit.SECONDS)).as("a failed run does not cancel the schedule").isTrue();
+            assertThat(scheduler.lastFailure()).isEqualTo("StorageException");
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    @Test
+    void healthIsDownWhenTheOldestOverdueStepWaitedLongerThanTheMaximumLag() {
+        FollowUpEngine engine = engine(new InMemorySmsSender());
+        ingest(engine, 2);
+        EngineHealthIndicator indicator = new EngineHealthIndicator(engine, Duration.ofMinutes(15), null);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+        clock.advance(Duration.ofMinutes(10));
+        Health behind = indicator.health();
+        assertThat(behind.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(behind.getDetails()).containsEntry("oldestOverdueSeconds", 1200L);
+        engine.runDueWork();
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
