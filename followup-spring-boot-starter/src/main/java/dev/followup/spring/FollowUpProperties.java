@@ -58,6 +58,10 @@ public class FollowUpProperties {
     @NestedConfigurationProperty
     private final Metrics metrics = new Metrics();
 
+    /** The weekly report and staff task board pages; served only when the application has a PracticeAccess bean. */
+    @NestedConfigurationProperty
+    private final Web web = new Web();
+
     /**
      * The practices (tenants), in addition to any Practice beans. Each entry has id, name,
      * callback-phone, time-zone (IANA, e.g. America/Chicago), sms-from (E.164 number or Twilio
@@ -119,6 +123,11 @@ public class FollowUpProperties {
     /** @return the metrics settings */
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    /** @return the report and task board pages settings */
+    public Web getWeb() {
+        return web;
     }
 
     /** @return the practices configured by properties */
@@ -786,6 +795,52 @@ public class FollowUpProperties {
         /** @param maxLag the longest acceptable wait of an overdue step */
         public void setMaxLag(Duration maxLag) {
             this.maxLag = maxLag;
+        }
+    }
+
+    /**
+     * The weekly report and the staff task board over HTTP. Served only in a servlet application
+     * with Spring MVC and a PracticeAccess bean: without one, nobody may see any practice, so no
+     * page is served at all.
+     */
+    public static class Web {
+        /** Whether the report and task board pages are served (they also need a PracticeAccess bean). */
+        private boolean enabled = true;
+
+        /** Where the pages are served, below the servlet context path: empty for the root, or /segment[/segment...] without a trailing slash, e.g. /followup for /followup/practices/{id}/report. */
+        private String path = "/followup";
+
+        /** How many weeks the report's trend chart shows, 1 to 26. */
+        private int trendWeeks = 8;
+
+        /** @return whether the pages are served */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled whether the pages are served */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the path the pages are served under */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path the path the pages are served under */
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        /** @return how many weeks the trend shows */
+        public int getTrendWeeks() {
+            return trendWeeks;
+        }
+
+        /** @param trendWeeks how many weeks the trend shows */
+        public void setTrendWeeks(int trendWeeks) {
+            this.trendWeeks = trendWeeks;
         }
     }
 

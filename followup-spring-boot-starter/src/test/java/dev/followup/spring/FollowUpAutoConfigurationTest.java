@@ -46,7 +46,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class FollowUpAutoConfigurationTest {
     static final AutoConfigurations ALL = AutoConfigurations.of(DataSourceAutoConfiguration.class, FollowUpJdbcAutoConfiguration.class,
             FollowUpTwilioAutoConfiguration.class, FollowUpEmailAutoConfiguration.class, FollowUpMetricsAutoConfiguration.class,
-            FollowUpAutoConfiguration.class, FollowUpSchedulingAutoConfiguration.class, FollowUpWebhookAutoConfiguration.class,
+            FollowUpAutoConfiguration.class, FollowUpSchedulingAutoConfiguration.class, FollowUpWebhookAutoConfiguration.class, FollowUpWebPagesAutoConfiguration.class,
             FollowUpHealthAutoConfiguration.class);
 
     /** With Boot's DataSource auto-configuration: an embedded H2 of its own for every context. */

@@ -11,7 +11,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * for open slots, and the sample patient lists of three practices, loaded at start-up.
  *
  * <p>Run it with {@code mvn -q -B -pl examples -am -DskipTests -Pboot package exec:java}; it
- * listens on port 8080 ({@code /twilio/inbound/{practiceId}}, {@code /actuator/health}).
+ * listens on port 8080 ({@code /twilio/inbound/{practiceId}}, {@code /actuator/health}, and, demo only
+ * without a login, the report and task board pages {@code /followup/practices/{practiceId}/report}
+ * and {@code .../tasks}: see {@link DemoWebAccess}).
  */
 @SpringBootApplication
 public class FollowUpApplication {

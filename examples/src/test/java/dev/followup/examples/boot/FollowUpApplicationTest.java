@@ -23,7 +23,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The example starts as documented (the test only picks a free port and pauses the scheduler),
- * loads the three sample lists into the embedded database, and answers a sandbox-signed YES.
+ * loads the three sample lists into the embedded database, answers a sandbox-signed YES, and serves
+ * the report pages to the demo-only user.
  */
 @SpringBootTest(classes = FollowUpApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "followup.engine.scheduler-enabled=false")
@@ -58,6 +59,14 @@ class FollowUpApplicationTest {
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/actuator/health")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.body()).contains("\"followup\"").contains("\"status\":\"UP\"");
+
+        // The report pages, open to the demo-only user (DemoWebAccess), for the example's practices only.
+        HttpResponse<String> report = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/followup/practices/lakeside/report")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(report.statusCode()).isEqualTo(200);
+        assertThat(report.body()).contains("Lakeside Family Medicine");
+        assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/followup/practices/elsewhere/tasks"))
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 
     private HttpResponse<String> post(String path, Map<String, String> form, String signature) throws Exception {
