@@ -38,6 +38,7 @@ final class SmsSink implements AutoCloseable {
     private final ExecutorService pool = Executors.newFixedThreadPool(16);
     private final List<Send> sends = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> perRecipient = new ConcurrentHashMap<>();
+    private final Map<String, String> sidByAttempt = new ConcurrentHashMap<>();
     private final AtomicLong nextSid = new AtomicLong(1);
     private volatile Function<Send, Answer> script = s -> Answer.ACCEPT;
     private volatile long delayMillis;
@@ -78,7 +79,14 @@ final class SmsSink implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            if (!exchange.getRequestMethod().equals("POST") || !exchange.getRequestURI().getPath().endsWith("/Messages.json")) {
+            String path = exchange.getRequestURI().getPath();
+            if (exchange.getRequestMethod().equals("GET") && path.startsWith("/attempts/")) {
+                // The plain sender's lookup: did an attempt reach the provider?
+                String sid = sidByAttempt.get(path.substring("/attempts/".length()));
+                respond(exchange, sid == null ? 404 : 200, sid == null ? "{}" : "{\"sid\":\"" + sid + "\"}");
+                return;
+            }
+            if (!exchange.getRequestMethod().equals("POST") || !path.endsWith("/Messages.json")) {
                 respond(exchange, 404, "{\"code\":20404,\"message\":\"not found\",\"status\":404}");
                 return;
             }
@@ -94,8 +102,9 @@ final class SmsSink implements AutoCloseable {
                 Thread.sleep(delay);
             }
             if (answer.status() == 201) {
-                respond(exchange, 201, "{\"sid\":\"" + String.format("SM%032x", nextSid.getAndIncrement())
-                        + "\",\"status\":\"queued\",\"body\":\"\",\"direction\":\"outbound-api\"}");
+                String sid = String.format("SM%032x", nextSid.getAndIncrement());
+                sidByAttempt.put(send.attemptId(), sid);
+                respond(exchange, 201, "{\"sid\":\"" + sid + "\",\"status\":\"queued\",\"body\":\"\",\"direction\":\"outbound-api\"}");
             } else {
                 int code = answer.status() == 429 ? 20429 : 20500;
                 respond(exchange, answer.status(), "{\"code\":" + code + ",\"message\":\"scripted\",\"status\":" + answer.status() + "}");
