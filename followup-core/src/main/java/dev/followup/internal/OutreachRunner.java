@@ -191,6 +191,11 @@ public final class OutreachRunner {
         if (!pending.isEmpty()) {
             return new Plan.Reconcile(pending);
         }
+        if (claimed.nextActionAt() != null && claimed.nextActionAt().isAfter(now)) {
+            // Not due (any more): reconciling a crashed node's attempt just moved the ladder on, and the
+            // next rung waits for its delay like any other. Claims only ever return due follow-ups.
+            return done(tx, claim);
+        }
         Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
                 "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));
         FollowUp f = claimed;
