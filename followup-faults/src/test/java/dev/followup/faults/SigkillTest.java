@@ -91,7 +91,7 @@ class SigkillTest {
             assertThat(perPhone).hasSize((int) (PATIENTS - unconfirmed));
             assertThat(unconfirmed).isLessThanOrEqualTo(1);
             assertThat(survivor.verifyAuditTrail(Fixtures.PRACTICE).isIntact()).isTrue();
-            System.out.printf("sigkill: %d follow-ups; killed after %d texts with %d leases held and %d attempt(s) pending; survivor took over"
+            System.out.printf("sigkill: %d follow-ups; killed after %d texts with %d leases held and %d attempt(s) pending; survivor claimed"
                     + " %.1f s after the kill and finished in %.1f s after the kill (lease %d s); %d texts in all, none twice, %d unconfirmed%n", PATIENTS,
                     sentBeforeKill, leasedAtKill, pendingAtKill, takeover, recovery, LEASE.toSeconds(), sink.sends().size(), unconfirmed);
             Files.deleteIfExists(log);
