@@ -213,8 +213,13 @@ public final class OutreachRunner {
         if (!pending.isEmpty()) {
             return new Plan.Reconcile(pending);
         }
+        if (claimed.nextActionAt() != null && claimed.nextActionAt().isAfter(now)) {
+            // Not due (any more): reconciling a crashed node's attempt just moved the ladder on, and the
+            // next rung waits for its delay like any other. Claims only ever return due follow-ups.
+            return done(tx, claim);
+        }
         // After the reconcile check, so that a follow-up decided twice (reconcile, then decide) is reported once.
-        if (claimed.nextActionAt() != null && !claimed.nextActionAt().isAfter(now)) {
+        if (claimed.nextActionAt() != null) {
             ctx.listener().stepLag(claim.practiceId(), Duration.between(claimed.nextActionAt(), now));
         }
         Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(

@@ -121,6 +121,23 @@ class CrashRecoveryEngineTest {
     }
 
     @Test
+    void afterReconcilingTheNextRungStillWaitsForItsDelay() {
+        // Limits loose enough that they do not hold the email back: only the rung's 24 h delay should.
+        EngineFixture fx = EngineFixture.builder().smsWrapper(s -> crashingOnce(s, true))
+                .practice(p -> p.contactLimits(new dev.followup.practice.ContactLimits(5, 10))).build();
+        Row row = patient(1);
+        crashAtTen(fx, row);
+
+        fx.clock.set(chicago(2026, 4, 13, 10, 6));
+        fx.run();
+
+        assertThat(fx.mailsTo(row)).as("the email rung is due 24 h after the text, not at recovery").isEmpty();
+        fx.runFor(Duration.ofDays(3));
+        assertThat(fx.textsTo(row)).hasSize(1);
+        assertThat(fx.mailsTo(row)).extracting(Mail::at).containsExactly(chicago(2026, 4, 14, 10, 0));
+    }
+
+    @Test
     void anAttemptNobodyKnowsIsCountedAsSentUnconfirmed() {
         EngineFixture fx = EngineFixture.builder().smsWrapper(s -> crashingOnce(s, false)).build();
         Row row = patient(2);

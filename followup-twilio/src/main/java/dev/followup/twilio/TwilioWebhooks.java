@@ -56,6 +56,14 @@ import org.slf4j.LoggerFactory;
  * a parameter whose name and values are exactly the query string's is left out of the signature,
  * because Twilio signs the URL (with its query) plus the body's parameters only.
  *
+ * <p>Hostile input is refused before the signature is computed, as malformed (400, {@link
+ * InvalidInputException}): a form value longer than {@value #MAX_VALUE_CHARS} characters (a Twilio
+ * message body is at most 1,600), a form larger than {@value #MAX_FORM_CHARS} characters in all,
+ * and a name or value with an unpaired surrogate (no decoder of valid UTF-8 produces one, and it
+ * would encode to the same bytes as {@code '?'} under the signature). Such a request is never
+ * truncated and passed on: nothing of it reaches the engine. Cap the request body in the web
+ * framework too (e.g. 64 KiB), so that a huge body is not read into memory at all.
+ *
  * <p>Nothing of a message (numbers, body) is logged or put in an exception message.
  */
 public final class TwilioWebhooks {
@@ -71,6 +79,11 @@ public final class TwilioWebhooks {
     public static final String STATUS_PATH = PublicUrls.WEBHOOK_ROOT + "status/";
     /** The status callback's query parameter that carries the send attempt's id. */
     public static final String ATTEMPT_PARAMETER = "attempt";
+
+    /** The longest form value accepted, in characters; a Twilio message body is at most 1,600. */
+    public static final int MAX_VALUE_CHARS = 16_384;
+    /** The most characters accepted in all names and values of one form. */
+    public static final int MAX_FORM_CHARS = 65_536;
 
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhooks.class);
 
@@ -277,6 +290,7 @@ public final class TwilioWebhooks {
     private static Map<String, String> bodyParameters(String requestUrl, Map<String, List<String>> formParameters) {
         Objects.requireNonNull(requestUrl, "requestUrl");
         Objects.requireNonNull(formParameters, "formParameters");
+        checkSize(formParameters);
         Map<String, List<String>> query = queryParameters(requestUrl);
         Map<String, String> form = new LinkedHashMap<>();
         formParameters.forEach((name, values) -> {
@@ -291,6 +305,42 @@ public final class TwilioWebhooks {
             form.put(name, given.isEmpty() || given.get(0) == null ? "" : given.get(0));
         });
         return form;
+    }
+
+    /** Refuses a form no genuine Twilio webhook can have, before any work is spent on it (the signature's HMAC). */
+    private static void checkSize(Map<String, List<String>> formParameters) {
+        long total = 0;
+        for (Map.Entry<String, List<String>> parameter : formParameters.entrySet()) {
+            String name = parameter.getKey() == null ? "" : parameter.getKey();
+            total += name.length();
+            checkText(name, name);
+            for (String value : parameter.getValue() == null ? List.<String>of() : parameter.getValue()) {
+                if (value == null) {
+                    continue;
+                }
+                if (value.length() > MAX_VALUE_CHARS) {
+                    throw new InvalidInputException("Twilio webhook rejected: form parameter '" + safeName(name) + "' is too long ("
+                            + value.length() + " characters, at most " + MAX_VALUE_CHARS + ")");
+                }
+                total += value.length();
+                checkText(name, value);
+            }
+            if (total > MAX_FORM_CHARS) {
+                throw new InvalidInputException("Twilio webhook rejected: its form is too long (more than " + MAX_FORM_CHARS + " characters)");
+            }
+        }
+    }
+
+    private static void checkText(String name, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidInputException("Twilio webhook rejected: form parameter '" + safeName(name)
+                        + "' is not valid UTF-16 (an unpaired surrogate)");
+            }
+        }
     }
 
     private static String safeName(String name) {
