@@ -9,7 +9,8 @@ import java.util.List;
  *
  * <p>Options: {@code --quick} (small sizes, about two minutes), {@code --only ingest|throughput|inbound|report},
  * {@code --reps N} (measured repetitions after one warm-up), {@code --rows N} (override the size of the
- * selected benchmarks), {@code --child-jvm-arg ARG} (repeatable; e.g. a JFR recording for the ingestion child).
+ * selected benchmarks), {@code --child-jvm-arg ARG} (repeatable, for the ingestion child JVMs; "{task}" in it is replaced by the measurement's name,
+ * e.g. {@code -XX:StartFlightRecording=filename=/tmp/{task}.jfr,settings=profile}).
  */
 public final class BenchmarkMain {
     private BenchmarkMain() {}
@@ -35,23 +36,23 @@ public final class BenchmarkMain {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        int r = reps > 0 ? reps : quick ? 3 : 5;
+        int r = reps > 0 ? reps : quick ? 2 : 5;
         Report out = new Report();
         System.out.printf("Followup benchmarks (%s mode), %d measured repetitions after a warm-up; Java %s, %d CPUs%n",
                 quick ? "quick" : "full", r, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         try (Pg pg = new Pg()) {
             if (only == null || only.equals("ingest")) {
-                new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 5_000 : 1_000_000, quick ? 2 : Math.min(r, 3));
+                new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 2_000 : 1_000_000, quick ? 2 : Math.min(r, 3));
             }
             if (only == null || only.equals("throughput")) {
-                new ThroughputBench(pg, out).run(rows > 0 ? rows : quick ? 1_000 : 10_000, r, new int[] {1, 2, 4});
+                new ThroughputBench(pg, out).run(rows > 0 ? rows : quick ? 100 : 10_000, r, new int[] {1, 2, 4});
             }
             if (only == null || only.equals("inbound")) {
-                new InboundBench(pg, out).run(rows > 0 ? rows : quick ? 1_000 : 5_000, r, new int[] {1, 4});
+                new InboundBench(pg, out).run(rows > 0 ? rows : quick ? 200 : 5_000, r, new int[] {1, 4});
             }
             if (only == null || only.equals("report")) {
-                new ReportBench(pg, out).run(rows > 0 ? rows : quick ? 100_000 : 1_000_000, r);
+                new ReportBench(pg, out).run(rows > 0 ? rows : quick ? 20_000 : 1_000_000, quick ? 3 : r);
             }
         }
         out.summary();

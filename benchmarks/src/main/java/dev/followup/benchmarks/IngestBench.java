@@ -62,7 +62,8 @@ final class IngestBench {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx256m");
-        cmd.addAll(extraJvmArgs);
+        // "{task}" in an extra argument names the measurement, e.g. a JFR file per child.
+        extraJvmArgs.forEach(a -> cmd.add(a.replace("{task}", task)));
         cmd.add("-cp");
         cmd.add(classpath());
         cmd.add(IngestChild.class.getName());

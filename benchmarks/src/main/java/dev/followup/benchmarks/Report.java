@@ -10,8 +10,9 @@ final class Report {
     /** A figure where more is better (a rate), its baseline, and the target ratio (at least). */
     void pair(String name, String unit, Stats subject, String baselineName, Stats baseline, double target) {
         double ratio = subject.median() / baseline.median();
-        add(String.format("%s%n    followup: %s%n    baseline (%s): %s%n    ratio %.3fx (target >= %.2fx): %s", name,
-                subject.describe(unit), baselineName, baseline.describe(unit), ratio, target, ratio >= target ? "MET" : "MISSED"));
+        String verdict = target <= 0 ? "no ratio target" : String.format("target >= %.2fx: %s", target, ratio >= target ? "MET" : "MISSED");
+        add(String.format("%s%n    followup: %s%n    baseline (%s): %s%n    ratio %.3fx (%s)", name, subject.describe(unit), baselineName,
+                baseline.describe(unit), ratio, verdict));
     }
 
     /** A figure where less is better (a duration): the target is at most {@code target} times the baseline. */

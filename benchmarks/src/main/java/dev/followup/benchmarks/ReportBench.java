@@ -16,6 +16,13 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import dev.followup.jdbc.internal.FieldCipher;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
  * Benchmark 4: the weekly report of a practice whose week holds N follow-ups (and one invitation
@@ -92,10 +99,46 @@ final class ReportBench {
                     + " attempt_number, state, delivery_status, provider_message_id, error_code, key_id, body_enc, segments, cost, created_at,"
                     + " updated_at)"
                     + " SELECT practice_id, id || '-' || g, dedupe_key || '-' || g, follow_up_id || '-' || g, patient_id, channel, purpose,"
-                    + " step, attempt_number, state, delivery_status, provider_message_id || '-' || g, error_code, key_id, body_enc, segments,"
+                    + " step, attempt_number, state, delivery_status, provider_message_id || '-' || g, error_code, key_id, NULL, segments,"
                     + " cost, created_at + (g % 5) * interval '1 day', updated_at + (g % 5) * interval '1 day'"
                     + " FROM followup_send_attempt CROSS JOIN " + g + " WHERE practice_id = 'p1'");
+            reencryptNeedKeys(c);
             s.execute("VACUUM ANALYZE");
+        }
+    }
+
+    /**
+     * Ciphertexts are bound to their row (the AAD names table, column, practice and row id), so a
+     * cloned row needs its own: the clones' need keys are encrypted here with the store's cipher and
+     * written back through COPY into a temporary table and one UPDATE (cloned message bodies are left
+     * NULL, as after the retention purge).
+     */
+    private static void reencryptNeedKeys(Connection c) throws Exception {
+        FieldCipher cipher = new FieldCipher(Fixtures.keys());
+        List<String> ids = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT id FROM followup_follow_up WHERE practice_id = 'p1' AND id LIKE '%-%-%-%-%-%'")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMPORARY TABLE bench_need (id VARCHAR(64) PRIMARY KEY, enc BYTEA NOT NULL)");
+        }
+        StringBuilder data = new StringBuilder();
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            byte[] enc = cipher.encrypt("bench|" + id, new FieldCipher.Place("followup_follow_up", "need_key", "p1", id));
+            data.append(id).append("\t\\\\x").append(HexFormat.of().formatHex(enc)).append('\n');
+            if (data.length() > 4_000_000 || i == ids.size() - 1) {
+                copy.copyIn("COPY bench_need FROM STDIN", new StringReader(data.toString()));
+                data.setLength(0);
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("UPDATE followup_follow_up f SET need_key_enc = n.enc FROM bench_need n WHERE f.practice_id = 'p1' AND f.id = n.id");
+            s.execute("DROP TABLE bench_need");
         }
     }
 
