@@ -1,0 +1,61 @@
+package dev.followup.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmarks of issue 8, each figure printed beside a bare-database baseline measured in the
+ * same run (see BENCHMARKS.md at the repository root for the command and the recorded figures).
+ *
+ * <p>Options: {@code --quick} (small sizes, about two minutes), {@code --only ingest|throughput|inbound|report},
+ * {@code --reps N} (measured repetitions after one warm-up), {@code --rows N} (override the size of the
+ * selected benchmarks), {@code --child-jvm-arg ARG} (repeatable, for the ingestion child JVMs; "{task}" in it is replaced by the measurement's name,
+ * e.g. {@code -XX:StartFlightRecording=filename=/tmp/{task}.jfr,settings=profile}).
+ */
+public final class BenchmarkMain {
+    private BenchmarkMain() {}
+
+    /**
+     * @param args the options above
+     * @throws Exception when a benchmark fails (its figures would mean nothing)
+     */
+    public static void main(String[] args) throws Exception {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        boolean quick = false;
+        String only = null;
+        int reps = -1;
+        int rows = -1;
+        List<String> childArgs = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--only" -> only = args[++i];
+                case "--reps" -> reps = Integer.parseInt(args[++i]);
+                case "--rows" -> rows = Integer.parseInt(args[++i]);
+                case "--child-jvm-arg" -> childArgs.add(args[++i]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        int r = reps > 0 ? reps : quick ? 2 : 5;
+        Report out = new Report();
+        System.out.printf("Followup benchmarks (%s mode), %d measured repetitions after a warm-up; Java %s, %d CPUs%n",
+                quick ? "quick" : "full", r, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        long t0 = System.nanoTime();
+        try (Pg pg = new Pg()) {
+            if (only == null || only.equals("ingest")) {
+                new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 2_000 : 1_000_000, quick ? 2 : Math.min(r, 3));
+            }
+            if (only == null || only.equals("throughput")) {
+                new ThroughputBench(pg, out).run(rows > 0 ? rows : quick ? 100 : 10_000, r, new int[] {1, 2, 4});
+            }
+            if (only == null || only.equals("inbound")) {
+                new InboundBench(pg, out).run(rows > 0 ? rows : quick ? 200 : 5_000, r, new int[] {1, 4});
+            }
+            if (only == null || only.equals("report")) {
+                new ReportBench(pg, out).run(rows > 0 ? rows : quick ? 20_000 : 1_000_000, quick ? 3 : r);
+            }
+        }
+        out.summary();
+        System.out.printf("total %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+}

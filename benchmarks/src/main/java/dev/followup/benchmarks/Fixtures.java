@@ -1,0 +1,98 @@
+package dev.followup.benchmarks;
+
+import dev.followup.FollowUpEngine;
+import dev.followup.PracticeSettings;
+import dev.followup.jdbc.ConfiguredKeyProvider;
+import dev.followup.jdbc.JdbiFollowUpStore;
+import dev.followup.message.SendRate;
+import dev.followup.practice.Practice;
+import dev.followup.practice.PracticeId;
+import dev.followup.spi.SmsSender;
+import dev.followup.test.InMemoryEmailSender;
+import dev.followup.test.InMemoryScheduling;
+import dev.followup.test.MutableClock;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Synthetic practices, keys and patient lists (no PHI: every name, number and address is made up). */
+final class Fixtures {
+    /** Monday 2 March 2026, 08:00 in Chicago: invitations fall due inside that day's send window. */
+    static final Instant MONDAY = Instant.parse("2026-03-02T14:00:00Z");
+    /** 10:30 that Monday in Chicago: the first invitations (scheduled for 10:00, inside "Mornings") are due. */
+    static final Instant WORK_TIME = Instant.parse("2026-03-02T16:30:00Z");
+    static final String ZONE = "America/Chicago";
+    static final String SMS_FROM = "+13125550990";
+    static final String HEADER = "MRN,First Name,Last Name,Phone,Email,Provider,Follow-Up Type,Preferred Window,Language";
+
+    private Fixtures() {}
+
+    static ConfiguredKeyProvider keys() {
+        return ConfiguredKeyProvider.of("k1", Map.of("k1", key(1), "lookup", key(9)));
+    }
+
+    static JdbiFollowUpStore store(DataSource dataSource) {
+        return JdbiFollowUpStore.builder(dataSource).keys(keys()).lookupKeyId("lookup").migrateOnBuild(true).build();
+    }
+
+    static Practice practice(String id) {
+        return Practice.builder(PracticeId.of(id)).name("Clinic " + id).callbackPhone("(555) 010-2000").timeZone(ZONE)
+                .smsFrom(SMS_FROM).emailFrom("care@" + id + ".example").build();
+    }
+
+    /** An engine as a deployment would build it, with in-memory senders and no pacing (throughput is the point). */
+    static FollowUpEngine engine(JdbiFollowUpStore store, MutableClock clock, SmsSender sms, String nodeId, String... practiceIds) {
+        InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of(ZONE));
+        FollowUpEngine.Builder b = FollowUpEngine.builder().clock(clock).store(store).smsSender(sms).emailSender(new InMemoryEmailSender())
+                .slotProvider(scheduling).appointmentBooker(scheduling).taskSink(t -> { }).nodeId(nodeId).batchSize(200)
+                .pacingSleeper(d -> { });
+        for (String id : practiceIds) {
+            b.practice(practice(id), PracticeSettings.defaults());
+        }
+        b.sendRate(SMS_FROM, SendRate.perSecond(100_000));
+        return b.build();
+    }
+
+    static String phone(int i) {
+        return "+1312" + String.format("%07d", 5_000_000 + i);
+    }
+
+    static String row(int i) {
+        return "M-" + i + ",Pat" + i + ",Tester" + i + ',' + phone(i) + ",pat" + i + "@example.com,Dr. Martinez,annual-exam,Mornings,en";
+    }
+
+    /** Writes a list of {@code rows} synthetic patients, numbered from {@code from}. */
+    static Path csv(int from, int rows) {
+        try {
+            Path file = Files.createTempFile("followup-bench-", ".csv");
+            file.toFile().deleteOnExit();
+            try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                w.write(HEADER);
+                w.write('\n');
+                for (int i = from; i < from + rows; i++) {
+                    w.write(row(i));
+                    w.write('\n');
+                }
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String key(int seed) {
+        byte[] b = new byte[32];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (seed * 31 + i * 7);
+        }
+        return Base64.getEncoder().encodeToString(b);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.followup.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.followup.FollowUpEngine;
+import dev.followup.RunSummary;
+import dev.followup.conversation.InboundSms;
+import dev.followup.practice.PracticeId;
+import dev.followup.test.InMemorySmsSender;
+import dev.followup.test.MutableClock;
+import dev.followup.twilio.TwilioAccount;
+import dev.followup.twilio.TwilioWebhooks;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Benchmark 3: replies of invited patients through the whole inbound path: Twilio signature check
+ * and form parsing ({@link TwilioWebhooks}), then {@code engine.handleInboundSms} (classify, consent,
+ * persist, audit, and the answer it triggers, sent to an in-memory sender). Signing is the client's
+ * work and is done before the clock starts. Baseline: one autocommitted INSERT of the same message row
+ * into a bare table, same threads.
+ */
+final class InboundBench {
+    private static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
+    private static final String AUTH_TOKEN = "bench-auth-token";
+    private static final String PUBLIC_BASE = "https://hooks.example.com/followup";
+    private static final String[] BODIES = {"YES", "Can I come in the afternoon?", "STOP", "yes please", "no thanks"};
+
+    private final Pg pg;
+    private final Report out;
+
+    InboundBench(Pg pg, Report out) {
+        this.pg = pg;
+        this.out = out;
+    }
+
+    private record Request(String url, Map<String, List<String>> form, String signature, String sid, String from, String body) {}
+
+    void run(int patients, int reps, int[] threadCounts) throws Exception {
+        String seed = pg.createDatabase("in_seed", null);
+        Path csv = Fixtures.csv(0, patients);
+        try (HikariDataSource ds = pg.pool(seed, 2)) {
+            FollowUpEngine engine = Fixtures.engine(Fixtures.store(ds), MutableClock.at(Fixtures.WORK_TIME), new InMemorySmsSender(), "seed", "p1");
+            engine.ingest(PracticeId.of("p1"), csv);
+            for (RunSummary s = engine.runDueWork(); s.claimed() > 0; s = engine.runDueWork()) {
+                // invite everyone, so that each reply answers an invitation
+            }
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE bare_inbound (practice_id VARCHAR(64) NOT NULL, provider_message_id VARCHAR(128) NOT NULL,"
+                        + " from_phone VARCHAR(32) NOT NULL, body VARCHAR(1600), received_at TIMESTAMP WITH TIME ZONE NOT NULL,"
+                        + " PRIMARY KEY (practice_id, provider_message_id))");
+            }
+        }
+        Files.deleteIfExists(csv);
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < patients; i++) {
+            requests.add(request(i));
+        }
+        for (int threads : threadCounts) {
+            Stats engineRate = new Stats();
+            Stats bareRate = new Stats();
+            Stats p50 = new Stats();
+            Stats p99 = new Stats();
+            Stats bareP99 = new Stats();
+            for (int rep = -1; rep < reps; rep++) {
+                String db = pg.createDatabase("in", seed);
+                long[] lat = new long[patients];
+                double e = engineRun(db, threads, requests, lat);
+                long[] bareLat = new long[patients];
+                double b = bareRun(db, threads, requests, bareLat);
+                pg.dropDatabase(db);
+                if (rep >= 0) {
+                    engineRate.add(e);
+                    bareRate.add(b);
+                    p50.add(Stats.quantile(lat, 0.50));
+                    p99.add(Stats.quantile(lat, 0.99));
+                    bareP99.add(Stats.quantile(bareLat, 0.99));
+                }
+            }
+            out.pair("inbound replies PostgreSQL, " + threads + " thread(s), " + String.format("%,d", patients) + " replies", "replies/s",
+                    engineRate, "bare INSERT", bareRate, 0);
+            out.add(String.format("    latency p50 %s; p99 %s (target >= 1,000/s and p99 < 50 ms: %s); bare p99 %s", p50.describe("ms"),
+                    p99.describe("ms"), engineRate.median() >= 1000 && p99.median() < 50 ? "MET" : "MISSED", bareP99.describe("ms")));
+        }
+        pg.dropDatabase(seed);
+    }
+
+    private static Request request(int i) {
+        String sid = String.format("SM%032x", i + 1);
+        String from = Fixtures.phone(i);
+        String body = BODIES[i % BODIES.length];
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("MessageSid", sid);
+        form.put("SmsSid", sid);
+        form.put("AccountSid", ACCOUNT_SID);
+        form.put("From", from);
+        form.put("To", Fixtures.SMS_FROM);
+        form.put("Body", body);
+        form.put("NumMedia", "0");
+        Map<String, List<String>> multi = new LinkedHashMap<>();
+        form.forEach((k, v) -> multi.put(k, List.of(v)));
+        return new Request("http://10.0.0.7:8080/twilio/inbound/p1", multi, sign(PUBLIC_BASE + "/twilio/inbound/p1", form), sid, from, body);
+    }
+
+    /** Twilio's documented scheme: HMAC-SHA1 of the URL followed by the sorted parameters, in Base64. */
+    private static String sign(String url, Map<String, String> parameters) {
+        StringBuilder data = new StringBuilder(url);
+        new TreeMap<>(parameters).forEach((name, value) -> data.append(name).append(value));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(AUTH_TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private double engineRun(String db, int threads, List<Request> requests, long[] latencies) throws Exception {
+        try (HikariDataSource ds = pg.pool(db, threads + 1)) {
+            MutableClock clock = MutableClock.at(Fixtures.WORK_TIME.plusSeconds(3600));
+            FollowUpEngine engine = Fixtures.engine(Fixtures.store(ds), clock, new InMemorySmsSender(), "web", "p1");
+            TwilioWebhooks webhooks = TwilioWebhooks.builder()
+                    .account(PracticeId.of("p1"), TwilioAccount.builder(ACCOUNT_SID).authToken(AUTH_TOKEN).phoneNumber(Fixtures.SMS_FROM).build())
+                    .publicBaseUrl(PUBLIC_BASE + "/").clock(clock).build();
+            return parallel(threads, requests, latencies, r -> {
+                InboundSms sms = webhooks.inboundSms(r.url(), r.form(), r.signature());
+                engine.handleInboundSms(sms);
+            });
+        }
+    }
+
+    private double bareRun(String db, int threads, List<Request> requests, long[] latencies) throws Exception {
+        try (HikariDataSource ds = pg.pool(db, threads + 1)) {
+            Timestamp at = Timestamp.from(Fixtures.WORK_TIME.plusSeconds(3600));
+            return parallel(threads, requests, latencies, r -> {
+                try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO bare_inbound VALUES (?,?,?,?,?)")) {
+                    ps.setString(1, "p1");
+                    ps.setString(2, r.sid());
+                    ps.setString(3, r.from());
+                    ps.setString(4, r.body());
+                    ps.setTimestamp(5, at);
+                    ps.executeUpdate();
+                }
+            });
+        }
+    }
+
+    private interface Handler {
+        void handle(Request r) throws Exception;
+    }
+
+    /** Thread t handles requests t, t + threads, ...; each request's latency lands at its index. */
+    private static double parallel(int threads, List<Request> requests, long[] latencies, Handler handler) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long t0 = System.nanoTime();
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                runs.add(pool.submit(() -> {
+                    for (int i = first; i < requests.size(); i += threads) {
+                        long s = System.nanoTime();
+                        handler.handle(requests.get(i));
+                        latencies[i] = System.nanoTime() - s;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        return requests.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+}
