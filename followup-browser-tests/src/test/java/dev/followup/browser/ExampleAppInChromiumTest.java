@@ -19,9 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +36,6 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -71,7 +67,7 @@ class ExampleAppInChromiumTest {
     static void start() throws IOException {
         if (!Boolean.getBoolean("followup.browser.tests")) {
             skipReason = "Browser tests skipped: the Maven profile 'browser' is not active. To run them: " + ReportInChromiumTest.HOW_TO_RUN;
-        } else if (!Files.isExecutable(ReportInChromiumTest.CHROMIUM) || !Files.isExecutable(ReportInChromiumTest.CHROMEDRIVER)) {
+        } else if (!Files.isExecutable(HeadlessChromium.CHROMIUM) || !Files.isExecutable(HeadlessChromium.CHROMEDRIVER)) {
             skipReason = "Browser tests skipped: no /usr/bin/chromium or /usr/bin/chromedriver on this machine. To run them: "
                     + ReportInChromiumTest.HOW_TO_RUN;
         }
@@ -95,16 +91,7 @@ class ExampleAppInChromiumTest {
         screenshots = Path.of(System.getProperty("followup.screenshots", "target/screenshots"));
         Files.createDirectories(screenshots);
         profileDir = Files.createTempDirectory("followup-chromium-");
-        System.setProperty("webdriver.chrome.driver", ReportInChromiumTest.CHROMEDRIVER.toString());
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(ReportInChromiumTest.CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(ReportInChromiumTest.CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                "--user-data-dir=" + profileDir, "--window-size=1280,900", "--lang=en-US");
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        driver = HeadlessChromium.start(profileDir);
     }
 
     @BeforeEach
@@ -120,11 +107,7 @@ class ExampleAppInChromiumTest {
         if (app != null) {
             app.close();
         }
-        if (profileDir != null) {
-            try (Stream<Path> files = Files.walk(profileDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        HeadlessChromium.deleteProfile(profileDir);
     }
 
     @Test
