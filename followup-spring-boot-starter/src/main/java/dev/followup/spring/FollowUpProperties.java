@@ -355,10 +355,10 @@ public class FollowUpProperties {
     }
 
     /**
-     * Twilio. The account given directly here serves every practice that texts and has no entry of
-     * its own under accounts.
+     * Twilio. The account given directly here (the fields it shares with {@link Account}) serves every
+     * practice that texts and has no entry of its own under accounts.
      */
-    public static class Twilio {
+    public static class Twilio extends Account {
         /** The externally visible base URL under which the webhook endpoints are reached, e.g. https://followup.example.com/hooks; signatures are checked against it, and sent messages carry status callbacks under it. */
         private @Nullable String publicBaseUrl;
 
@@ -376,24 +376,6 @@ public class FollowUpProperties {
 
         /** How long to wait for Twilio's answer once a request is sent. */
         private Duration readTimeout = Duration.ofSeconds(15);
-
-        /** The default account's SID (AC followed by 32 hex digits). */
-        private @Nullable String accountSid;
-
-        /** The default account's auth token: REST calls without an API key, and webhook signatures. */
-        private @Nullable String authToken;
-
-        /** The default account's API key SID (SK followed by 32 hex digits), for REST calls. */
-        private @Nullable String apiKeySid;
-
-        /** The default account's API key secret. */
-        private @Nullable String apiKeySecret;
-
-        /** The default account's processing region, e.g. ie1. */
-        private @Nullable String region;
-
-        /** The default account's edge location, e.g. dublin. */
-        private @Nullable String edge;
 
         /** Accounts by practice id, for practices that do not use the default account. */
         private Map<String, Account> accounts = new LinkedHashMap<>();
@@ -458,66 +440,6 @@ public class FollowUpProperties {
             this.readTimeout = readTimeout;
         }
 
-        /** @return the default account's SID */
-        public @Nullable String getAccountSid() {
-            return accountSid;
-        }
-
-        /** @param accountSid the default account's SID */
-        public void setAccountSid(@Nullable String accountSid) {
-            this.accountSid = accountSid;
-        }
-
-        /** @return the default account's auth token */
-        public @Nullable String getAuthToken() {
-            return authToken;
-        }
-
-        /** @param authToken the default account's auth token */
-        public void setAuthToken(@Nullable String authToken) {
-            this.authToken = authToken;
-        }
-
-        /** @return the default account's API key SID */
-        public @Nullable String getApiKeySid() {
-            return apiKeySid;
-        }
-
-        /** @param apiKeySid the default account's API key SID */
-        public void setApiKeySid(@Nullable String apiKeySid) {
-            this.apiKeySid = apiKeySid;
-        }
-
-        /** @return the default account's API key secret */
-        public @Nullable String getApiKeySecret() {
-            return apiKeySecret;
-        }
-
-        /** @param apiKeySecret the default account's API key secret */
-        public void setApiKeySecret(@Nullable String apiKeySecret) {
-            this.apiKeySecret = apiKeySecret;
-        }
-
-        /** @return the default account's region */
-        public @Nullable String getRegion() {
-            return region;
-        }
-
-        /** @param region the default account's region */
-        public void setRegion(@Nullable String region) {
-            this.region = region;
-        }
-
-        /** @return the default account's edge */
-        public @Nullable String getEdge() {
-            return edge;
-        }
-
-        /** @param edge the default account's edge */
-        public void setEdge(@Nullable String edge) {
-            this.edge = edge;
-        }
-
         /** @return accounts by practice id */
         public Map<String, Account> getAccounts() {
             return accounts;
@@ -529,7 +451,7 @@ public class FollowUpProperties {
         }
     }
 
-    /** One practice's own Twilio account. */
+    /** A Twilio account: the default one (followup.twilio.*) or one practice's own (followup.twilio.accounts.<id>.*). */
     public static class Account {
         /** The account SID (AC followed by 32 hex digits). */
         private @Nullable String accountSid;
