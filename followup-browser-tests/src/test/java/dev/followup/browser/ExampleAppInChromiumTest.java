@@ -65,14 +65,8 @@ class ExampleAppInChromiumTest {
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Boolean.getBoolean("followup.browser.tests")) {
-            skipReason = "Browser tests skipped: the Maven profile 'browser' is not active. To run them: " + ReportInChromiumTest.HOW_TO_RUN;
-        } else if (!Files.isExecutable(HeadlessChromium.CHROMIUM) || !Files.isExecutable(HeadlessChromium.CHROMEDRIVER)) {
-            skipReason = "Browser tests skipped: no /usr/bin/chromium or /usr/bin/chromedriver on this machine. To run them: "
-                    + ReportInChromiumTest.HOW_TO_RUN;
-        }
+        skipReason = HeadlessChromium.unavailableReason();
         if (skipReason != null) {
-            System.out.println(skipReason);
             return;
         }
         // The example as documented; only a free port, its own in-memory database, and no background runs during the test.

@@ -16,7 +16,27 @@ final class HeadlessChromium {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
+    static final String HOW_TO_RUN = "apt-get update && apt-get install -y chromium chromium-driver, then: mvn -Pbrowser verify "
+            + "(or just these tests: mvn -Pbrowser -pl followup-browser-tests -am test -Dtest='*Chromium*' -Dsurefire.failIfNoSpecifiedTests=false)";
+
     private HeadlessChromium() {
+    }
+
+    /**
+     * @return why the browser tests cannot run here (printed, since surefire does not show
+     *     assumption messages), or null when they can
+     */
+    static String unavailableReason() {
+        String reason = null;
+        if (!Boolean.getBoolean("followup.browser.tests")) {
+            reason = "Browser tests skipped: the Maven profile 'browser' is not active. To run them: " + HOW_TO_RUN;
+        } else if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            reason = "Browser tests skipped: no /usr/bin/chromium or /usr/bin/chromedriver on this machine. To run them: " + HOW_TO_RUN;
+        }
+        if (reason != null) {
+            System.out.println(reason);
+        }
+        return reason;
     }
 
     /**

@@ -56,10 +56,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReportInChromiumTest {
-    static final Path CHROMIUM = HeadlessChromium.CHROMIUM;
-    static final Path CHROMEDRIVER = HeadlessChromium.CHROMEDRIVER;
-    static final String HOW_TO_RUN = "apt-get update && apt-get install -y chromium chromium-driver, then: mvn -Pbrowser verify "
-            + "(or just these tests: mvn -Pbrowser -pl followup-browser-tests -am test -Dtest=ReportInChromiumTest -Dsurefire.failIfNoSpecifiedTests=false)";
     static final String USER = "jane";
 
     static SimulatedPractice sim;
@@ -75,13 +71,8 @@ class ReportInChromiumTest {
 
     @BeforeAll
     static void start() throws IOException {
-        if (!Boolean.getBoolean("followup.browser.tests")) {
-            skipReason = "Browser tests skipped: the Maven profile 'browser' is not active. To run them: " + HOW_TO_RUN;
-        } else if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            skipReason = "Browser tests skipped: no /usr/bin/chromium or /usr/bin/chromedriver on this machine. To run them: " + HOW_TO_RUN;
-        }
+        skipReason = HeadlessChromium.unavailableReason();
         if (skipReason != null) {
-            System.out.println(skipReason); // surefire does not print assumption messages; this makes the skip visible in the build log
             return;
         }
         sim = SimulatedPractice.run(6);
@@ -93,8 +84,6 @@ class ReportInChromiumTest {
         screenshots = Path.of(System.getProperty("followup.screenshots", "target/screenshots"));
         Files.createDirectories(screenshots);
         profileDir = Files.createTempDirectory("followup-chromium-");
-
-        // The system's chromedriver, never a downloaded one: with the driver's path given, Selenium Manager is not consulted.
         driver = HeadlessChromium.start(profileDir);
     }
 
