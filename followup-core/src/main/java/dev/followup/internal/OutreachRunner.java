@@ -101,7 +101,7 @@ public final class OutreachRunner {
                     // batch of this run (a failure that repeats would otherwise spin until the batch limit).
                     tally.errors++;
                     LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
-                            claim.practiceId(), e.getClass().getSimpleName() + ": " + e.getMessage());
+                            claim.practiceId(), describe(e));
                 }
             }
             total = total.plus(tally.summary());
@@ -110,6 +110,15 @@ public final class OutreachRunner {
             }
         }
         return total;
+    }
+
+    /**
+     * Our own exceptions carry ids only, by contract; a foreign one (a third-party store's driver,
+     * say) may echo the values it was given, so only its type is logged.
+     */
+    static String describe(RuntimeException e) {
+        return e instanceof dev.followup.FollowUpException ? e.getClass().getSimpleName() + ": " + e.getMessage()
+                : e.getClass().getName();
     }
 
     private void release(Claim claim) {

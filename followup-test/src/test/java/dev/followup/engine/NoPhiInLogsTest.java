@@ -86,9 +86,30 @@ class NoPhiInLogsTest {
             return sms.send(message);
         };
         InMemoryEmailSender email = new InMemoryEmailSender();
+        // A foreign store failure whose message echoes the values it was given, as JDBC drivers' do.
+        InMemoryFollowUpStore memory = new InMemoryFollowUpStore();
+        boolean[] failNext = {false};
+        dev.followup.spi.FollowUpStore echoingStore = new dev.followup.spi.FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
+                return memory.inTransaction(practiceId, tx -> {
+                    T result = work.apply(tx);
+                    if (failNext[0]) {
+                        failNext[0] = false;
+                        throw new IllegalStateException("duplicate key value (first_name)=(Zebulon) phone=(3125550177)");
+                    }
+                    return result;
+                });
+            }
+
+            @Override
+            public java.util.List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
+                return memory.claimDue(now, limit, owner, leaseUntil);
+            }
+        };
         InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of("America/Chicago"));
         PracticeId id = PracticeId.of("phi-scan");
-        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new InMemoryFollowUpStore()).smsSender(exploding).emailSender(email)
+        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(echoingStore).smsSender(exploding).emailSender(email)
                 .slotProvider(scheduling).appointmentBooker(scheduling)
                 .practice(Practice.builder(id).name("Scan Clinic").callbackPhone("(555) 010-2000").timeZone("America/Chicago")
                         .smsFrom("+13125550100").emailFrom("care@scan.example").build())
@@ -100,7 +121,8 @@ class NoPhiInLogsTest {
                 + "MRN-98X,Yxolotl,Yxolotl,2125550199,,,annual,sometimes,xx\n";
         engine.ingest(id, new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), null);
         sms.failNextWith(SendResult.permanentFailure("21211", "invalid number"));
-        engine.runDueWork();
+        failNext[0] = true; // the run's first transaction fails inside the store
+        assertThat(engine.runDueWork().errors()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(10));
         engine.runDueWork();
         PhoneNumber zebulon = PhoneNumber.parse("(312) 555-0177", "US");
