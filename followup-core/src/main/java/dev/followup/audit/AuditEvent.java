@@ -53,8 +53,21 @@ public record AuditEvent(
      * @return the chained event
      */
     public static AuditEvent chain(PracticeId practiceId, @Nullable AuditEvent previous, AuditRecord record) {
-        long sequence = previous == null ? 1 : previous.sequence() + 1;
-        String previousHash = previous == null ? GENESIS : previous.hash();
+        return previous == null ? chain(practiceId, 0, GENESIS, record) : chain(practiceId, previous.sequence(), previous.hash(), record);
+    }
+
+    /**
+     * Chains a record after a trail's head known only by its sequence and hash, which is what a
+     * store keeps in its head row: the previous event itself need not be read back.
+     *
+     * @param practiceId the trail's practice
+     * @param previousSequence the head's sequence, 0 for an empty trail
+     * @param previousHash the head's hash, {@link #GENESIS} for an empty trail
+     * @param record what happened
+     * @return the event with sequence {@code previousSequence + 1}
+     */
+    public static AuditEvent chain(PracticeId practiceId, long previousSequence, String previousHash, AuditRecord record) {
+        long sequence = previousSequence + 1;
         String hash = hashOf(practiceId, sequence, record.type(), record.actor(), record.followUpId(), record.patientId(),
                 record.attributes(), record.occurredAt(), previousHash);
         return new AuditEvent(practiceId, sequence, record.type(), record.actor(), record.followUpId(), record.patientId(),

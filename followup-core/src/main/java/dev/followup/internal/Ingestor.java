@@ -14,16 +14,20 @@ import dev.followup.patient.Patient;
 import dev.followup.patient.PatientId;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
-import dev.followup.spi.PracticeTransaction;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a patient list into patients and follow-ups: streamed row by row, written in chunks of
- * one transaction each, with the need key making a re-import of the same or an overlapping list
+ * one transaction and a few batched statements each, with the need key making a re-import of the same or an overlapping list
  * add nothing twice.
  */
 public final class Ingestor {
@@ -72,40 +76,63 @@ public final class Ingestor {
         return done;
     }
 
+    /**
+     * Writes one chunk in one transaction with a fixed number of store calls, whatever its size:
+     * look up the chunk's known patients, save the new or changed ones, insert the follow-ups, and
+     * audit what was created. Row-at-a-time writes cost a database round trip per statement per row.
+     */
     private void flush(Practice practice, BatchId batchId, List<ParsedRow.Accepted> chunk, ImportResult.Builder result) {
         if (chunk.isEmpty()) {
             return;
         }
         Instant now = ctx.clock().instant();
-        ctx.store().inTransaction(practice.id(), tx -> {
-            for (ParsedRow.Accepted row : chunk) {
-                if (insert(tx, practice, batchId, row.record(), now)) {
-                    result.addAccepted(row);
-                } else {
-                    result.addAlreadyKnown(row);
+        List<Patient> candidates = new ArrayList<>(chunk.size());
+        Set<String> identityKeys = new LinkedHashSet<>();
+        for (ParsedRow.Accepted row : chunk) {
+            PatientRecord r = row.record();
+            Patient candidate = new Patient(PatientId.random(), practice.id(), r.mrn(), r.firstName(), r.lastName(), r.phone(),
+                    r.email(), r.language() == null ? Language.ENGLISH : r.language(), r.timeZone());
+            candidates.add(candidate);
+            identityKeys.add(candidate.identityKey());
+        }
+        List<Boolean> inserted = ctx.store().inTransaction(practice.id(), tx -> {
+            Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(identityKeys));
+            // Keyed by id so that a patient listed twice in a chunk is saved once, with the last row's details.
+            Map<PatientId, Patient> toSave = new LinkedHashMap<>();
+            List<FollowUp> followUps = new ArrayList<>(chunk.size());
+            for (int i = 0; i < chunk.size(); i++) {
+                PatientRecord r = chunk.get(i).record();
+                Patient candidate = candidates.get(i);
+                Patient known = stored.get(candidate.identityKey());
+                Patient patient = known == null ? candidate : candidate.withId(known.id());
+                if (!patient.equals(known)) {
+                    toSave.put(patient.id(), patient); // new, or contact details changed since the last list
+                    stored.put(patient.identityKey(), patient);
+                }
+                String needKey = patient.identityKey() + "|" + r.type().code() + "|" + r.provider().id() + "|"
+                        + (r.dueDate() == null ? "-" : r.dueDate().toString());
+                String policy = ctx.settings(practice.id()).policyFor(r.type());
+                followUps.add(FollowUp.open(FollowUpId.random(), practice.id(), patient.id(), r.provider(), r.type(),
+                        r.preferredWindow(), r.dueDate(), batchId, needKey, policy, now, now));
+            }
+            tx.savePatients(List.copyOf(toSave.values()));
+            List<Boolean> created = tx.insertFollowUps(followUps);
+            for (int i = 0; i < followUps.size(); i++) {
+                if (created.get(i)) {
+                    FollowUp f = followUps.get(i);
+                    Audits.of(tx, AuditType.FOLLOW_UP_CREATED, Audits.SYSTEM, f, now, "batch", batchId.value(),
+                            "policy", f.policyName(), "type", f.type().code());
                 }
             }
-            return null;
+            return created;
         });
+        for (int i = 0; i < chunk.size(); i++) {
+            if (inserted.get(i)) {
+                result.addAccepted(chunk.get(i));
+            } else {
+                result.addAlreadyKnown(chunk.get(i));
+            }
+        }
         chunk.clear();
-    }
-
-    private boolean insert(PracticeTransaction tx, Practice practice, BatchId batchId, PatientRecord r, Instant now) {
-        Patient candidate = new Patient(PatientId.random(), practice.id(), r.mrn(), r.firstName(), r.lastName(), r.phone(), r.email(),
-                r.language() == null ? Language.ENGLISH : r.language(), r.timeZone());
-        Patient patient = tx.patientByIdentityKey(candidate.identityKey()).map(known -> candidate.withId(known.id())).orElse(candidate);
-        if (!tx.patient(patient.id()).map(patient::equals).orElse(false)) {
-            tx.savePatient(patient); // new, or contact details changed since the last list
-        }
-        String needKey = patient.identityKey() + "|" + r.type().code() + "|" + r.provider().id() + "|"
-                + (r.dueDate() == null ? "-" : r.dueDate().toString());
-        String policy = ctx.settings(practice.id()).policyFor(r.type());
-        FollowUp f = FollowUp.open(FollowUpId.random(), practice.id(), patient.id(), r.provider(), r.type(), r.preferredWindow(),
-                r.dueDate(), batchId, needKey, policy, now, now);
-        if (!tx.insertFollowUp(f)) {
-            return false;
-        }
-        Audits.of(tx, AuditType.FOLLOW_UP_CREATED, Audits.SYSTEM, f, now, "batch", batchId.value(), "policy", policy, "type", f.type().code());
-        return true;
     }
 }

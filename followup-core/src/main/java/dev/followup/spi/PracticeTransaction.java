@@ -17,7 +17,11 @@ import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskState;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -59,6 +63,31 @@ public interface PracticeTransaction {
     /** @param patient inserts it, or replaces the stored patient with the same id */
     void savePatient(Patient patient);
 
+    /**
+     * Finds many patients at once, for bulk work such as ingestion. The default asks
+     * {@link #patientByIdentityKey} once per key; a database store answers with one query.
+     *
+     * @param identityKeys {@link Patient#identityKey()} values
+     * @return the stored patient of every key that has one; keys without a patient are absent
+     */
+    default Map<String, Patient> patientsByIdentityKeys(Collection<String> identityKeys) {
+        Map<String, Patient> found = new HashMap<>();
+        for (String key : identityKeys) {
+            patientByIdentityKey(key).ifPresent(p -> found.put(key, p));
+        }
+        return found;
+    }
+
+    /**
+     * Saves many patients as {@link #savePatient} would, in list order (a later entry with the same
+     * id wins). The default saves them one by one; a database store sends them as one batch.
+     *
+     * @param patients the patients
+     */
+    default void savePatients(List<Patient> patients) {
+        patients.forEach(this::savePatient);
+    }
+
     // --- follow-ups and timers ---
 
     /**
@@ -72,6 +101,22 @@ public interface PracticeTransaction {
      * @return false, writing nothing, if a follow-up with the same {@link FollowUp#needKey()} exists
      */
     boolean insertFollowUp(FollowUp followUp);
+
+    /**
+     * Inserts many follow-ups as {@link #insertFollowUp} would one by one, in list order: one whose
+     * need key is stored already, or appears earlier in the list, is skipped. The default inserts
+     * them one by one; a database store sends them as one batch.
+     *
+     * @param followUps new follow-ups
+     * @return for each follow-up, at the same index, whether it was inserted
+     */
+    default List<Boolean> insertFollowUps(List<FollowUp> followUps) {
+        List<Boolean> inserted = new ArrayList<>(followUps.size());
+        for (FollowUp f : followUps) {
+            inserted.add(insertFollowUp(f));
+        }
+        return inserted;
+    }
 
     /**
      * Stores the next version of a follow-up. Its lease, if any, is left as it is.
@@ -207,12 +252,18 @@ public interface PracticeTransaction {
 
     /**
      * Chains a record onto the practice's trail with {@link AuditEvent#chain} while holding the
-     * trail's head, so sequences have no gaps and no duplicates even with several nodes.
+     * trail's head, so sequences have no gaps and no duplicates even with several nodes. Records
+     * appended in one transaction get consecutive sequence numbers in the order of the calls, and
+     * exist exactly when the transaction's other changes do.
+     *
+     * <p>A store may chain each record at once or, as the JDBC store does, keep the transaction's
+     * records and chain them all just before it commits: the trail's head is then locked for the
+     * commit only, not for the whole transaction, so writers of one practice do not queue behind
+     * each other's work. {@link #forEachAuditEvent} in the same transaction sees them either way.
      *
      * @param record the event
-     * @return the chained event
      */
-    AuditEvent appendAudit(AuditRecord record);
+    void appendAudit(AuditRecord record);
 
     /** @param sink receives every event of the practice's trail in sequence order */
     void forEachAuditEvent(Consumer<AuditEvent> sink);

@@ -141,7 +141,12 @@ public final class JdbiFollowUpStore implements FollowUpStore {
         try {
             // The isolation level is left at the connection's default (READ COMMITTED on both databases):
             // asking the driver to set it costs PostgreSQL round trips on every transaction.
-            return ctx.jdbi().inTransaction(handle -> work.apply(new JdbiPracticeTransaction(handle, practiceId, ctx)));
+            return ctx.jdbi().inTransaction(handle -> {
+                JdbiPracticeTransaction tx = new JdbiPracticeTransaction(handle, practiceId, ctx);
+                T result = work.apply(tx);
+                tx.flushAudit();
+                return result;
+            });
         } catch (JdbiException e) {
             // Begin, commit and rollback failures; the work's own exceptions pass through unchanged.
             throw Failures.translate("transaction of practice " + practiceId, e);

@@ -3,6 +3,7 @@ package dev.followup.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.followup.FollowUpEngine;
 import dev.followup.StorageException;
 import dev.followup.audit.AuditRecord;
 import dev.followup.audit.AuditType;
@@ -17,6 +18,7 @@ import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpId;
 import dev.followup.followup.FollowUpType;
+import dev.followup.ingest.ImportResult;
 import dev.followup.jdbc.internal.SchemaMigrator;
 import dev.followup.message.AttemptState;
 import dev.followup.message.MessagePurpose;
@@ -34,7 +36,11 @@ import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
+import dev.followup.test.InMemoryEmailSender;
+import dev.followup.test.InMemorySmsSender;
+import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -73,6 +79,123 @@ abstract class JdbcStoreBehaviour {
     @AfterEach
     void close() throws Exception {
         db.close();
+    }
+
+    /**
+     * Ingestion writes each chunk with bulk store calls; the outcome per row must be what writing row
+     * by row gave: repeats within a chunk and across chunks are known, a patient listed twice is one
+     * patient, and the last row's contact details win.
+     */
+    @Test
+    void batchedIngestionKeepsRowByRowOutcomesWithinAndAcrossChunks() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> new InMemorySmsSender(), n -> new InMemoryEmailSender(),
+                Duration.ofMinutes(2));
+        PracticeId id = cluster.practices.get(0).id();
+        String header = "MRN,First Name,Last Name,Phone,Email,Provider,Follow-Up Type,Preferred Window,Language\n";
+        StringBuilder csv = new StringBuilder(header);
+        for (int i = 0; i < 1_100; i++) { // 1,100 rows: three chunks
+            csv.append(row(i, "Annual Exam", "+1415555" + String.format("%04d", i)));
+            if (i == 5) {
+                csv.append(row(5, "Post-Op", "+14155550005")); // the same patient's second need, same chunk
+            }
+            if (i == 1_050) {
+                csv.append(row(1_050, "Annual Exam", "+14155551050")); // an exact repeat within the chunk
+            }
+        }
+        for (int i = 0; i < 10; i++) {
+            csv.append(row(i, "Annual Exam", "+1415555" + String.format("%04d", i))); // repeats in a later chunk
+        }
+        csv.append(row(7, "Post-Op", "+14155559999")); // a new need, and a new phone, for a patient of the first chunk
+        FollowUpEngine engine = cluster.nodes.get(0);
+
+        ImportResult result = engine.ingest(id, new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), null);
+
+        assertThat(result.rejected()).isZero();
+        assertThat(result.accepted()).isEqualTo(1_102);
+        assertThat(result.alreadyKnown()).isEqualTo(11);
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_follow_up")).isEqualTo(1_102);
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_patient")).isEqualTo(1_100);
+        assertThat(count(jdbi, "SELECT COUNT(DISTINCT patient_id) FROM followup_follow_up")).isEqualTo(1_100);
+        store.inTransaction(id, tx -> {
+            Patient seven = tx.patientsByPhone(PhoneNumber.ofE164("+14155559999")).get(0);
+            assertThat(tx.patientsByPhone(PhoneNumber.ofE164("+14155550007"))).isEmpty();
+            assertThat(tx.activeFollowUps(seven.id())).extracting(f -> f.type().code()).containsExactlyInAnyOrder("annual-exam", "post-op");
+            return null;
+        });
+        List<dev.followup.audit.AuditEvent> created = new ArrayList<>();
+        store.inTransaction(id, tx -> {
+            tx.forEachAuditEvent(e -> {
+                if (e.type() == AuditType.FOLLOW_UP_CREATED) {
+                    created.add(e);
+                }
+            });
+            return null;
+        });
+        assertThat(created).hasSize(1_102);
+        assertThat(engine.verifyAuditTrail(id).isIntact()).isTrue();
+
+        ImportResult again = engine.ingest(id, new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), null);
+        assertThat(again.accepted()).isZero();
+        assertThat(again.alreadyKnown()).isEqualTo(1_113);
+    }
+
+    /**
+     * Two imports of the same need at once: the bulk insert that finds the other's uncommitted row
+     * waits for it, then counts its own row as known and still inserts the rest of its batch.
+     */
+    @Test
+    void aBulkInsertThatLosesARaceForANeedSkipsItAndKeepsTheRest() throws Exception {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient p = new Patient(PatientId.random(), practice, new Mrn("MRN-race"), "Race", "Bulk", PhoneNumber.ofE164("+14155550190"),
+                null, Language.ENGLISH, null);
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return null;
+        });
+        FollowUp first = race(p, "need-race");
+        FollowUp rival = race(p, "need-race");
+        FollowUp other = race(p, "need-race-other");
+        java.util.concurrent.CountDownLatch inserted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<Boolean> holder = pool.submit(() -> store.inTransaction(practice, tx -> {
+                boolean ok = tx.insertFollowUp(first);
+                inserted.countDown();
+                sleep(Duration.ofMillis(400)); // keeps the row uncommitted while the bulk insert runs into it
+                return ok;
+            }));
+            assertThat(inserted.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            List<Boolean> result = store.inTransaction(practice, tx -> tx.insertFollowUps(List.of(rival, other)));
+            assertThat(holder.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(result).containsExactly(false, true);
+        } finally {
+            pool.shutdownNow();
+        }
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.followUpByNeedKey("need-race")).map(FollowUp::id).contains(first.id());
+            assertThat(tx.followUp(other.id())).isPresent();
+            assertThat(tx.followUp(rival.id())).isEmpty();
+            return null;
+        });
+    }
+
+    private FollowUp race(Patient p, String needKey) {
+        return FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.GENERAL,
+                PreferredWindow.ANY, null, BatchId.random(), needKey, "standard", T0, T0);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String row(int i, String type, String phone) {
+        return "M-" + i + ",Pat" + i + ",Tester" + i + "," + phone + ",pat" + i + "@example.com,Dr. Martinez," + type + ",Mornings,en\n";
     }
 
     @Test
@@ -222,20 +345,20 @@ abstract class JdbcStoreBehaviour {
                 Language.ENGLISH, null);
         FollowUp f = FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.GENERAL,
                 PreferredWindow.ANY, null, BatchId.random(), "need-nanos", "standard", withNanos, withNanos.plusNanos(1));
-        dev.followup.audit.AuditEvent appended = store.inTransaction(practice, tx -> {
+        store.inTransaction(practice, tx -> {
             tx.savePatient(p);
             tx.insertFollowUp(f);
-            return tx.appendAudit(new AuditRecord(AuditType.FOLLOW_UP_CREATED, "engine", f.id(), p.id(), Map.of(), withNanos));
+            tx.appendAudit(new AuditRecord(AuditType.FOLLOW_UP_CREATED, "engine", f.id(), p.id(), Map.of(), withNanos));
+            return null;
         });
         Instant micros = Instant.parse("2026-11-01T06:30:00.123456Z");
-        assertThat(appended.occurredAt()).isEqualTo(micros);
         store.inTransaction(practice, tx -> {
             FollowUp read = tx.followUp(f.id()).orElseThrow();
             assertThat(read.createdAt()).isEqualTo(micros);
             assertThat(read.nextActionAt()).isEqualTo(micros);
             List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
             tx.forEachAuditEvent(trail::add);
-            assertThat(trail).containsExactly(appended);
+            assertThat(trail).singleElement().satisfies(e -> assertThat(e.occurredAt()).isEqualTo(micros));
             assertThat(AuditVerification.of(trail).isIntact()).isTrue();
             return null;
         });

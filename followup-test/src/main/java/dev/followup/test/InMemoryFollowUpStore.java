@@ -398,11 +398,9 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         }
 
         @Override
-        public AuditEvent appendAudit(AuditRecord record) {
+        public void appendAudit(AuditRecord record) {
             AuditEvent head = data.audit.isEmpty() ? null : data.audit.get(data.audit.size() - 1);
-            AuditEvent event = AuditEvent.chain(practiceId, head, record);
-            add(data.audit, event);
-            return event;
+            add(data.audit, AuditEvent.chain(practiceId, head, record));
         }
 
         @Override

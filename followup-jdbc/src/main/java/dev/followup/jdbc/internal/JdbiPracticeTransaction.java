@@ -40,17 +40,25 @@ import dev.followup.task.TaskState;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 
@@ -61,6 +69,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbiPracticeTransaction implements PracticeTransaction {
     private static final int STREAM_FETCH_SIZE = 500;
+    private static final int IN_LIST_SLICE = 1_000;
     private static final List<String> ACTIVE_STATES = Arrays.stream(FollowUpState.values())
             .filter(s -> !s.isTerminal()).map(Enum::name).toList();
     private static final List<String> COUNTED_STATES = Arrays.stream(AttemptState.values())
@@ -77,6 +86,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private final PracticeId practiceId;
     private final String practice;
     private final StoreContext ctx;
+    private final List<AuditRecord> pendingAudit = new ArrayList<>();
 
     /**
      * @param handle a handle inside a transaction
@@ -123,7 +133,45 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 patient.id().value()).execute());
     }
 
-    private Update bindPatient(Update u, Patient p, String id) {
+    @Override
+    public Map<String, Patient> patientsByIdentityKeys(Collection<String> identityKeys) {
+        if (identityKeys.isEmpty()) {
+            return Map.of();
+        }
+        return guard("find patients by identity", () -> {
+            Map<String, String> keyByHash = new HashMap<>();
+            for (String key : identityKeys) {
+                keyByHash.put(ctx.index().identity(practiceId, key), key);
+            }
+            Map<String, Patient> found = new HashMap<>();
+            RowMapper<Patient> patients = patientMapper();
+            for (List<String> hashes : slices(List.copyOf(keyByHash.keySet()))) {
+                // ORDER BY id: should two rows share an identity, the one patientByIdentityKey returns wins.
+                query("SELECT * FROM followup_patient WHERE practice_id = :practice AND identity_hash IN (<hashes>) ORDER BY id")
+                        .bindList("hashes", hashes)
+                        .map((rs, sc) -> Map.entry(keyByHash.get(rs.getString("identity_hash")), patients.map(rs, sc)))
+                        .forEach(e -> found.putIfAbsent(e.getKey(), e.getValue()));
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public void savePatients(List<Patient> patients) {
+        if (patients.isEmpty()) {
+            return;
+        }
+        patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
+        guard("save " + patients.size() + " patients", () -> {
+            PreparedBatch batch = handle.prepareBatch(ctx.dialect().upsertPatient());
+            for (Patient p : patients) {
+                bindPatient(batch, p, p.id().value()).add();
+            }
+            return batch.execute();
+        });
+    }
+
+    private <S extends SqlStatement<S>> S bindPatient(S u, Patient p, String id) {
         FieldCipher c = ctx.cipher();
         return u.bind("practice", practice).bind("id", id)
                 .bind("identity", ctx.index().identity(practiceId, p.identityKey()))
@@ -167,14 +215,114 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public boolean insertFollowUp(FollowUp f) {
         requireOwn(f.practiceId(), "follow-up " + f.id());
-        return guard("insert follow-up " + f.id(), () -> insertUnlessExists(bindFollowUp(handle.createUpdate(
-                "INSERT INTO followup_follow_up (practice_id, id, patient_id, provider_id, provider_name, type_code, preferred_days,"
-                + " preferred_from, preferred_to, due_date, batch_id, need_hash, key_id, need_key_enc, policy_name, state, next_step,"
-                + " next_action_at, created_at, first_contact_at, last_outreach_channel, replied_at, responded_channel, closed_at,"
-                + " offered_slots, slot_offers, version) VALUES (:practice, :id, :patient, :providerId, :providerName, :type, :days,"
-                + " :from, :to, :due, :batch, :needHash, :key, :need, :policy, :state, :nextStep, :nextAt, :createdAt, :contactedAt,"
-                + " :lastChannel, :repliedAt, :respondedChannel, :closedAt, :slots, :slotOffers, :version)"
+        return guard("insert follow-up " + f.id(), () -> insertUnlessExists(bindFollowUp(handle.createUpdate(INSERT_FOLLOW_UP
                 + ctx.dialect().onConflictDoNothing()), f)));
+    }
+
+    private static final String INSERT_FOLLOW_UP = "INSERT INTO followup_follow_up (practice_id, id, patient_id, provider_id,"
+            + " provider_name, type_code, preferred_days, preferred_from, preferred_to, due_date, batch_id, need_hash, key_id,"
+            + " need_key_enc, policy_name, state, next_step, next_action_at, created_at, first_contact_at, last_outreach_channel,"
+            + " replied_at, responded_channel, closed_at, offered_slots, slot_offers, version) VALUES (:practice, :id, :patient,"
+            + " :providerId, :providerName, :type, :days, :from, :to, :due, :batch, :needHash, :key, :need, :policy, :state,"
+            + " :nextStep, :nextAt, :createdAt, :contactedAt, :lastChannel, :repliedAt, :respondedChannel, :closedAt, :slots,"
+            + " :slotOffers, :version)";
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One batch. PostgreSQL: {@code INSERT … ON CONFLICT DO NOTHING}, whose update counts say
+     * which rows went in (checked against the stored ids when a driver setting such as
+     * {@code reWriteBatchedInserts} hides them). H2 has no such clause: one query drops the needs
+     * already stored and repeats within the list first, and a row that still collides (a concurrent
+     * import of the same need) fails alone, H2 carrying on with the rest of the batch.
+     */
+    @Override
+    public List<Boolean> insertFollowUps(List<FollowUp> followUps) {
+        if (followUps.isEmpty()) {
+            return List.of();
+        }
+        followUps.forEach(f -> requireOwn(f.practiceId(), "follow-up " + f.id()));
+        return guard("insert " + followUps.size() + " follow-ups", () -> ctx.dialect() == Dialect.POSTGRESQL
+                ? insertFollowUpBatch(followUps) : insertFollowUpBatchSkippingKnown(followUps));
+    }
+
+    private List<Boolean> insertFollowUpBatch(List<FollowUp> followUps) {
+        PreparedBatch batch = handle.prepareBatch(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
+        for (FollowUp f : followUps) {
+            bindFollowUp(batch, f).add();
+        }
+        int[] counts = batch.execute();
+        List<Boolean> inserted = new ArrayList<>(followUps.size());
+        if (Arrays.stream(counts).allMatch(c -> c == 0 || c == 1)) {
+            Arrays.stream(counts).forEach(c -> inserted.add(c == 1));
+            return inserted;
+        }
+        // The driver rewrote the batch and reports no per-row counts: a row is ours if its fresh id is stored.
+        Set<String> stored = storedIds(followUps);
+        followUps.forEach(f -> inserted.add(stored.contains(f.id().value())));
+        return inserted;
+    }
+
+    private List<Boolean> insertFollowUpBatchSkippingKnown(List<FollowUp> followUps) {
+        List<String> needHashes = followUps.stream().map(f -> ctx.index().need(practiceId, f.needKey())).toList();
+        Set<String> known = new HashSet<>();
+        for (List<String> hashes : slices(List.copyOf(new HashSet<>(needHashes)))) {
+            query("SELECT need_hash FROM followup_follow_up WHERE practice_id = :practice AND need_hash IN (<hashes>)")
+                    .bindList("hashes", hashes).mapTo(String.class).forEach(known::add);
+        }
+        List<FollowUp> fresh = new ArrayList<>();
+        for (int i = 0; i < followUps.size(); i++) {
+            if (known.add(needHashes.get(i))) { // also marks the need as known: a need listed twice goes in once
+                fresh.add(followUps.get(i));
+            }
+        }
+        Set<String> inserted = fresh.stream().map(f -> f.id().value()).collect(Collectors.toSet());
+        if (!fresh.isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch(INSERT_FOLLOW_UP);
+            fresh.forEach(f -> bindFollowUp(batch, f).add());
+            try {
+                batch.execute();
+            } catch (RuntimeException e) {
+                if (!onlyUniqueViolations(e)) {
+                    throw e;
+                }
+                inserted = storedIds(fresh);
+            }
+        }
+        Set<String> ours = inserted;
+        return followUps.stream().map(f -> ours.contains(f.id().value())).toList();
+    }
+
+    private static boolean onlyUniqueViolations(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.BatchUpdateException b) {
+                for (java.sql.SQLException next = b.getNextException(); next != null; next = next.getNextException()) {
+                    if (!Failures.UNIQUE_VIOLATION.equals(next.getSQLState())) {
+                        return false;
+                    }
+                }
+                return Failures.UNIQUE_VIOLATION.equals(b.getSQLState());
+            }
+        }
+        return false;
+    }
+
+    private Set<String> storedIds(List<FollowUp> followUps) {
+        Set<String> stored = new HashSet<>();
+        for (List<String> ids : slices(followUps.stream().map(f -> f.id().value()).toList())) {
+            query("SELECT id FROM followup_follow_up WHERE practice_id = :practice AND id IN (<ids>)").bindList("ids", ids)
+                    .mapTo(String.class).forEach(stored::add);
+        }
+        return stored;
+    }
+
+    /** Splits a long IN list so that no statement carries more parameters than a driver accepts. */
+    private static List<List<String>> slices(List<String> values) {
+        List<List<String>> slices = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += IN_LIST_SLICE) {
+            slices.add(values.subList(from, Math.min(values.size(), from + IN_LIST_SLICE)));
+        }
+        return slices;
     }
 
     @Override
@@ -198,7 +346,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         });
     }
 
-    private Update bindFollowUp(Update u, FollowUp f) {
+    private <S extends SqlStatement<S>> S bindFollowUp(S u, FollowUp f) {
         String id = f.id().value();
         return u.bind("practice", practice).bind("id", id).bind("patient", f.patientId().value())
                 .bind("providerId", f.provider().id()).bind("providerName", f.provider().displayName())
@@ -521,34 +669,49 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     // --- audit trail ---
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Kept in memory until {@link #flushAudit()}, which the store calls just before commit.
+     */
     @Override
-    public AuditEvent appendAudit(AuditRecord record) {
-        return guard("append to the audit trail", () -> {
-            // The hash covers occurredAt as text, so it is chained at the precision it is stored with.
-            AuditRecord stored = new AuditRecord(record.type(), record.actor(), record.followUpId(), record.patientId(),
-                    record.attributes(), Sql.stored(record.occurredAt()));
+    public void appendAudit(AuditRecord record) {
+        // The hash covers occurredAt as text, so it is chained at the precision it is stored with.
+        pendingAudit.add(new AuditRecord(record.type(), record.actor(), record.followUpId(), record.patientId(),
+                record.attributes(), Sql.stored(record.occurredAt())));
+    }
+
+    /**
+     * Chains the transaction's pending audit records onto the trail: lock the head row, insert
+     * them as one batch, move the head. Called last before commit, so the head row, which every
+     * writer of the practice needs, is held only for the commit.
+     */
+    public void flushAudit() {
+        if (pendingAudit.isEmpty()) {
+            return;
+        }
+        guard("append " + pendingAudit.size() + " events to the audit trail", () -> {
             Head head = lockTrailHead();
-            AuditEvent previous = null;
-            if (head.sequence() > 0) {
-                AuditEvent hint = ctx.trailHeads().get(practice);
-                previous = hint != null && hint.sequence() == head.sequence() && hint.hash().equals(head.hash()) ? hint
-                        : query("SELECT * FROM followup_audit_event WHERE practice_id = :practice AND seq = :seq")
-                                .bind("seq", head.sequence()).map(auditMapper()).one();
+            long sequence = head.sequence();
+            String hash = head.hash();
+            PreparedBatch batch = handle.prepareBatch("INSERT INTO followup_audit_event (practice_id, seq, type, actor,"
+                    + " follow_up_id, patient_id, attributes, occurred_at, previous_hash, hash) VALUES (:practice, :seq, :type,"
+                    + " :actor, :followUp, :patient, :attributes, :at, :previousHash, :hash)");
+            for (AuditRecord record : pendingAudit) {
+                AuditEvent event = AuditEvent.chain(practiceId, sequence, hash, record);
+                batch.bind("practice", practice).bind("seq", event.sequence()).bind("type", event.type().name())
+                        .bind("actor", event.actor()).bind("followUp", event.followUpId() == null ? null : event.followUpId().value())
+                        .bind("patient", event.patientId() == null ? null : event.patientId().value())
+                        .bind("attributes", TextCodecs.attributes(event.attributes())).bind("at", Sql.instant(event.occurredAt()))
+                        .bind("previousHash", event.previousHash()).bind("hash", event.hash()).add();
+                sequence = event.sequence();
+                hash = event.hash();
             }
-            AuditEvent event = AuditEvent.chain(practiceId, previous, stored);
-            handle.createUpdate("INSERT INTO followup_audit_event (practice_id, seq, type, actor, follow_up_id, patient_id,"
-                    + " attributes, occurred_at, previous_hash, hash) VALUES (:practice, :seq, :type, :actor, :followUp, :patient,"
-                    + " :attributes, :at, :previousHash, :hash)")
-                    .bind("practice", practice).bind("seq", event.sequence()).bind("type", event.type().name())
-                    .bind("actor", event.actor()).bind("followUp", event.followUpId() == null ? null : event.followUpId().value())
-                    .bind("patient", event.patientId() == null ? null : event.patientId().value())
-                    .bind("attributes", TextCodecs.attributes(event.attributes())).bind("at", Sql.instant(event.occurredAt()))
-                    .bind("previousHash", event.previousHash()).bind("hash", event.hash()).execute();
+            batch.execute();
             handle.createUpdate("UPDATE followup_audit_head SET seq = :seq, hash = :hash WHERE practice_id = :practice")
-                    .bind("practice", practice).bind("seq", event.sequence()).bind("hash", event.hash()).execute();
-            // Should this transaction roll back, the hint no longer matches the head row and is ignored.
-            ctx.trailHeads().put(practice, event);
-            return event;
+                    .bind("practice", practice).bind("seq", sequence).bind("hash", hash).execute();
+            pendingAudit.clear();
+            return null;
         });
     }
 
@@ -600,6 +763,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public void forEachAuditEvent(Consumer<AuditEvent> sink) {
+        flushAudit();
         guard("read the audit trail", () -> {
             stream(query(Queries.AUDIT_TRAIL)).map(auditMapper()).forEach(sink);
             return null;

@@ -161,6 +161,83 @@ public abstract class FollowUpStoreContract {
         });
     }
 
+    @Test
+    void bulkPatientCallsBehaveLikeTheirOneByOneCounterparts() {
+        // An MRN keeps the identity while the contact details change.
+        Patient known = new Patient(PatientId.random(), practice, new Mrn("MRN-bulk"), "Kim", "Bulk", PhoneNumber.ofE164("+14155550160"),
+                null, Language.ENGLISH, null);
+        Patient foreign = new Patient(PatientId.random(), otherPractice, new Mrn("MRN-bulk"), "Kim", "Bulk", PhoneNumber.ofE164("+14155550160"), null,
+                Language.ENGLISH, null);
+        run(tx -> tx.savePatient(known));
+        inOther(tx -> tx.savePatient(foreign));
+        Patient fresh = patient("Lee", "Bulk", PhoneNumber.ofE164("+14155550161"));
+        Patient renamedEarly = new Patient(known.id(), practice, new Mrn("MRN-bulk"), "Kim", "Bulk", PhoneNumber.ofE164("+14155550162"),
+                null, Language.ENGLISH, null);
+        Patient renamedLate = new Patient(known.id(), practice, new Mrn("MRN-bulk"), "Kim", "Bulk-Park", PhoneNumber.ofE164("+14155550163"),
+                null, Language.ENGLISH, null);
+        run(tx -> {
+            assertThat(tx.patientsByIdentityKeys(List.of(known.identityKey(), fresh.identityKey(), "no-such-key")))
+                    .containsOnly(Map.entry(known.identityKey(), known));
+            assertThat(tx.patientsByIdentityKeys(List.of())).isEmpty();
+            tx.savePatients(List.of(renamedEarly, fresh, renamedLate));
+        });
+        run(tx -> {
+            assertThat(tx.patient(known.id())).contains(renamedLate); // the later entry with the same id wins
+            assertThat(tx.patient(fresh.id())).contains(fresh);
+            assertThat(tx.patientsByIdentityKeys(List.of(known.identityKey(), fresh.identityKey())))
+                    .containsOnly(Map.entry(known.identityKey(), renamedLate), Map.entry(fresh.identityKey(), fresh));
+        });
+        inOther(tx -> assertThat(tx.patient(foreign.id())).contains(foreign));
+        assertThatThrownBy(() -> run(tx -> tx.savePatients(List.of(fresh, foreign))))
+                .isInstanceOf(dev.followup.InvalidInputException.class);
+    }
+
+    @Test
+    void bulkFollowUpInsertSkipsKnownNeedsAndRepeatsWithinTheList() {
+        Patient p = patient("Ida", "Bulk", PhoneNumber.ofE164("+14155550164"));
+        FollowUp stored = followUp(p, "need-bulk-stored", T0);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(stored);
+        });
+        FollowUp first = followUp(p, "need-bulk-1", T0);
+        FollowUp again = followUp(p, "need-bulk-stored", T0);
+        FollowUp second = followUp(p, "need-bulk-2", T0);
+        FollowUp repeat = followUp(p, "need-bulk-1", T0);
+        List<Boolean> inserted = tx(tx -> tx.insertFollowUps(List.of(first, again, second, repeat)));
+        assertThat(inserted).containsExactly(true, false, true, false);
+        run(tx -> {
+            assertThat(tx.followUp(first.id())).contains(first);
+            assertThat(tx.followUp(second.id())).contains(second);
+            assertThat(tx.followUp(again.id())).isEmpty();
+            assertThat(tx.followUp(repeat.id())).isEmpty();
+            assertThat(tx.followUpByNeedKey(again.needKey())).contains(stored);
+            assertThat(tx.insertFollowUps(List.of())).isEmpty();
+        });
+    }
+
+    @Test
+    void bulkCallsHandleListsLongerThanOneStatementCarries() {
+        int n = 2_345;
+        List<Patient> patients = new ArrayList<>();
+        List<FollowUp> followUps = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Patient p = patient("Many", "Bulk" + i, PhoneNumber.ofE164("+1415555" + String.format("%04d", i)));
+            patients.add(p);
+            followUps.add(followUp(p, "need-many-" + i, T0));
+        }
+        run(tx -> tx.savePatients(patients.subList(0, n / 2)));
+        run(tx -> tx.insertFollowUps(followUps.subList(0, n / 3)));
+        List<Boolean> inserted = tx(tx -> {
+            assertThat(tx.patientsByIdentityKeys(patients.stream().map(Patient::identityKey).toList())).hasSize(n / 2);
+            tx.savePatients(patients);
+            return tx.insertFollowUps(followUps);
+        });
+        assertThat(inserted.subList(0, n / 3)).containsOnly(false);
+        assertThat(inserted.subList(n / 3, n)).containsOnly(true);
+        run(tx -> assertThat(tx.patientsByIdentityKeys(patients.stream().map(Patient::identityKey).toList())).hasSize(n));
+    }
+
     // ------------------------------------------------------------------ follow-ups
 
     @Test
@@ -584,16 +661,20 @@ public abstract class FollowUpStoreContract {
 
     @Test
     void theAuditTrailIsAGaplessVerifiableChain() {
-        List<AuditEvent> appended = new ArrayList<>();
-        run(tx -> appended.add(tx.appendAudit(audit(AuditType.BATCH_INGESTED, T0, Map.of("batch", "b-1", "rows", "12")))));
+        run(tx -> tx.appendAudit(audit(AuditType.BATCH_INGESTED, T0, Map.of("batch", "b-1", "rows", "12"))));
+        List<AuditEvent> seenInside = new ArrayList<>();
         run(tx -> {
-            appended.add(tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0.plusSeconds(1), Map.of())));
-            appended.add(tx.appendAudit(audit(AuditType.MESSAGE_SENT, T0.plusSeconds(2), Map.of("attempt", "a-1"))));
+            tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0.plusSeconds(1), Map.of()));
+            tx.appendAudit(audit(AuditType.MESSAGE_SENT, T0.plusSeconds(2), Map.of("attempt", "a-1")));
+            tx.forEachAuditEvent(seenInside::add); // a store that chains at commit must still show them here
         });
-        assertThat(appended).extracting(AuditEvent::sequence).containsExactly(1L, 2L, 3L);
-        assertThat(appended.get(0).previousHash()).isEqualTo(AuditEvent.GENESIS);
         List<AuditEvent> read = auditTrail(practice);
-        assertThat(read).containsExactlyElementsOf(appended);
+        assertThat(read).extracting(AuditEvent::sequence).containsExactly(1L, 2L, 3L);
+        assertThat(read).extracting(AuditEvent::type)
+                .containsExactly(AuditType.BATCH_INGESTED, AuditType.FOLLOW_UP_CREATED, AuditType.MESSAGE_SENT);
+        assertThat(read.get(0).previousHash()).isEqualTo(AuditEvent.GENESIS);
+        assertThat(read.get(0).attributes()).containsEntry("batch", "b-1").containsEntry("rows", "12");
+        assertThat(seenInside).containsExactlyElementsOf(read);
         assertThat(AuditVerification.of(read).isIntact()).isTrue();
         assertThat(auditTrail(otherPractice)).isEmpty();
     }
@@ -763,8 +844,8 @@ public abstract class FollowUpStoreContract {
             assertThat(tx.recordInbound(in)).isTrue();
         });
         assertThat(auditTrail(practice)).isEmpty();
-        AuditEvent first = tx(tx -> tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0, Map.of())));
-        assertThat(first.sequence()).isEqualTo(1);
+        run(tx -> tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0, Map.of())));
+        assertThat(auditTrail(practice)).extracting(AuditEvent::sequence).containsExactly(1L);
     }
 
     // ------------------------------------------------------------------ tenant isolation
