@@ -142,6 +142,28 @@ abstract class JdbcStoreBehaviour {
     }
 
     /**
+     * The batching itself: an import costs a fixed number of statements per chunk of 500 rows, not
+     * several per row (it was about seven per row, each a round trip to PostgreSQL).
+     */
+    @Test
+    void ingestionCostsAFewStatementsPerChunkNotPerRow() {
+        StatementCounter counter = new StatementCounter(db.dataSource());
+        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
+        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> new InMemorySmsSender(), n -> new InMemoryEmailSender(),
+                Duration.ofMinutes(2));
+        PracticeId id = cluster.practices.get(0).id();
+        byte[] csv = EngineCluster.csv(0, 0, 2_000).getBytes(StandardCharsets.UTF_8);
+        counter.reset();
+
+        ImportResult result = cluster.nodes.get(0).ingest(id, new ByteArrayInputStream(csv), null);
+
+        assertThat(result.accepted()).isEqualTo(2_000);
+        int perChunk = counter.executions() / 4;
+        assertThat(perChunk).as("statements per chunk of 500 rows (%d in all)", counter.executions()).isLessThanOrEqualTo(10);
+        assertThat(cluster.nodes.get(0).verifyAuditTrail(id).isIntact()).isTrue();
+    }
+
+    /**
      * Two imports of the same need at once: the bulk insert that finds the other's uncommitted row
      * waits for it, then counts its own row as known and still inserts the rest of its batch.
      */

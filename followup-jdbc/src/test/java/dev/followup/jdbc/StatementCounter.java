@@ -1,0 +1,71 @@
+package dev.followup.jdbc;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+
+/**
+ * A data source that counts the statements executed through it: each {@code execute…} call is one
+ * round trip to a server database, a batch included. How many a piece of work costs is what the
+ * batching tests assert, since that, not wall time, is what a test can pin down on a noisy machine.
+ */
+final class StatementCounter {
+    private final AtomicInteger executions = new AtomicInteger();
+    private final DataSource counted;
+
+    StatementCounter(DataSource target) {
+        this.counted = proxy(DataSource.class, target);
+    }
+
+    DataSource dataSource() {
+        return counted;
+    }
+
+    int executions() {
+        return executions.get();
+    }
+
+    void reset() {
+        executions.set(0);
+    }
+
+    private <T> T proxy(Class<T> type, T target) {
+        InvocationHandler handler = (p, method, args) -> {
+            if (method.getName().startsWith("execute") && Statement.class.isAssignableFrom(method.getDeclaringClass())) {
+                executions.incrementAndGet();
+            }
+            Object result = invoke(method, target, args);
+            if (result instanceof Connection c && method.getReturnType() == Connection.class) {
+                return proxy(Connection.class, c);
+            }
+            if (result instanceof Statement s && Statement.class.isAssignableFrom(method.getReturnType())) {
+                return proxyStatement(s, method.getReturnType());
+            }
+            return result;
+        };
+        return type.cast(Proxy.newProxyInstance(StatementCounter.class.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+
+    private Object proxyStatement(Statement target, Class<?> type) {
+        InvocationHandler handler = (p, method, args) -> {
+            if (method.getName().startsWith("execute")) {
+                executions.incrementAndGet();
+            }
+            return invoke(method, target, args);
+        };
+        return Proxy.newProxyInstance(StatementCounter.class.getClassLoader(), new Class<?>[] {type}, handler);
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
