@@ -147,8 +147,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             RowMapper<Patient> patients = patientMapper();
             for (List<String> hashes : slices(List.copyOf(keyByHash.keySet()))) {
                 // ORDER BY id: should two rows share an identity, the one patientByIdentityKey returns wins.
-                query("SELECT * FROM followup_patient WHERE practice_id = :practice AND identity_hash IN (<hashes>) ORDER BY id")
-                        .bindList("hashes", hashes)
+                whereIn("SELECT * FROM followup_patient", "identity_hash", hashes, " ORDER BY id")
                         .map((rs, sc) -> Map.entry(keyByHash.get(rs.getString("identity_hash")), patients.map(rs, sc)))
                         .forEach(e -> found.putIfAbsent(e.getKey(), e.getValue()));
             }
@@ -267,8 +266,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         List<String> needHashes = followUps.stream().map(f -> ctx.index().need(practiceId, f.needKey())).toList();
         Set<String> known = new HashSet<>();
         for (List<String> hashes : slices(List.copyOf(new HashSet<>(needHashes)))) {
-            query("SELECT need_hash FROM followup_follow_up WHERE practice_id = :practice AND need_hash IN (<hashes>)")
-                    .bindList("hashes", hashes).mapTo(String.class).forEach(known::add);
+            whereIn("SELECT need_hash FROM followup_follow_up", "need_hash", hashes, "").mapTo(String.class).forEach(known::add);
         }
         List<FollowUp> fresh = new ArrayList<>();
         for (int i = 0; i < followUps.size(); i++) {
@@ -310,10 +308,29 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private Set<String> storedIds(List<FollowUp> followUps) {
         Set<String> stored = new HashSet<>();
         for (List<String> ids : slices(followUps.stream().map(f -> f.id().value()).toList())) {
-            query("SELECT id FROM followup_follow_up WHERE practice_id = :practice AND id IN (<ids>)").bindList("ids", ids)
-                    .mapTo(String.class).forEach(stored::add);
+            whereIn("SELECT id FROM followup_follow_up", "id", ids, "").mapTo(String.class).forEach(stored::add);
         }
         return stored;
+    }
+
+    /**
+     * {@code select WHERE practice_id = :practice AND column IN (values…) suffix}, in the form each
+     * database reads from its {@code (practice_id, column)} index: H2 2.5 scans the whole practice
+     * for a plain IN list after an equality, but uses the index for a row-value IN.
+     */
+    private Query whereIn(String select, String column, List<String> values, String suffix) {
+        if (ctx.dialect() == Dialect.POSTGRESQL) {
+            return query(select + " WHERE practice_id = :practice AND " + column + " IN (<values>)" + suffix).bindList("values", values);
+        }
+        StringBuilder sql = new StringBuilder(select).append(" WHERE (practice_id, ").append(column).append(") IN (");
+        for (int i = 0; i < values.size(); i++) {
+            sql.append(i == 0 ? "(:practice, :v" : ", (:practice, :v").append(i).append(')');
+        }
+        Query q = query(sql.append(')').append(suffix).toString());
+        for (int i = 0; i < values.size(); i++) {
+            q.bind("v" + i, values.get(i));
+        }
+        return q;
     }
 
     /** Splits a long IN list so that no statement carries more parameters than a driver accepts. */
