@@ -218,7 +218,9 @@ public final class OutreachRunner {
             tx.releaseLease(claim.followUpId(), claim.owner());
             return new Plan.Done();
         }
-        List<SendAttempt> pending = tx.attemptsOf(claimed.id()).stream().filter(a -> a.state() == AttemptState.PENDING).toList();
+        // Read once: nothing below adds an attempt before the plan is made, and each read is a round trip.
+        List<SendAttempt> attempts = tx.attemptsOf(claimed.id());
+        List<SendAttempt> pending = attempts.stream().filter(a -> a.state() == AttemptState.PENDING).toList();
         if (!pending.isEmpty()) {
             return new Plan.Reconcile(pending);
         }
@@ -269,7 +271,7 @@ public final class OutreachRunner {
             }
             Step.Message message = (Step.Message) step;
             int current = f.nextStep();
-            Optional<SendAttempt> taken = tx.attemptsOf(f.id()).stream()
+            Optional<SendAttempt> taken = attempts.stream()
                     .filter(a -> a.purpose().isOutreach() && a.step() == current && a.state().countsAsSent()).findFirst();
             if (taken.isPresent()) {
                 // A crashed node sent this step and a status callback settled its attempt before recovery
@@ -304,7 +306,7 @@ public final class OutreachRunner {
                 sendAt = slot.at();
             }
             int step0 = f.nextStep();
-            int attemptNumber = (int) tx.attemptsOf(f.id()).stream().filter(a -> a.purpose().isOutreach() && a.step() == step0).count() + 1;
+            int attemptNumber = (int) attempts.stream().filter(a -> a.purpose().isOutreach() && a.step() == step0).count() + 1;
             Messenger.Prepared prepared = messenger.prepare(tx, practice, patient, patient.phone(), f, message.channel(),
                     MessagePurpose.OUTREACH, message.template(), Map.of(), step0, attemptNumber, policy.within(), now);
             return new Plan.Send(prepared, f, step0, sendAt);
