@@ -291,6 +291,45 @@ public interface PracticeTransaction {
      */
     void forEachTaskTouched(Instant from, Instant to, Consumer<StaffTask> sink);
 
+    /**
+     * The figures of the weekly report for a period, each counted by these rules (an instant is
+     * "in the period" when {@code from <= t < to}):
+     * <ul>
+     *   <li>ingested, contacted: follow-ups whose {@code createdAt}, {@code firstContactAt} is in
+     *       the period;</li>
+     *   <li>responded per channel: follow-ups whose {@code repliedAt} is in the period, by
+     *       {@code respondedChannel}, leaving out those without one and those of
+     *       {@link Channel#STAFF_CALL};</li>
+     *   <li>declined, opted out, unreachable, expired: follow-ups in that state whose
+     *       {@code closedAt} is in the period;</li>
+     *   <li>booked per channel, type code and provider display name: follow-ups in state BOOKED
+     *       whose {@code closedAt} is in the period and that have a {@code firstContactAt} or
+     *       {@code respondedChannel == STAFF_CALL}; the channel is the {@code respondedChannel},
+     *       STAFF_CALL when it has none;</li>
+     *   <li>SMS sent and their segments, emails sent, cost: attempts created in the period whose
+     *       state {@link dev.followup.message.AttemptState#countsAsSent() counts as sent} or is
+     *       PENDING, of any purpose;</li>
+     *   <li>reached per channel: distinct follow-up ids of those attempts with purpose OUTREACH
+     *       (attempts without a follow-up left out);</li>
+     *   <li>handed to staff: distinct follow-up ids of tasks created in the period (tasks without
+     *       a follow-up left out);</li>
+     *   <li>staff calls: tasks DONE whose {@code updatedAt} is in the period and whose outcome is
+     *       not RESOLVED; staff reached: those of them whose outcome is not UNREACHABLE (a missing
+     *       outcome is neither).</li>
+     * </ul>
+     *
+     * <p>The default counts the rows of the three iterators above in Java, so every store has it.
+     * A store that can aggregate where the rows are should override it (the report then reads no
+     * row and decrypts nothing); the store contract suite checks an override against the default.
+     *
+     * @param from start, inclusive
+     * @param to end, exclusive
+     * @return the practice's figures for the period
+     */
+    default WeeklyCounts weeklyCounts(Instant from, Instant to) {
+        return WeeklyCounts.tally(this, from, to);
+    }
+
     // --- retention ---
 
     /**

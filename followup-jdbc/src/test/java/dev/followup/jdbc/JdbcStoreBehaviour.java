@@ -32,6 +32,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
 import dev.followup.scheduling.PreferredWindow;
+import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
@@ -384,6 +385,26 @@ abstract class JdbcStoreBehaviour {
             assertThat(AuditVerification.of(trail).isIntact()).isTrue();
             return null;
         });
+    }
+
+    @Test
+    void weeklyCountsDecryptNothingAndCountADoneTaskWithoutOutcomeAsJavaWould() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        writeEverything(store, TestKeys.k1());
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        jdbi.useHandle(h -> {
+            // Ciphertext that fails authentication: any statement that maps the follow-up would throw.
+            h.createUpdate("UPDATE followup_follow_up SET need_key_enc = :junk").bind("junk", new byte[48]).execute();
+            // Not a state the domain allows; the SQL must still treat the missing outcome as "not RESOLVED, not UNREACHABLE".
+            h.execute("UPDATE followup_task SET state = 'DONE'");
+        });
+        assertThatThrownBy(() -> store.inTransaction(practice, tx -> {
+            tx.forEachFollowUpTouched(T0, T0.plus(Duration.ofDays(1)), f -> { });
+            return null;
+        })).isInstanceOf(StorageException.class);
+        WeeklyCounts counts = store.inTransaction(practice, tx -> tx.weeklyCounts(T0, T0.plus(Duration.ofDays(1))));
+        assertThat(counts).isEqualTo(new WeeklyCounts(1, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 1, 1, 0,
+                new BigDecimal("0.0079"), Map.of(Channel.SMS, 1L), 1, 1, 1));
     }
 
     /** Writes one of everything that holds PHI and returns the patient. */

@@ -140,6 +140,19 @@ class PostgresQueryPlanTest {
         assertIndexed(explain(Queries.REPORT_TASKS, week), "followup_task");
     }
 
+    @Test
+    void weeklyCountQueriesReadIndexes() {
+        PracticeId practice = practices.get(3);
+        // The week that holds this practice's rows (created 3 to 4.5 days after START), so the plans are of real work.
+        Function<Query, Query> week = q -> q.bind("practice", practice.value())
+                .bind("from", Sql.instant(START.plus(Duration.ofDays(2)))).bind("to", Sql.instant(START.plus(Duration.ofDays(9))));
+        Map<String, String> tables = Map.of(Queries.REPORT_INGESTED, "followup_follow_up", Queries.REPORT_CONTACTED, "followup_follow_up",
+                Queries.REPORT_REPLIES, "followup_follow_up", Queries.REPORT_CLOSED, "followup_follow_up",
+                Queries.REPORT_MESSAGES, "followup_send_attempt", Queries.REPORT_REACHED, "followup_send_attempt",
+                Queries.REPORT_HANDED_TO_STAFF, "followup_task", Queries.REPORT_STAFF_CALLS, "followup_task");
+        tables.forEach((sql, table) -> assertIndexed(explain(sql, week), table));
+    }
+
     private static void assertIndexed(String plan, String table) {
         assertThat(plan).as(plan).doesNotContain("Seq Scan on " + table).containsPattern("Index (Only )?Scan|Bitmap Index Scan");
     }

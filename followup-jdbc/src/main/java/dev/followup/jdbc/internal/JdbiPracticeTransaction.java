@@ -31,6 +31,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
@@ -43,11 +44,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -814,6 +817,88 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .bind("from", Sql.instant(from)).bind("to", Sql.instant(to)).map(taskMapper()).forEach(sink);
             return null;
         });
+    }
+
+    /**
+     * The figures in SQL, one aggregate per date column: no row is mapped and nothing is decrypted
+     * (the report needs no PHI), so the cost grows with the period's index entries, not with the
+     * rows' size.
+     */
+    @Override
+    public WeeklyCounts weeklyCounts(Instant from, Instant to) {
+        return guard("count the report's period", () -> {
+            long ingested = periodQuery(Queries.REPORT_INGESTED, from, to).mapTo(Long.class).one();
+            long contacted = periodQuery(Queries.REPORT_CONTACTED, from, to).mapTo(Long.class).one();
+            Map<Channel, Long> responded = new EnumMap<>(Channel.class);
+            periodQuery(Queries.REPORT_REPLIES, from, to)
+                    .map((rs, sc) -> new Group(rs.getString("responded_channel"), null, rs.getLong("n"))).list()
+                    .forEach(g -> responded.merge(Channel.valueOf(g.key()), g.count(), Long::sum));
+            Closings closings = new Closings();
+            periodQuery(Queries.REPORT_CLOSED, from, to).map((rs, sc) -> new Closed(rs.getString("state"), rs.getString("booked_via"),
+                    rs.getString("booked_type"), rs.getString("booked_provider"), rs.getLong("n"))).list().forEach(closings::add);
+            long smsSent = 0;
+            long smsSegments = 0;
+            long emailsSent = 0;
+            BigDecimal cost = BigDecimal.ZERO;
+            for (Group g : periodQuery(Queries.REPORT_MESSAGES, from, to)
+                    .map((rs, sc) -> new Group(rs.getString("channel"), rs.getString("cost"), rs.getLong("n"), rs.getLong("segments"))).list()) {
+                if (Channel.valueOf(g.key()) == Channel.SMS) {
+                    smsSent += g.count();
+                    smsSegments += g.segments();
+                } else {
+                    emailsSent += g.count();
+                }
+                cost = cost.add(new BigDecimal(Objects.requireNonNull(g.cost())).multiply(BigDecimal.valueOf(g.count())));
+            }
+            Map<Channel, Long> reached = new EnumMap<>(Channel.class);
+            periodQuery(Queries.REPORT_REACHED, from, to).map((rs, sc) -> new Group(rs.getString("channel"), null, rs.getLong("n"))).list()
+                    .forEach(g -> reached.merge(Channel.valueOf(g.key()), g.count(), Long::sum));
+            long handedToStaff = periodQuery(Queries.REPORT_HANDED_TO_STAFF, from, to).mapTo(Long.class).one();
+            long[] staff = periodQuery(Queries.REPORT_STAFF_CALLS, from, to)
+                    .map((rs, sc) -> new long[] {rs.getLong("calls"), rs.getLong("reached")}).one();
+            return new WeeklyCounts(ingested, contacted, responded, closings.bookedVia, closings.bookedByType, closings.bookedByProvider,
+                    closings.declined, closings.optedOut, closings.unreachable, closings.expired, smsSent, smsSegments, emailsSent, cost,
+                    reached, handedToStaff, staff[0], staff[1]);
+        });
+    }
+
+    private Query periodQuery(String sql, Instant from, Instant to) {
+        return query(sql).bind("from", Sql.instant(from)).bind("to", Sql.instant(to));
+    }
+
+    /** A row of a grouped report count. */
+    private record Group(String key, @Nullable String cost, long count, long segments) {
+        Group(String key, @Nullable String cost, long count) {
+            this(key, cost, count, 0);
+        }
+    }
+
+    /** A row of {@link Queries#REPORT_CLOSED}: the booking columns are null unless the state is BOOKED. */
+    private record Closed(String state, @Nullable String via, @Nullable String type, @Nullable String provider, long count) {}
+
+    /** Adds up the rows of {@link Queries#REPORT_CLOSED}. */
+    private static final class Closings {
+        final Map<Channel, Long> bookedVia = new EnumMap<>(Channel.class);
+        final Map<String, Long> bookedByType = new HashMap<>();
+        final Map<String, Long> bookedByProvider = new HashMap<>();
+        long declined, optedOut, unreachable, expired;
+
+        void add(Closed row) {
+            switch (FollowUpState.valueOf(row.state())) {
+                case BOOKED -> {
+                    bookedVia.merge(Channel.valueOf(Objects.requireNonNull(row.via())), row.count(), Long::sum);
+                    bookedByType.merge(Objects.requireNonNull(row.type()), row.count(), Long::sum);
+                    bookedByProvider.merge(Objects.requireNonNull(row.provider()), row.count(), Long::sum);
+                }
+                case DECLINED -> declined += row.count();
+                case OPTED_OUT -> optedOut += row.count();
+                case UNREACHABLE -> unreachable += row.count();
+                case EXPIRED -> expired += row.count();
+                default -> {
+                    // the query selects only the states counted above
+                }
+            }
+        }
     }
 
     // --- retention ---

@@ -32,10 +32,66 @@ public final class Queries {
     /** Report: tasks created or updated in a period. */
     public static final String REPORT_TASKS = "SELECT * FROM followup_task WHERE practice_id = :practice"
             + " AND ((created_at >= :from AND created_at < :to) OR (updated_at >= :from AND updated_at < :to)) ORDER BY created_at, id";
+    // Report counts (JdbiPracticeTransaction.weeklyCounts): one aggregate per figure's date column, so that each
+    // reads one period index and no row leaves the database. The state literals are the enums' names; the
+    // rules they implement are on PracticeTransaction.weeklyCounts.
+
+    /** Report counts: follow-ups created in a period. */
+    public static final String REPORT_INGESTED = "SELECT COUNT(*) FROM followup_follow_up"
+            + " WHERE practice_id = :practice AND created_at >= :from AND created_at < :to";
+    /** Report counts: follow-ups first contacted in a period. */
+    public static final String REPORT_CONTACTED = "SELECT COUNT(*) FROM followup_follow_up"
+            + " WHERE practice_id = :practice AND first_contact_at >= :from AND first_contact_at < :to";
+    /** Report counts: first replies in a period per channel; a staff call is not a reply. */
+    public static final String REPORT_REPLIES = "SELECT responded_channel, COUNT(*) AS n FROM followup_follow_up"
+            + " WHERE practice_id = :practice AND replied_at >= :from AND replied_at < :to"
+            + " AND responded_channel IS NOT NULL AND responded_channel <> 'STAFF_CALL' GROUP BY responded_channel";
+    /**
+     * Report counts: follow-ups closed in a period per counted terminal state; bookings (only those
+     * after a first contact or a staff call) also per channel, type and provider, which are null for
+     * the other states so that they form one group each.
+     */
+    public static final String REPORT_CLOSED = "SELECT state,"
+            + " " + bookedOnly("COALESCE(responded_channel, 'STAFF_CALL')") + " AS booked_via,"
+            + " " + bookedOnly("type_code") + " AS booked_type,"
+            + " " + bookedOnly("provider_name") + " AS booked_provider, COUNT(*) AS n"
+            + " FROM followup_follow_up WHERE practice_id = :practice AND closed_at >= :from AND closed_at < :to"
+            + " AND (state IN ('DECLINED', 'OPTED_OUT', 'UNREACHABLE', 'EXPIRED')"
+            + " OR (state = 'BOOKED' AND (first_contact_at IS NOT NULL OR responded_channel = 'STAFF_CALL')))"
+            + " GROUP BY state, " + bookedOnly("COALESCE(responded_channel, 'STAFF_CALL')") + ", " + bookedOnly("type_code") + ", "
+            + bookedOnly("provider_name");
+    /**
+     * Report counts: attempts created in a period that were sent or may have been (PENDING), per
+     * channel and cost. Cost is grouped, not summed: it is stored as the text of a BigDecimal, and
+     * the engine adds the groups up with the scale Java's addition gives.
+     */
+    public static final String REPORT_MESSAGES = "SELECT channel, cost, COUNT(*) AS n, SUM(segments) AS segments"
+            + " FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from AND created_at < :to"
+            + " AND state IN ('PENDING', 'SENT', 'UNCONFIRMED') GROUP BY channel, cost";
+    /** Report counts: distinct follow-ups reached per channel by the outreach among those attempts. */
+    public static final String REPORT_REACHED = "SELECT channel, COUNT(DISTINCT follow_up_id) AS n"
+            + " FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from AND created_at < :to"
+            + " AND state IN ('PENDING', 'SENT', 'UNCONFIRMED') AND purpose = 'OUTREACH' AND follow_up_id IS NOT NULL GROUP BY channel";
+    /** Report counts: distinct follow-ups with a task created in a period. */
+    public static final String REPORT_HANDED_TO_STAFF = "SELECT COUNT(DISTINCT follow_up_id) FROM followup_task"
+            + " WHERE practice_id = :practice AND created_at >= :from AND created_at < :to AND follow_up_id IS NOT NULL";
+    /**
+     * Report counts: staff calls (tasks done in a period, not RESOLVED) and those that reached the
+     * patient (not UNREACHABLE). IS DISTINCT FROM counts a missing outcome as neither, as Java's
+     * {@code !=} does.
+     */
+    public static final String REPORT_STAFF_CALLS = "SELECT COUNT(*) AS calls,"
+            + " COUNT(CASE WHEN outcome IS DISTINCT FROM 'UNREACHABLE' THEN 1 END) AS reached FROM followup_task"
+            + " WHERE practice_id = :practice AND updated_at >= :from AND updated_at < :to AND state = 'DONE'"
+            + " AND outcome IS DISTINCT FROM 'RESOLVED'";
     /** Contact limits: a patient's recent outreach. */
     public static final String OUTREACH_COUNT = "SELECT COUNT(*) FROM followup_send_attempt"
             + " WHERE practice_id = :practice AND patient_id = :patient AND created_at >= :since"
             + " AND purpose = :purpose AND state IN (<states>)";
 
     private Queries() {}
+
+    private static String bookedOnly(String expression) {
+        return "CASE WHEN state = 'BOOKED' THEN " + expression + " END";
+    }
 }

@@ -38,12 +38,16 @@ import dev.followup.scheduling.Slot;
 import dev.followup.spi.Claim;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
 import dev.followup.task.TaskOutcome;
 import dev.followup.task.TaskPriority;
 import dev.followup.task.TaskState;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -765,6 +769,204 @@ public abstract class FollowUpStoreContract {
             tx.forEachTaskTouched(from, to, tasks::add);
             assertThat(tasks).containsExactlyInAnyOrder(t2, t4);
         });
+    }
+
+    @Test
+    void weeklyCountsOfAVariedWeekAreTheFiguresCountedByHand() {
+        Instant from = T0.plus(Duration.ofDays(7));
+        Instant to = from.plus(Duration.ofDays(7));
+        seedReportWeek(practice, from, to);
+        seedReportWeek(otherPractice, from, to);
+        WeeklyCounts expected = new WeeklyCounts(5, 4, Map.of(Channel.SMS, 2L, Channel.EMAIL, 3L),
+                Map.of(Channel.SMS, 1L, Channel.EMAIL, 1L, Channel.STAFF_CALL, 2L), Map.of("annual-exam", 3L, "post-op", 1L),
+                Map.of("Dr. Adams", 2L, "Dr. Baker", 2L), 1, 1, 1, 1, 7, 10, 3, new BigDecimal("0.07980"),
+                Map.of(Channel.SMS, 3L, Channel.EMAIL, 2L), 4, 4, 3);
+        run(tx -> {
+            assertThat(tx.weeklyCounts(from, to)).isEqualTo(expected);
+            assertThat(defaultCounting(tx).weeklyCounts(from, to)).isEqualTo(expected);
+        });
+        assertThat(expected.replied()).isEqualTo(5);
+        assertThat(expected.booked()).isEqualTo(4);
+    }
+
+    @Test
+    void weeklyCountsEqualTheDefaultComputationForAnyPeriod() {
+        Instant from = T0.plus(Duration.ofDays(7));
+        Instant to = from.plus(Duration.ofDays(7));
+        seedReportWeek(practice, from, to);
+        List<Instant[]> periods = List.of(new Instant[] {from, to}, new Instant[] {from.minus(Duration.ofDays(7)), from},
+                new Instant[] {to, to.plus(Duration.ofDays(7))}, new Instant[] {from.plus(Duration.ofHours(36)), from.plus(Duration.ofHours(60))},
+                new Instant[] {from.plusNanos(1000), to.minusNanos(1000)}, new Instant[] {T0.minus(Duration.ofDays(365)), T0.plus(Duration.ofDays(365))},
+                new Instant[] {from, from});
+        run(tx -> {
+            for (Instant[] period : periods) {
+                assertThat(tx.weeklyCounts(period[0], period[1])).as("%s to %s", period[0], period[1])
+                        .isEqualTo(defaultCounting(tx).weeklyCounts(period[0], period[1]));
+            }
+        });
+    }
+
+    @Test
+    void weeklyCountsNeverCountAnotherPracticesRows() {
+        Instant from = T0.plus(Duration.ofDays(7));
+        Instant to = from.plus(Duration.ofDays(7));
+        seedReportWeek(otherPractice, from, to);
+        WeeklyCounts none = new WeeklyCounts(0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, BigDecimal.ZERO, Map.of(),
+                0, 0, 0);
+        run(tx -> {
+            assertThat(tx.weeklyCounts(from, to)).isEqualTo(none);
+            assertThat(tx.weeklyCounts(T0.minus(Duration.ofDays(365)), T0.plus(Duration.ofDays(365)))).isEqualTo(none);
+        });
+        inOther(tx -> assertThat(tx.weeklyCounts(from, to)).isEqualTo(defaultCounting(tx).weeklyCounts(from, to))
+                .extracting(WeeklyCounts::ingested, WeeklyCounts::booked, WeeklyCounts::smsSent, WeeklyCounts::staffCalls)
+                .containsExactly(5L, 4L, 7L, 4L));
+    }
+
+    /**
+     * Writes a week of every kind of row in a practice: follow-ups created, contacted, replied to
+     * and closed inside the period, outside it and on its boundaries, in every terminal state;
+     * attempts of each state, channel and purpose; tasks in each state and with each outcome. The
+     * comments give what {@link PracticeTransaction#weeklyCounts} counts for [from, to); the totals
+     * are in {@link #weeklyCountsOfAVariedWeekAreTheFiguresCountedByHand}.
+     */
+    private void seedReportWeek(PracticeId owner, Instant from, Instant to) {
+        Patient p = new Patient(PatientId.random(), owner, null, "Week", "Ly", PhoneNumber.ofE164("+14155550275"), null,
+                Language.ENGLISH, null);
+        Instant before = from.minus(Duration.ofDays(3));
+        Instant justBefore = from.minusNanos(1000);
+        Instant justBeforeEnd = to.minusNanos(1000);
+        Provider adams = new Provider("dr-a", "Dr. Adams");
+        Provider baker = new Provider("dr-b", "Dr. Baker");
+        Provider carter = new Provider("dr-c", "Dr. Carter");
+        FollowUpState pending = FollowUpState.PENDING;
+        FollowUpState booked = FollowUpState.BOOKED;
+        // ingested at the start; not at the end nor just before the start
+        FollowUp f1 = reportCase(owner, p, "f1", pending, carter, "recall", from, null, null, null, null);
+        FollowUp f2 = reportCase(owner, p, "f2", pending, carter, "recall", justBefore, null, null, null, null);
+        FollowUp f3 = reportCase(owner, p, "f3", pending, carter, "recall", justBeforeEnd, null, null, null, null);
+        FollowUp f4 = reportCase(owner, p, "f4", pending, carter, "recall", to, null, null, null, null);
+        // contacted inside; ingested inside but contacted at the end
+        FollowUp f5 = reportCase(owner, p, "f5", FollowUpState.CONTACTING, carter, "recall", before, at(from, 1), null, null, null);
+        FollowUp f6 = reportCase(owner, p, "f6", FollowUpState.CONTACTING, carter, "recall", at(from, 2), to, null, null, null);
+        // replied by SMS; contacted and replied by email
+        FollowUp f7 = reportCase(owner, p, "f7", FollowUpState.ENGAGED, carter, "recall", before, before, at(from, 3), Channel.SMS, null);
+        FollowUp f8 = reportCase(owner, p, "f8", FollowUpState.ENGAGED, carter, "recall", before, at(from, 4), at(from, 5), Channel.EMAIL, null);
+        // booked: by SMS; by a staff call without any outreach (counts, not a reply); in the EHR before any
+        // outreach (does not count; ingested); answered by email without outreach (a reply, not a booking);
+        // contacted with no responded channel (a staff call); closed at the end (a reply only); closed at the start
+        FollowUp f9 = reportCase(owner, p, "f9", booked, adams, "annual-exam", before, before, before, Channel.SMS, at(from, 6));
+        FollowUp f10 = reportCase(owner, p, "f10", booked, baker, "post-op", before, null, at(from, 7), Channel.STAFF_CALL, at(from, 7));
+        FollowUp f11 = reportCase(owner, p, "f11", booked, carter, "recall", at(from, 8), null, null, null, at(from, 9));
+        FollowUp f12 = reportCase(owner, p, "f12", booked, carter, "recall", before, null, at(from, 10), Channel.EMAIL, at(from, 11));
+        FollowUp f13 = reportCase(owner, p, "f13", booked, baker, "annual-exam", before, at(from, 12), null, null, at(from, 13));
+        FollowUp f14 = reportCase(owner, p, "f14", booked, carter, "recall", before, before, at(from, 14), Channel.EMAIL, to);
+        FollowUp f15 = reportCase(owner, p, "f15", booked, adams, "annual-exam", before, before, before, Channel.EMAIL, from);
+        // the other terminal states inside; expired just before the start; handed to staff and cancelled (not counted
+        // as closings); declined at the end
+        FollowUp f16 = reportCase(owner, p, "f16", FollowUpState.DECLINED, carter, "recall", before, before, at(from, 15), Channel.SMS,
+                at(from, 15));
+        FollowUp f17 = reportCase(owner, p, "f17", FollowUpState.OPTED_OUT, carter, "recall", before, at(from, 16), null, null, at(from, 17));
+        FollowUp f18 = reportCase(owner, p, "f18", FollowUpState.UNREACHABLE, carter, "recall", before, before, null, null, at(from, 18));
+        FollowUp f19 = reportCase(owner, p, "f19", FollowUpState.EXPIRED, carter, "recall", before, null, null, null, at(from, 19));
+        FollowUp f20 = reportCase(owner, p, "f20", FollowUpState.EXPIRED, carter, "recall", before, null, null, null, justBefore);
+        FollowUp f21 = reportCase(owner, p, "f21", FollowUpState.HANDED_TO_STAFF, carter, "recall", before, before, null, null, at(from, 20));
+        FollowUp f22 = reportCase(owner, p, "f22", FollowUpState.CANCELLED, carter, "recall", at(from, 21), null, null, null, at(from, 22));
+        FollowUp f23 = reportCase(owner, p, "f23", FollowUpState.DECLINED, carter, "recall", before, before, null, null, to);
+        List<FollowUp> followUps = List.of(f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19, f20, f21,
+                f22, f23);
+
+        AttemptState sent = AttemptState.SENT;
+        MessagePurpose outreach = MessagePurpose.OUTREACH;
+        List<SendAttempt> attempts = List.of(
+                // counted: reach f5 twice (once by SMS distinct), f8 by a pending SMS and an email, f13 just before the end
+                reportAttempt(owner, f5, Channel.SMS, outreach, 0, sent, 2, "0.0158", from),
+                reportAttempt(owner, f5, Channel.SMS, outreach, 1, AttemptState.UNCONFIRMED, 1, "0.0079", at(from, 1)),
+                reportAttempt(owner, f8, Channel.SMS, outreach, 0, AttemptState.PENDING, 1, "0.0079", at(from, 4)),
+                reportAttempt(owner, f8, Channel.EMAIL, outreach, 1, sent, 1, "0.0004", at(from, 4)),
+                reportAttempt(owner, f13, Channel.SMS, outreach, 0, sent, 1, "0.0079", justBeforeEnd),
+                reportAttempt(owner, f17, Channel.EMAIL, outreach, 1, AttemptState.UNCONFIRMED, 1, "0.0004", at(from, 16)),
+                // counted as messages, reaching no follow-up: not outreach, or without a follow-up
+                reportAttempt(owner, f7, Channel.SMS, MessagePurpose.SLOT_OFFER, -1, sent, 3, "0.02370", at(from, 3)),
+                reportAttempt(owner, null, Channel.SMS, MessagePurpose.HELP, -1, sent, 1, "0.0079", at(from, 23)),
+                reportAttempt(owner, null, Channel.SMS, outreach, 0, sent, 1, "0.0079", at(from, 24)),
+                reportAttempt(owner, f9, Channel.EMAIL, MessagePurpose.BOOKING_CONFIRMATION, -1, AttemptState.UNCONFIRMED, 1, "0",
+                        at(from, 6)),
+                // not counted: failed, at the end, just before the start
+                reportAttempt(owner, f17, Channel.SMS, outreach, 0, AttemptState.FAILED, 5, "1.0000", at(from, 16)),
+                reportAttempt(owner, f1, Channel.EMAIL, outreach, 0, AttemptState.FAILED, 1, "0.0004", at(from, 25)),
+                reportAttempt(owner, f13, Channel.SMS, outreach, 1, sent, 1, "0.0079", to),
+                reportAttempt(owner, f1, Channel.EMAIL, outreach, 1, sent, 1, "0.0004", justBefore));
+
+        TaskState done = TaskState.DONE;
+        List<StaffTask> tasks = List.of(
+                // handed to staff: f21 (two tasks), f18, f16, f13; not a task created before the start or without a follow-up
+                reportTask(owner, f21, TaskState.OPEN, null, at(from, 20), at(from, 20)),
+                reportTask(owner, f21, TaskState.CLAIMED, null, at(from, 26), at(from, 27)),
+                reportTask(owner, f18, done, TaskOutcome.UNREACHABLE, at(from, 18), at(from, 18)),
+                reportTask(owner, f16, done, TaskOutcome.RESOLVED, at(from, 15), at(from, 28)),
+                reportTask(owner, f13, done, TaskOutcome.BOOKED, at(from, 12), to),
+                reportTask(owner, null, TaskState.OPEN, null, at(from, 29), at(from, 29)),
+                reportTask(owner, f22, TaskState.CLAIMED, null, justBefore, at(from, 30)),
+                // staff calls: the UNREACHABLE one above, and these three (all reached); not RESOLVED, not done at the end
+                // or just before the start
+                reportTask(owner, f10, done, TaskOutcome.BOOKED, before, at(from, 7)),
+                reportTask(owner, null, done, TaskOutcome.DECLINED, before, at(from, 31)),
+                reportTask(owner, f23, done, TaskOutcome.DECLINED, before, from),
+                reportTask(owner, f9, done, TaskOutcome.BOOKED, before, justBefore));
+
+        store().inTransaction(owner, tx -> {
+            tx.savePatient(p);
+            followUps.forEach(tx::insertFollowUp);
+            attempts.forEach(tx::insertAttempt);
+            tasks.forEach(tx::insertTask);
+            return null;
+        });
+    }
+
+    private static Instant at(Instant from, int hours) {
+        return from.plus(Duration.ofHours(hours));
+    }
+
+    private static FollowUp reportCase(PracticeId owner, Patient p, String tag, FollowUpState state, Provider provider, String type,
+            Instant created, @Nullable Instant contacted, @Nullable Instant replied, @Nullable Channel via, @Nullable Instant closed) {
+        Channel last = contacted == null ? null : via == Channel.EMAIL ? Channel.EMAIL : Channel.SMS;
+        return new FollowUp(FollowUpId.random(), owner, p.id(), provider, FollowUpType.of(type), PreferredWindow.ANY, null,
+                BatchId.of("batch-week"), "week-" + tag + "-" + owner.value(), "standard", state, contacted == null ? 0 : 1, null, created,
+                contacted, last, replied, via, closed, List.of(), 0, 2);
+    }
+
+    private static SendAttempt reportAttempt(PracticeId owner, @Nullable FollowUp f, Channel channel, MessagePurpose purpose, int step,
+            AttemptState state, int segments, String cost, Instant at) {
+        return new SendAttempt("att-" + java.util.UUID.randomUUID(), owner, f == null ? null : f.id(), f == null ? null : f.patientId(),
+                channel, purpose, step, 1, state, null, null, state == AttemptState.FAILED ? "30003" : null, null, segments,
+                new BigDecimal(cost), at, at);
+    }
+
+    private static StaffTask reportTask(PracticeId owner, @Nullable FollowUp f, TaskState state, @Nullable TaskOutcome outcome,
+            Instant created, Instant updated) {
+        return new StaffTask(TaskId.random(), owner, f == null ? null : f.id(), f == null ? null : f.patientId(), TaskKind.CALL_PATIENT,
+                TaskPriority.NORMAL, "report week", null, state, state == TaskState.OPEN ? null : "staff-1", outcome, created, updated,
+                state == TaskState.OPEN ? 0 : 1);
+    }
+
+    /**
+     * @param tx a transaction
+     * @return the same transaction, but computing {@link PracticeTransaction#weeklyCounts} with the
+     *     interface's default (the reference a store's own aggregate must agree with)
+     */
+    protected static PracticeTransaction defaultCounting(PracticeTransaction tx) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            try {
+                return method.invoke(tx, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (PracticeTransaction) Proxy.newProxyInstance(PracticeTransaction.class.getClassLoader(),
+                new Class<?>[] {PracticeTransaction.class}, handler);
     }
 
     // ------------------------------------------------------------------ retention
