@@ -210,11 +210,11 @@ public final class OutreachRunner {
     }
 
     private Plan decide(PracticeTransaction tx, Claim claim, Practice practice, Instant now, Tally tally, List<StaffTask> opened) {
-        if (!tx.holdsLease(claim.followUpId(), claim.owner(), now)) {
+        FollowUp claimed = tx.leasedFollowUp(claim.followUpId(), claim.owner(), now).orElse(null);
+        if (claimed == null) {
             return new Plan.Done(); // the lease ran out; another node owns the work now
         }
-        FollowUp claimed = tx.followUp(claim.followUpId()).orElse(null);
-        if (claimed == null || !claimed.isActive()) {
+        if (!claimed.isActive()) {
             tx.releaseLease(claim.followUpId(), claim.owner());
             return new Plan.Done();
         }

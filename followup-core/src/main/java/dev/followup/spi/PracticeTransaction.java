@@ -147,6 +147,20 @@ public interface PracticeTransaction {
     boolean holdsLease(FollowUpId id, String owner, Instant now);
 
     /**
+     * Reads a follow-up that a node is working on, in one step with the check that its lease is
+     * still the node's. The default asks {@link #holdsLease} and then {@link #followUp}; a database
+     * store answers with one query.
+     *
+     * @param id a follow-up
+     * @param owner a node id
+     * @param now the current time
+     * @return the follow-up, if {@code owner} holds an unexpired lease on it
+     */
+    default Optional<FollowUp> leasedFollowUp(FollowUpId id, String owner, Instant now) {
+        return holdsLease(id, owner, now) ? followUp(id) : Optional.empty();
+    }
+
+    /**
      * @param id a follow-up
      * @param owner the node releasing it; a lease held by another node is kept
      */

@@ -165,6 +165,29 @@ abstract class JdbcStoreBehaviour {
     }
 
     /**
+     * The round trips of one outreach step (claim share, decide, record the send): pinned so that a
+     * change that adds statements to every step shows here, not only in the benchmark.
+     */
+    @Test
+    void anOutreachStepCostsABoundedNumberOfStatements() {
+        StatementCounter counter = new StatementCounter(db.dataSource());
+        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
+        InMemorySmsSender sms = new InMemorySmsSender();
+        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> sms, n -> new InMemoryEmailSender(), Duration.ofMinutes(2));
+        assertThat(cluster.ingest(0, 0, 50)).isEqualTo(50);
+        cluster.clock.advance(Duration.ofHours(3));
+        counter.reset();
+
+        assertThat(cluster.nodes.get(0).runDueWork().messagesSent()).isEqualTo(50);
+
+        assertThat(sms.sent()).hasSize(50);
+        double perStep = counter.executions() / 50.0;
+        // PostgreSQL writes the audit events and moves the trail head in one statement; H2 (in process) in two.
+        double budget = store.databaseName().equals("POSTGRESQL") ? 19.5 : 21.5;
+        assertThat(perStep).as("statements per SMS step (%d for 50)", counter.executions()).isLessThanOrEqualTo(budget);
+    }
+
+    /**
      * Two imports of the same need at once: the bulk insert that finds the other's uncommitted row
      * waits for it, then counts its own row as known and still inserts the rest of its batch.
      */

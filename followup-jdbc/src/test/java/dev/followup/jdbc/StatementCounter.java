@@ -13,6 +13,7 @@ import javax.sql.DataSource;
  * A data source that counts the statements executed through it: each {@code execute…} call is one
  * round trip to a server database, a batch included. How many a piece of work costs is what the
  * batching tests assert, since that, not wall time, is what a test can pin down on a noisy machine.
+ * Run a test with {@code -DargLine=-DstatementCounter.print=1} to list each statement as it runs.
  */
 final class StatementCounter {
     private final AtomicInteger executions = new AtomicInteger();
@@ -44,17 +45,21 @@ final class StatementCounter {
                 return proxy(Connection.class, c);
             }
             if (result instanceof Statement s && Statement.class.isAssignableFrom(method.getReturnType())) {
-                return proxyStatement(s, method.getReturnType());
+                String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : "?";
+                return proxyStatement(s, method.getReturnType(), sql);
             }
             return result;
         };
         return type.cast(Proxy.newProxyInstance(StatementCounter.class.getClassLoader(), new Class<?>[] {type}, handler));
     }
 
-    private Object proxyStatement(Statement target, Class<?> type) {
+    private Object proxyStatement(Statement target, Class<?> type, String sql) {
         InvocationHandler handler = (p, method, args) -> {
             if (method.getName().startsWith("execute")) {
                 executions.incrementAndGet();
+                if (System.getProperty("statementCounter.print") != null) {
+                    System.out.println("SQL " + sql.substring(0, Math.min(90, sql.length())));
+                }
             }
             return invoke(method, target, args);
         };

@@ -398,6 +398,10 @@ public abstract class FollowUpStoreContract {
             assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue();
             assertThat(tx.holdsLease(f.id(), "node-b", now)).isFalse();
             assertThat(tx.holdsLease(f.id(), "node-a", leaseUntil)).isFalse();
+            assertThat(tx.leasedFollowUp(f.id(), "node-a", now)).contains(f);
+            assertThat(tx.leasedFollowUp(f.id(), "node-b", now)).isEmpty();
+            assertThat(tx.leasedFollowUp(f.id(), "node-a", leaseUntil)).isEmpty();
+            assertThat(tx.leasedFollowUp(FollowUpId.random(), "node-a", now)).isEmpty();
         });
         // While the lease lives nobody else gets the follow-up.
         assertThat(own(store().claimDue(leaseUntil.minusSeconds(1), 5, "node-b", leaseUntil.plusSeconds(60)))).isEmpty();
@@ -1089,6 +1093,7 @@ public abstract class FollowUpStoreContract {
             assertThat(tx.followUpByNeedKey(f.needKey())).isEmpty();
             assertThat(tx.activeFollowUps(p.id())).isEmpty();
             assertThat(tx.holdsLease(leased.id(), "node-a", epoch.plusSeconds(1))).isFalse();
+            assertThat(tx.leasedFollowUp(leased.id(), "node-a", epoch.plusSeconds(1))).isEmpty();
             tx.releaseLease(leased.id(), "node-a");
             assertThat(tx.attempt(a.id())).isEmpty();
             assertThat(tx.attemptByProviderId(providerId)).isEmpty();
