@@ -131,6 +131,22 @@ class PostgresQueryPlanTest {
     }
 
     @Test
+    void bulkImportLookupsReadIndexes() {
+        PracticeId practice = practices.get(5);
+        List<String> identities = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            identities.add(index.identity(practice, "identity-" + i));
+            ids.add(java.util.UUID.randomUUID().toString());
+        }
+        assertIndexed(explain(Queries.inArray("*", "followup_patient", "identity_hash"),
+                q -> q.bind("practice", practice.value()).bindArray("values", String.class, identities)), "followup_patient");
+        // Which follow-ups of a batch went in, when the driver hides the update counts.
+        assertIndexed(explain(Queries.inArray("id", "followup_follow_up", "id"),
+                q -> q.bind("practice", practice.value()).bindArray("values", String.class, ids)), "followup_follow_up");
+    }
+
+    @Test
     void weeklyReportQueriesReadIndexes() {
         PracticeId practice = practices.get(3);
         Function<Query, Query> week = q -> q.bind("practice", practice.value())

@@ -149,10 +149,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             Map<String, Patient> found = new HashMap<>();
             RowMapper<Patient> patients = patientMapper();
             for (List<String> hashes : slices(List.copyOf(keyByHash.keySet()))) {
-                // ORDER BY id: should two rows share an identity, the one patientByIdentityKey returns wins.
-                whereIn("SELECT * FROM followup_patient", "identity_hash", hashes, " ORDER BY id")
+                // Should two rows share an identity, the lower id wins, as in patientByIdentityKey.
+                whereIn("*", "followup_patient", "identity_hash", hashes)
                         .map((rs, sc) -> Map.entry(keyByHash.get(rs.getString("identity_hash")), patients.map(rs, sc)))
-                        .forEach(e -> found.putIfAbsent(e.getKey(), e.getValue()));
+                        .forEach(e -> found.merge(e.getKey(), e.getValue(),
+                                (a, b) -> a.id().value().compareTo(b.id().value()) <= 0 ? a : b));
             }
             return found;
         });
@@ -269,7 +270,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         List<String> needHashes = followUps.stream().map(f -> ctx.index().need(practiceId, f.needKey())).toList();
         Set<String> known = new HashSet<>();
         for (List<String> hashes : slices(List.copyOf(new HashSet<>(needHashes)))) {
-            whereIn("SELECT need_hash FROM followup_follow_up", "need_hash", hashes, "").mapTo(String.class).forEach(known::add);
+            whereIn("need_hash", "followup_follow_up", "need_hash", hashes).mapTo(String.class).forEach(known::add);
         }
         List<FollowUp> fresh = new ArrayList<>();
         for (int i = 0; i < followUps.size(); i++) {
@@ -311,25 +312,27 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private Set<String> storedIds(List<FollowUp> followUps) {
         Set<String> stored = new HashSet<>();
         for (List<String> ids : slices(followUps.stream().map(f -> f.id().value()).toList())) {
-            whereIn("SELECT id FROM followup_follow_up", "id", ids, "").mapTo(String.class).forEach(stored::add);
+            whereIn("id", "followup_follow_up", "id", ids).mapTo(String.class).forEach(stored::add);
         }
         return stored;
     }
 
     /**
-     * {@code select WHERE practice_id = :practice AND column IN (values…) suffix}, in the form each
+     * {@code SELECT columns FROM table WHERE practice_id = :practice AND column IN (values…)}, in the form each
      * database reads from its {@code (practice_id, column)} index: H2 2.5 scans the whole practice
-     * for a plain IN list after an equality, but uses the index for a row-value IN.
+     * for a plain IN list after an equality, but uses the index for a row-value IN; PostgreSQL gets
+     * {@link Queries#inArray}.
      */
-    private Query whereIn(String select, String column, List<String> values, String suffix) {
+    private Query whereIn(String columns, String table, String column, List<String> values) {
         if (ctx.dialect() == Dialect.POSTGRESQL) {
-            return query(select + " WHERE practice_id = :practice AND " + column + " IN (<values>)" + suffix).bindList("values", values);
+            return query(Queries.inArray(columns, table, column)).bindArray("values", String.class, values);
         }
-        StringBuilder sql = new StringBuilder(select).append(" WHERE (practice_id, ").append(column).append(") IN (");
+        StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
+                .append(" WHERE (practice_id, ").append(column).append(") IN (");
         for (int i = 0; i < values.size(); i++) {
             sql.append(i == 0 ? "(:practice, :v" : ", (:practice, :v").append(i).append(')');
         }
-        Query q = query(sql.append(')').append(suffix).toString());
+        Query q = query(sql.append(')').toString());
         for (int i = 0; i < values.size(); i++) {
             q.bind("v" + i, values.get(i));
         }

@@ -89,6 +89,22 @@ public final class Queries {
             + " WHERE practice_id = :practice AND patient_id = :patient AND created_at >= :since"
             + " AND purpose = :purpose AND state IN (<states>)";
 
+    /**
+     * A bulk lookup on PostgreSQL: the values come as one array parameter, and each is looked up on
+     * its own through the {@code (practice_id, column)} index: a LATERAL subquery that OFFSET 0 keeps
+     * from being flattened into a join is a nested loop of index probes. Written as a plain IN list, PostgreSQL plans a scan of the practice whenever the table
+     * has no statistics yet (a fresh database's first import), comparing each row with every value.
+     *
+     * @param columns the columns wanted, or {@code *}
+     * @param table the table
+     * @param column the column matched, second in a {@code (practice_id, column)} index
+     * @return the statement, with parameters {@code :practice} and the array {@code :values}
+     */
+    public static String inArray(String columns, String table, String column) {
+        return "SELECT found." + columns + " FROM unnest(:values) AS wanted(value) CROSS JOIN LATERAL (SELECT " + columns + " FROM "
+                + table + " WHERE practice_id = :practice AND " + column + " = wanted.value OFFSET 0) found";
+    }
+
     private Queries() {}
 
     private static String bookedOnly(String expression) {
