@@ -149,9 +149,7 @@ abstract class JdbcStoreBehaviour {
     @Test
     void ingestionCostsAFewStatementsPerChunkNotPerRow() {
         StatementCounter counter = new StatementCounter(db.dataSource());
-        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
-        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> new InMemorySmsSender(), n -> new InMemoryEmailSender(),
-                Duration.ofMinutes(2));
+        EngineCluster cluster = countedCluster(counter, new InMemorySmsSender());
         PracticeId id = cluster.practices.get(0).id();
         byte[] csv = EngineCluster.csv(0, 0, 2_000).getBytes(StandardCharsets.UTF_8);
         counter.reset();
@@ -171,9 +169,8 @@ abstract class JdbcStoreBehaviour {
     @Test
     void anOutreachStepCostsABoundedNumberOfStatements() {
         StatementCounter counter = new StatementCounter(db.dataSource());
-        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
         InMemorySmsSender sms = new InMemorySmsSender();
-        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> sms, n -> new InMemoryEmailSender(), Duration.ofMinutes(2));
+        EngineCluster cluster = countedCluster(counter, sms);
         assertThat(cluster.ingest(0, 0, 50)).isEqualTo(50);
         cluster.clock.advance(Duration.ofHours(3));
         counter.reset();
@@ -183,7 +180,7 @@ abstract class JdbcStoreBehaviour {
         assertThat(sms.sent()).hasSize(50);
         double perStep = counter.executions() / 50.0;
         // PostgreSQL writes the audit events and moves the trail head in one statement; H2 (in process) in two.
-        double budget = store.databaseName().equals("POSTGRESQL") ? 19.5 : 21.5;
+        double budget = onPostgres() ? 19.5 : 21.5;
         assertThat(perStep).as("statements per SMS step (%d for 50)", counter.executions()).isLessThanOrEqualTo(budget);
     }
 
@@ -194,9 +191,8 @@ abstract class JdbcStoreBehaviour {
     @Test
     void aReplyCostsABoundedNumberOfStatements() {
         StatementCounter counter = new StatementCounter(db.dataSource());
-        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
         InMemorySmsSender sms = new InMemorySmsSender();
-        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> sms, n -> new InMemoryEmailSender(), Duration.ofMinutes(2));
+        EngineCluster cluster = countedCluster(counter, sms);
         assertThat(cluster.ingest(0, 0, 50)).isEqualTo(50);
         cluster.clock.advance(Duration.ofHours(3));
         FollowUpEngine engine = cluster.nodes.get(0);
@@ -211,9 +207,19 @@ abstract class JdbcStoreBehaviour {
 
         double perReply = counter.executions() / 50.0;
         // 15.2 on PostgreSQL, 17.4 on H2 (its audit flush is one statement longer) when this was written.
-        double budget = store.databaseName().equals("POSTGRESQL") ? 15.5 : 17.5;
+        double budget = onPostgres() ? 15.5 : 17.5;
         assertThat(perReply).as("statements per reply (%d for 50)", counter.executions()).isLessThanOrEqualTo(budget);
         assertThat(sms.sent()).hasSizeGreaterThan(50); // the replies were answered: slot offers, confirmations
+    }
+
+    /** One engine and one practice on a store whose statements {@code counter} counts. */
+    private EngineCluster countedCluster(StatementCounter counter, InMemorySmsSender sms) {
+        return new EngineCluster(TestKeys.store(counter.dataSource(), TestKeys.k1()), 1, 1, n -> sms, n -> new InMemoryEmailSender(),
+                Duration.ofMinutes(2));
+    }
+
+    private boolean onPostgres() {
+        return db instanceof DatabaseFixture.Postgres;
     }
 
     /**

@@ -2,6 +2,10 @@ package dev.followup.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.followup.followup.BatchId;
+import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
+import dev.followup.followup.FollowUpType;
 import dev.followup.jdbc.internal.BlindIndex;
 import dev.followup.jdbc.internal.Queries;
 import dev.followup.patient.Language;
@@ -9,6 +13,8 @@ import dev.followup.patient.Mrn;
 import dev.followup.patient.Patient;
 import dev.followup.patient.PatientId;
 import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.Provider;
+import dev.followup.scheduling.PreferredWindow;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
@@ -24,6 +30,44 @@ class PostgresStoreBehaviourTest extends JdbcStoreBehaviour {
     @Override
     List<String> indexNames(Jdbi jdbi) {
         return strings(jdbi, "SELECT indexname FROM pg_indexes");
+    }
+
+    /**
+     * With {@code reWriteBatchedInserts=true} (a common pgjdbc tuning) the driver folds a batch into
+     * multi-row INSERTs and reports no per-row counts: the store must still tell new follow-ups from
+     * known needs and repeats.
+     */
+    @Test
+    void aBulkInsertTellsWhichRowsWentInWhenTheDriverRewritesTheBatch() {
+        com.zaxxer.hikari.HikariDataSource plain = (com.zaxxer.hikari.HikariDataSource) db.dataSource();
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(plain.getJdbcUrl());
+        config.setUsername(plain.getUsername());
+        config.setMaximumPoolSize(2);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        try (com.zaxxer.hikari.HikariDataSource rewriting = new com.zaxxer.hikari.HikariDataSource(config)) {
+            JdbiFollowUpStore store = TestKeys.store(rewriting, TestKeys.k1());
+            Patient p = new Patient(PatientId.random(), practice, new Mrn("MRN-rewrite"), "Re", "Write",
+                    PhoneNumber.ofE164("+14155550191"), null, Language.ENGLISH, null);
+            FollowUp known = followUpOf(p, "need-rewrite-known");
+            store.inTransaction(practice, tx -> {
+                tx.savePatient(p);
+                return tx.insertFollowUp(known);
+            });
+            FollowUp again = followUpOf(p, "need-rewrite-known");
+            FollowUp fresh = followUpOf(p, "need-rewrite-fresh");
+            FollowUp repeat = followUpOf(p, "need-rewrite-fresh");
+            FollowUp other = followUpOf(p, "need-rewrite-other");
+
+            List<Boolean> inserted = store.inTransaction(practice, tx -> tx.insertFollowUps(List.of(again, fresh, repeat, other)));
+
+            assertThat(inserted).containsExactly(false, true, false, true);
+        }
+    }
+
+    private FollowUp followUpOf(Patient p, String needKey) {
+        return FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.GENERAL,
+                PreferredWindow.ANY, null, BatchId.random(), needKey, "standard", T0, T0);
     }
 
     /**
