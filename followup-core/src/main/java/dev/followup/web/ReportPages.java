@@ -231,12 +231,19 @@ public final class ReportPages {
 
     private enum Format { HTML, CSV, JSON }
 
+    private static final int FIRST_YEAR = 1970;
+    private static final int LAST_YEAR = 9998; // the page links the next week, which must still print as YYYY-MM-DD
+
     private WebResponse report(WebRequest request, Practice practice, Format format) {
         LocalDate day;
         try {
             day = request.param("week").map(LocalDate::parse).orElseGet(() -> LocalDate.ofInstant(clock.instant(), practice.timeZone()));
         } catch (DateTimeParseException e) {
             return plain(400, "The week must be a date: YYYY-MM-DD.");
+        }
+        // LocalDate.parse takes years up to ±999,999,999, where the week's arithmetic overflows.
+        if (day.getYear() < FIRST_YEAR || day.getYear() > LAST_YEAR) {
+            return plain(400, "The week must be a date between " + FIRST_YEAR + " and " + LAST_YEAR + ".");
         }
         LocalDate monday = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         String base = practiceBase(practice.id());

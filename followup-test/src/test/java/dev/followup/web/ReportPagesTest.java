@@ -91,6 +91,11 @@ class ReportPagesTest {
     void aMalformedWeekIs400() {
         assertThat(get(base + "/report", Map.of("week", "last-week")).status()).isEqualTo(400);
         assertThat(get(base + "/report.csv", Map.of("week", "2026-13-01")).status()).isEqualTo(400);
+        // Dates LocalDate.parse accepts but no week can be computed around.
+        assertThat(get(base + "/report", Map.of("week", "+999999999-12-31")).status()).isEqualTo(400);
+        assertThat(get(base + "/report.json", Map.of("week", "-999999999-01-01")).status()).isEqualTo(400);
+        assertThat(get(base + "/report", Map.of("week", "9998-12-31")).status()).isEqualTo(200);
+        assertThat(get(base + "/report", Map.of("week", "9999-12-31")).status()).isEqualTo(400);
     }
 
     @Test
