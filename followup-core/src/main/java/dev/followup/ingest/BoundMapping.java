@@ -77,12 +77,7 @@ final class BoundMapping {
         this.columns = Map.copyOf(columns);
         this.absentColumns = List.copyOf(absentColumns);
         this.region = region;
-        // Exports often end every line with a delimiter: empty header cells at the end are no columns.
-        int w = headers.size();
-        while (w > 0 && headers.get(w - 1).isBlank()) {
-            w--;
-        }
-        this.width = w;
+        this.width = CsvTokenizer.width(headers);
     }
 
     CsvMapping mapping() {
@@ -102,10 +97,7 @@ final class BoundMapping {
         if (raw.problem() != null) {
             return rejected(raw.line(), describe(raw.problem(), raw.problemColumn()));
         }
-        int used = raw.fields().size();
-        while (used > width && raw.fields().get(used - 1).isBlank()) {
-            used--; // trailing empty cells beyond the header are harmless
-        }
+        int used = CsvTokenizer.usedColumns(raw.fields(), width);
         if (used != width) {
             return rejected(raw.line(), "row has " + used + (used == 1 ? " column" : " columns")
                     + " but the header has " + width);

@@ -96,7 +96,7 @@ final class CsvTokenizer {
             RawRecord record = readRecord();
             if (record == null || !record.isBlank()) {
                 if (record != null && expectedColumns < 0) {
-                    expectedColumns = record.fields().size();
+                    expectedColumns = width(record.fields());
                 }
                 return record;
             }
@@ -145,15 +145,35 @@ final class CsvTokenizer {
         if (problem != null) {
             return true;
         }
-        if (expectedColumns < 0) {
-            return false;
+        return expectedColumns >= 0 && usedColumns(fields, expectedColumns) != expectedColumns;
+    }
+
+    /**
+     * The one rule for a header's width, shared with {@link BoundMapping}: exports often end every
+     * line with a delimiter, so empty header cells at the end are no columns.
+     *
+     * @param header the header record's cells
+     * @return how many columns the file has
+     */
+    static int width(List<String> header) {
+        int w = header.size();
+        while (w > 0 && header.get(w - 1).isBlank()) {
+            w--;
         }
-        for (int i = expectedColumns; i < fields.size(); i++) {
-            if (!fields.get(i).isBlank()) {
-                return true;
-            }
+        return w;
+    }
+
+    /**
+     * @param fields a record's cells
+     * @param width the header's {@link #width}
+     * @return how many of the cells count against the header: empty cells beyond it are harmless
+     */
+    static int usedColumns(List<String> fields, int width) {
+        int used = fields.size();
+        while (used > width && fields.get(used - 1).isBlank()) {
+            used--;
         }
-        return fields.size() < expectedColumns;
+        return used;
     }
 
     /** Reads an unquoted field whose first char is {@code c}; returns the char that ended it. */

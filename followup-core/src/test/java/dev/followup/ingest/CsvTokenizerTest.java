@@ -46,6 +46,16 @@ class CsvTokenizerTest {
     }
 
     @Test
+    void aHeaderEndingInADelimiterDoesNotMakeAMultiLineFieldLookBroken() throws IOException {
+        // Exports that end every line with a delimiter: the header's empty last cell is no column.
+        List<RawRecord> records = tokenize("h1,h2,\n\"line one\nline two\",x\nnext,row,\n");
+
+        assertThat(records).extracting(RawRecord::line).containsExactly(1, 2, 4);
+        assertThat(records.get(1).fields()).containsExactly("line one\nline two", "x");
+        assertThat(records).allSatisfy(r -> assertThat(r.problem()).isNull());
+    }
+
+    @Test
     void treatsCrLfAndLoneCrAsLineEndsAndSkipsBlankLines() throws IOException {
         List<RawRecord> records = tokenize("h1,h2\r\n\r\na,b\r\n   \r,,\rc,d");
 
