@@ -53,7 +53,8 @@ public final class Failures {
         return sql == null ? null : sql.getSQLState();
     }
 
-    private static SQLException sqlCause(Throwable failure) {
+    /** @param failure a failure @return the first driver exception among its causes, if any */
+    static SQLException sqlCause(Throwable failure) {
         int depth = 0;
         for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
             if (t instanceof SQLException s) {

@@ -75,8 +75,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private static final int IN_LIST_SLICE = 1_000;
     private static final List<String> ACTIVE_STATES = Arrays.stream(FollowUpState.values())
             .filter(s -> !s.isTerminal()).map(Enum::name).toList();
-    private static final List<String> COUNTED_STATES = Arrays.stream(AttemptState.values())
-            .filter(s -> s == AttemptState.PENDING || s.countsAsSent()).map(Enum::name).toList();
 
     private static final String PATIENT = "followup_patient";
     private static final String FOLLOW_UP = "followup_follow_up";
@@ -296,17 +294,15 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     private static boolean onlyUniqueViolations(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.BatchUpdateException b) {
-                for (java.sql.SQLException next = b.getNextException(); next != null; next = next.getNextException()) {
-                    if (!Failures.UNIQUE_VIOLATION.equals(next.getSQLState())) {
-                        return false;
-                    }
-                }
-                return Failures.UNIQUE_VIOLATION.equals(b.getSQLState());
+        if (!(Failures.sqlCause(e) instanceof java.sql.BatchUpdateException batch)) {
+            return false;
+        }
+        for (java.sql.SQLException s = batch; s != null; s = s.getNextException()) {
+            if (!Failures.UNIQUE_VIOLATION.equals(s.getSQLState())) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private Set<String> storedIds(List<FollowUp> followUps) {
@@ -518,7 +514,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public int outreachCountSince(PatientId patientId, Instant since) {
         return guard("count outreach of patient " + patientId, () -> query(Queries.OUTREACH_COUNT)
                 .bind("patient", patientId.value()).bind("since", Sql.instant(since))
-                .bind("purpose", MessagePurpose.OUTREACH.name()).bindList("states", COUNTED_STATES)
+                .bind("purpose", MessagePurpose.OUTREACH.name()).bindList("states", Queries.COUNTED_STATES)
                 .mapTo(Integer.class).one());
     }
 

@@ -1,10 +1,24 @@
 package dev.followup.jdbc.internal;
 
+import dev.followup.message.AttemptState;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * The statements whose speed matters at scale, in one place so that the tests can ask PostgreSQL
  * for their plans ({@code EXPLAIN}) and prove each one reads an index, not the whole table.
  */
 public final class Queries {
+    /**
+     * The attempt states that count as a message sent, for contact limits and the report: sent or
+     * possibly sent ({@link AttemptState#countsAsSent()}) and still pending. Derived from the enum,
+     * so a new state cannot leave the SQL behind.
+     */
+    public static final List<String> COUNTED_STATES = Arrays.stream(AttemptState.values())
+            .filter(s -> s == AttemptState.PENDING || s.countsAsSent()).map(Enum::name).toList();
+    private static final String COUNTED_STATES_SQL = COUNTED_STATES.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+
     /** Due follow-ups of every practice, earliest first, skipping rows another node is claiming. */
     public static final String CLAIM_DUE = "SELECT practice_id, id FROM followup_follow_up WHERE next_action_at <= :now"
             + " AND (lease_until IS NULL OR lease_until <= :now) ORDER BY next_action_at LIMIT :limit FOR UPDATE SKIP LOCKED";
@@ -67,11 +81,11 @@ public final class Queries {
      */
     public static final String REPORT_MESSAGES = "SELECT channel, cost, COUNT(*) AS n, SUM(segments) AS segments"
             + " FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from AND created_at < :to"
-            + " AND state IN ('PENDING', 'SENT', 'UNCONFIRMED') GROUP BY channel, cost";
+            + " AND state IN (" + COUNTED_STATES_SQL + ") GROUP BY channel, cost";
     /** Report counts: distinct follow-ups reached per channel by the outreach among those attempts. */
     public static final String REPORT_REACHED = "SELECT channel, COUNT(DISTINCT follow_up_id) AS n"
             + " FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from AND created_at < :to"
-            + " AND state IN ('PENDING', 'SENT', 'UNCONFIRMED') AND purpose = 'OUTREACH' AND follow_up_id IS NOT NULL GROUP BY channel";
+            + " AND state IN (" + COUNTED_STATES_SQL + ") AND purpose = 'OUTREACH' AND follow_up_id IS NOT NULL GROUP BY channel";
     /** Report counts: distinct follow-ups with a task created in a period. */
     public static final String REPORT_HANDED_TO_STAFF = "SELECT COUNT(DISTINCT follow_up_id) FROM followup_task"
             + " WHERE practice_id = :practice AND created_at >= :from AND created_at < :to AND follow_up_id IS NOT NULL";
