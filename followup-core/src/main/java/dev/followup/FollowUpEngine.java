@@ -82,6 +82,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class FollowUpEngine {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FollowUpEngine.class);
     private final EngineContext ctx;
     private final OutreachRunner outreach;
     private final ReplyHandler replies;
@@ -309,7 +310,8 @@ public final class FollowUpEngine {
     /**
      * Erases message bodies older than the retention period in every practice, keeping the
      * metadata reports and the audit trail need; with {@link Builder#redactProviderCopies(boolean)}
-     * the SMS provider is asked to erase its copies first.
+     * the SMS provider is asked to erase its copies first, once per text: one it refuses or cannot
+     * be asked about is logged with its id and not asked for again (inbound texts are not redacted).
      *
      * @return how many records lost their body
      */
@@ -343,13 +345,16 @@ public final class FollowUpEngine {
             });
             return null;
         });
+        // The local purge goes ahead whatever the provider answers, and the attempt then no longer qualifies: a copy the
+        // provider kept is not asked for again, so each one is reported here for the operator to follow up.
         for (String providerId : providerIds) {
             try {
-                ctx.sms().redact(practiceId, providerId);
+                if (!ctx.sms().redact(practiceId, providerId)) {
+                    LOG.warn("the provider kept its copy of message {} of practice {}; it is not asked again", providerId, practiceId);
+                }
             } catch (RuntimeException e) {
-                // The local purge goes ahead regardless: the provider's copy is its own retention problem, reported here.
-                org.slf4j.LoggerFactory.getLogger(FollowUpEngine.class).warn(
-                        "provider redaction of message {} of practice {} failed ({})", providerId, practiceId, e.getClass().getSimpleName());
+                LOG.warn("provider redaction of message {} of practice {} failed ({}); it is not asked again", providerId, practiceId,
+                        e.getClass().getSimpleName());
             }
         }
     }

@@ -192,8 +192,9 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
 
     /**
      * Erases a message's body at Twilio, the documented way: an update of the message with an
-     * empty {@code Body}. Twilio only redacts a message in a final status; it refuses the others,
-     * and the retention job tries again another day.
+     * empty {@code Body}. Twilio only redacts a message in a final status and refuses the others;
+     * the engine's retention job asks once per message (when it purges the local body) and logs a
+     * refusal, it does not ask again.
      *
      * @param practiceId the practice that sent it
      * @param providerMessageId the message SID ({@code SM…} or {@code MM…})
