@@ -103,6 +103,10 @@ public final class TwilioWebhooks {
         accounts.forEach((practiceId, account) -> {
             if (account.authToken() != null) {
                 byPractice.put(practiceId, new RequestValidator(account.authToken()));
+            } else {
+                // Said once at start-up: otherwise the first sign is each of the practice's webhooks failing.
+                LOG.warn("webhooks of practice {} cannot be verified and will fail: its Twilio account has no auth token"
+                        + " (an API key sends, but Twilio signs webhooks with the auth token)", practiceId);
             }
             for (String number : account.phoneNumbers()) {
                 if (byNumber.putIfAbsent(number, practiceId) != null) {
