@@ -49,10 +49,13 @@ public final class TwilioWebhookController {
      * A text a patient sent to a practice.
      *
      * @param request the request
-     * @return the empty TwiML (the engine sends any answer itself), or 403/400/404
+     * @return the empty TwiML (the engine sends any answer itself), or 403/400/404/413
      */
     @PostMapping("/inbound/{practiceId}")
     public ResponseEntity<String> inbound(HttpServletRequest request) {
+        if (tooLarge(request)) {
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).build();
+        }
         InboundSms sms;
         try {
             sms = webhooks.inboundSms(url(request), form(request), request.getHeader(TwilioWebhooks.SIGNATURE_HEADER));
@@ -75,10 +78,13 @@ public final class TwilioWebhookController {
      * A delivery status of a message the engine sent.
      *
      * @param request the request
-     * @return 204 (also for a status the library does not know, so that Twilio does not repeat it), or 403/400/404
+     * @return 204 (also for a status the library does not know, so that Twilio does not repeat it), or 403/400/404/413
      */
     @PostMapping("/status/{practiceId}")
     public ResponseEntity<Void> status(HttpServletRequest request) {
+        if (tooLarge(request)) {
+            return ResponseEntity.status(HttpStatus.PAYLOAD_TOO_LARGE).build();
+        }
         Optional<DeliveryUpdate> update;
         try {
             update = webhooks.statusCallback(url(request), form(request), request.getHeader(TwilioWebhooks.SIGNATURE_HEADER));
@@ -96,6 +102,17 @@ public final class TwilioWebhookController {
         }
         return ResponseEntity.noContent().build();
     }
+
+    /**
+     * A declared body too big for any Twilio form is refused before the container parses it into
+     * parameters (its own limit is megabytes). The form's characters are checked again by
+     * {@link TwilioWebhooks}; percent-encoding makes a byte count up to several times the characters.
+     */
+    private static boolean tooLarge(HttpServletRequest request) {
+        return request.getContentLengthLong() > MAX_BODY_BYTES;
+    }
+
+    private static final long MAX_BODY_BYTES = 4L * TwilioWebhooks.MAX_FORM_CHARS;
 
     private static String url(HttpServletRequest request) {
         return TwilioWebhooks.requestUrl(request.getRequestURL(), request.getQueryString());

@@ -100,6 +100,9 @@ class TwilioWebhookApplicationTest {
         assertThat(forged.statusCode()).isEqualTo(403);
         HttpResponse<String> unsigned = postWithSignature("/hooks/twilio/inbound/lakeside", inbound("SM-unsigned", "1"), null);
         assertThat(unsigned.statusCode()).isEqualTo(403);
+        Map<String, String> huge = new java.util.HashMap<>(inbound("SM-huge", "1"));
+        huge.put("Padding", "x".repeat(300_000));
+        assertThat(post("/hooks/twilio/inbound/lakeside", huge, true).statusCode()).isEqualTo(413);
         assertThat(sms.sentTo(patient)).hasSize(2);
         assertThat(scheduling.bookingCount()).isZero();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM followup_audit_event", Integer.class)).isEqualTo(auditBefore);
