@@ -54,6 +54,25 @@ class ContactLimitsEngineTest {
     }
 
     @Test
+    void aFamilySharingOnePhoneIsOneRecipient() {
+        EngineFixture fx = EngineFixture.create();
+        Row parent = patient(4);
+        Row child = patient(5).phone(parent.phone()).name("Kid", "Family");
+        fx.ingestNew(parent, child);
+
+        fx.runFor(Duration.ofDays(28));
+
+        // The limit of one outreach a day counts the family's messages together, though each patient could have one.
+        List<Instant> sent = new java.util.ArrayList<>(outreachTimes(fx, parent));
+        List<Instant> toChild = outreachTimes(fx, child);
+        assertThat(toChild).as("the second patient is reached too, on other days").isNotEmpty();
+        sent.addAll(toChild);
+        Map<LocalDate, Long> perDay = sent.stream().collect(Collectors.groupingBy(t -> t.atZone(CHICAGO).toLocalDate(), Collectors.counting()));
+        assertThat(perDay.values()).as("family outreach per local day").allMatch(n -> n == 1);
+        assertThat(outreachTimes(fx, parent)).first().isEqualTo(chicago(2026, 4, 13, 10, 0));
+    }
+
+    @Test
     void theSecondFollowUpWaitsForTheNextDay() {
         EngineFixture fx = EngineFixture.create();
         Row postOp = patient(2);
