@@ -1,5 +1,6 @@
 package dev.followup.internal;
 
+import dev.followup.PracticeSettings;
 import dev.followup.audit.AuditType;
 import dev.followup.followup.BatchId;
 import dev.followup.followup.FollowUp;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -87,7 +87,8 @@ public final class Ingestor {
         }
         Instant now = ctx.clock().instant();
         List<Patient> candidates = new ArrayList<>(chunk.size());
-        Set<String> identityKeys = new LinkedHashSet<>();
+        // Patient.identityKey() is a SHA-256 each time it is asked: ask once per row.
+        List<String> identityKeys = new ArrayList<>(chunk.size());
         for (ParsedRow.Accepted row : chunk) {
             PatientRecord r = row.record();
             Patient candidate = new Patient(PatientId.random(), practice.id(), r.mrn(), r.firstName(), r.lastName(), r.phone(),
@@ -95,23 +96,25 @@ public final class Ingestor {
             candidates.add(candidate);
             identityKeys.add(candidate.identityKey());
         }
+        PracticeSettings settings = ctx.settings(practice.id());
         List<Boolean> inserted = ctx.store().inTransaction(practice.id(), tx -> {
-            Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(identityKeys));
+            Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(new LinkedHashSet<>(identityKeys)));
             // Keyed by id so that a patient listed twice in a chunk is saved once, with the last row's details.
             Map<PatientId, Patient> toSave = new LinkedHashMap<>();
             List<FollowUp> followUps = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 PatientRecord r = chunk.get(i).record();
                 Patient candidate = candidates.get(i);
-                Patient known = stored.get(candidate.identityKey());
+                String identityKey = identityKeys.get(i);
+                Patient known = stored.get(identityKey);
                 Patient patient = known == null ? candidate : candidate.withId(known.id());
                 if (!patient.equals(known)) {
                     toSave.put(patient.id(), patient); // new, or contact details changed since the last list
-                    stored.put(patient.identityKey(), patient);
+                    stored.put(identityKey, patient);
                 }
-                String needKey = patient.identityKey() + "|" + r.type().code() + "|" + r.provider().id() + "|"
+                String needKey = identityKey + "|" + r.type().code() + "|" + r.provider().id() + "|"
                         + (r.dueDate() == null ? "-" : r.dueDate().toString());
-                String policy = ctx.settings(practice.id()).policyFor(r.type());
+                String policy = settings.policyFor(r.type());
                 followUps.add(FollowUp.open(FollowUpId.random(), practice.id(), patient.id(), r.provider(), r.type(),
                         r.preferredWindow(), r.dueDate(), batchId, needKey, policy, now, now));
             }
