@@ -249,7 +249,7 @@ public final class HtmlReport {
             double y = 4 + i * rowH;
             double w = 300 * Math.min(1, c.responseRate().doubleValue());
             boolean staff = order[i] == Channel.STAFF_CALL;
-            s.append("<text x=\"0\" y=\"").append(px(y + 21)).append("\" class=\"strong\">").append(label(order[i])).append("</text>")
+            s.append("<text x=\"0\" y=\"").append(px(y + 21)).append("\" class=\"strong\">").append(ReportFormats.channelLabel(order[i])).append("</text>")
                     .append("<rect x=\"92\" y=\"").append(px(y + 8)).append("\" width=\"300\" height=\"18\" rx=\"9\" fill=\"#edf0f3\"/>")
                     .append("<rect x=\"92\" y=\"").append(px(y + 8)).append("\" width=\"").append(px(w)).append("\" height=\"18\" rx=\"9\" fill=\"")
                     .append(staff ? "#2563eb" : "#14a39a").append("\" data-channel=\"").append(order[i].name()).append("\" data-rate=\"")
@@ -262,14 +262,6 @@ public final class HtmlReport {
                     .append(" · ").append(count(c.booked())).append(" booked</text>\n");
         }
         s.append("</svg>\n</section>\n");
-    }
-
-    private static String label(Channel c) {
-        return switch (c) {
-            case SMS -> "SMS";
-            case EMAIL -> "Email";
-            case STAFF_CALL -> "Staff call";
-        };
     }
 
     private static void trendChart(StringBuilder s, WeeklyReport current, List<WeeklyReport> weeks) {

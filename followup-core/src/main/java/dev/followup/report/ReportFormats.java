@@ -33,7 +33,7 @@ public final class ReportFormats {
                 r.declined(), r.optedOut(), r.handedToStaff(), r.unreachable(), r.expired()));
         s.append("\nResponse by channel\n");
         for (ChannelStats c : r.channels()) {
-            s.append(String.format("  %-10s contacted %5d  responded %5d  booked %5d  rate %s%n", label(c.channel()), c.contacted(),
+            s.append(String.format("  %-10s contacted %5d  responded %5d  booked %5d  rate %s%n", channelLabel(c.channel()), c.contacted(),
                     c.responded(), c.booked(), percent(c.responseRate())));
         }
         if (!r.bookedByType().isEmpty()) {
@@ -116,7 +116,8 @@ public final class ReportFormats {
         return v;
     }
 
-    private static String label(Channel c) {
+    /** @param c a channel @return its name as every report format shows it */
+    static String channelLabel(Channel c) {
         return switch (c) {
             case SMS -> "SMS";
             case EMAIL -> "Email";
