@@ -88,6 +88,37 @@ public interface PracticeTransaction {
         patients.forEach(this::savePatient);
     }
 
+    /**
+     * Reads many patients at once, for work decided per batch. The default asks {@link #patient}
+     * once per id; a database store answers with one query.
+     *
+     * @param ids patient ids
+     * @return the patient of every id that belongs to this practice; other ids are absent
+     */
+    default Map<PatientId, Patient> patients(Collection<PatientId> ids) {
+        Map<PatientId, Patient> found = new HashMap<>();
+        for (PatientId id : ids) {
+            patient(id).ifPresent(p -> found.put(id, p));
+        }
+        return found;
+    }
+
+    /**
+     * Answers {@link #patientsByPhone} for many numbers at once. The default asks once per number;
+     * a database store answers with one query.
+     *
+     * @param phones numbers
+     * @return every given number as a key, mapped to the practice's patients with that number
+     *     (an empty list if none)
+     */
+    default Map<PhoneNumber, List<Patient>> patientsByPhones(Collection<PhoneNumber> phones) {
+        Map<PhoneNumber, List<Patient>> found = new HashMap<>();
+        for (PhoneNumber phone : phones) {
+            found.computeIfAbsent(phone, this::patientsByPhone);
+        }
+        return found;
+    }
+
     // --- follow-ups and timers ---
 
     /**
@@ -161,6 +192,38 @@ public interface PracticeTransaction {
     }
 
     /**
+     * Answers {@link #leasedFollowUp} for many follow-ups at once. The default asks once per id; a
+     * database store answers with one query.
+     *
+     * @param ids follow-ups
+     * @param owner a node id
+     * @param now the current time
+     * @return the follow-ups among {@code ids} on which {@code owner} holds an unexpired lease
+     */
+    default Map<FollowUpId, FollowUp> leasedFollowUps(Collection<FollowUpId> ids, String owner, Instant now) {
+        Map<FollowUpId, FollowUp> found = new HashMap<>();
+        for (FollowUpId id : ids) {
+            leasedFollowUp(id, owner, now).ifPresent(f -> found.put(id, f));
+        }
+        return found;
+    }
+
+    /**
+     * Reads many follow-ups at once. The default asks {@link #followUp} once per id; a database
+     * store answers with one query.
+     *
+     * @param ids follow-ups
+     * @return the follow-up of every id that belongs to this practice; other ids are absent
+     */
+    default Map<FollowUpId, FollowUp> followUps(Collection<FollowUpId> ids) {
+        Map<FollowUpId, FollowUp> found = new HashMap<>();
+        for (FollowUpId id : ids) {
+            followUp(id).ifPresent(f -> found.put(id, f));
+        }
+        return found;
+    }
+
+    /**
      * @param id a follow-up
      * @param owner the node releasing it; a lease held by another node is kept
      */
@@ -198,12 +261,63 @@ public interface PracticeTransaction {
     List<SendAttempt> attemptsOf(FollowUpId id);
 
     /**
+     * Answers {@link #attemptsOf} for many follow-ups at once. The default asks once per id; a
+     * database store answers with one query.
+     *
+     * @param ids follow-ups
+     * @return every given id as a key, mapped to its attempts, oldest first (an empty list if none)
+     */
+    default Map<FollowUpId, List<SendAttempt>> attemptsOfFollowUps(Collection<FollowUpId> ids) {
+        Map<FollowUpId, List<SendAttempt>> found = new HashMap<>();
+        for (FollowUpId id : ids) {
+            found.computeIfAbsent(id, this::attemptsOf);
+        }
+        return found;
+    }
+
+    /**
+     * Reads many attempts at once. The default asks {@link #attempt} once per id; a database store
+     * answers with one query.
+     *
+     * @param attemptIds attempt ids
+     * @return the attempt of every id that belongs to this practice; other ids are absent
+     */
+    default Map<String, SendAttempt> attempts(Collection<String> attemptIds) {
+        Map<String, SendAttempt> found = new HashMap<>();
+        for (String id : attemptIds) {
+            attempt(id).ifPresent(a -> found.put(id, a));
+        }
+        return found;
+    }
+
+    /**
      * @param patientId a patient
      * @param since a moment
      * @return how many outreach messages (purpose OUTREACH, counted as sent or pending) the patient
      *     was sent at or after {@code since}, across all follow-ups
      */
     int outreachCountSince(PatientId patientId, Instant since);
+
+    /**
+     * Counts outreach for several windows at once, as the contact limits need: one window per
+     * recipient and period. The default adds up {@link #outreachCountSince} for each patient of
+     * each window; a database store answers with one query.
+     *
+     * @param windows the windows to count
+     * @return for each window, at the same index, how many outreach messages its patients together
+     *     were sent at or after its start
+     */
+    default List<Integer> outreachCounts(List<OutreachWindow> windows) {
+        List<Integer> counts = new ArrayList<>(windows.size());
+        for (OutreachWindow window : windows) {
+            int count = 0;
+            for (PatientId patient : window.patients()) {
+                count += outreachCountSince(patient, window.since());
+            }
+            counts.add(count);
+        }
+        return counts;
+    }
 
     // --- inbound messages ---
 
@@ -230,6 +344,36 @@ public interface PracticeTransaction {
      */
     Optional<ConsentChange> latestConsentOf(PhoneNumber phone);
 
+    /**
+     * Answers {@link #latestConsentOf(PatientId)} for many patients at once. The default asks once
+     * per id; a database store answers with one query.
+     *
+     * @param patientIds patients
+     * @return the latest ledger entry of every patient that has one; others are absent
+     */
+    default Map<PatientId, ConsentChange> latestConsentsOfPatients(Collection<PatientId> patientIds) {
+        Map<PatientId, ConsentChange> found = new HashMap<>();
+        for (PatientId id : patientIds) {
+            latestConsentOf(id).ifPresent(c -> found.put(id, c));
+        }
+        return found;
+    }
+
+    /**
+     * Answers {@link #latestConsentOf(PhoneNumber)} for many numbers at once. The default asks
+     * once per number; a database store answers with one query.
+     *
+     * @param phones numbers
+     * @return the latest ledger entry of every number that has one; others are absent
+     */
+    default Map<PhoneNumber, ConsentChange> latestConsentsOfPhones(Collection<PhoneNumber> phones) {
+        Map<PhoneNumber, ConsentChange> found = new HashMap<>();
+        for (PhoneNumber phone : phones) {
+            latestConsentOf(phone).ifPresent(c -> found.put(phone, c));
+        }
+        return found;
+    }
+
     /** @param suppression records that a channel must not be tried again for a patient */
     void suppress(ChannelSuppression suppression);
 
@@ -238,6 +382,21 @@ public interface PracticeTransaction {
      * @return the channels suppressed for the patient
      */
     Set<Channel> suppressedChannels(PatientId patientId);
+
+    /**
+     * Answers {@link #suppressedChannels} for many patients at once. The default asks once per id;
+     * a database store answers with one query.
+     *
+     * @param patientIds patients
+     * @return every given id as a key, mapped to its suppressed channels (empty if none)
+     */
+    default Map<PatientId, Set<Channel>> suppressedChannelsOf(Collection<PatientId> patientIds) {
+        Map<PatientId, Set<Channel>> found = new HashMap<>();
+        for (PatientId id : patientIds) {
+            found.computeIfAbsent(id, this::suppressedChannels);
+        }
+        return found;
+    }
 
     // --- staff tasks ---
 
