@@ -219,7 +219,7 @@ public final class FollowUpEngine {
      */
     public java.util.Optional<FollowUp> followUp(PracticeId practiceId, FollowUpId followUpId) {
         ctx.practice(practiceId);
-        return ctx.store().inTransaction(practiceId, tx -> tx.followUp(followUpId));
+        return ctx.inTransaction(practiceId, tx -> tx.followUp(followUpId));
     }
 
     /**
@@ -300,7 +300,7 @@ public final class FollowUpEngine {
     public AuditVerification verifyAuditTrail(PracticeId practiceId) {
         ctx.practice(practiceId);
         List<AuditEvent> events = new ArrayList<>();
-        ctx.store().inTransaction(practiceId, tx -> {
+        ctx.inTransaction(practiceId, tx -> {
             tx.forEachAuditEvent(events::add);
             return null;
         });
@@ -323,7 +323,7 @@ public final class FollowUpEngine {
             if (redactProviderCopies && ctx.sms() != null) {
                 redactAtProvider(id, cutoff);
             }
-            total += ctx.store().inTransaction(id, tx -> {
+            total += ctx.inTransaction(id, tx -> {
                 int purged = tx.purgeBodiesBefore(cutoff);
                 if (purged > 0) {
                     tx.appendAudit(new dev.followup.audit.AuditRecord(AuditType.RETENTION_PURGE, "system", null, null,
@@ -337,7 +337,7 @@ public final class FollowUpEngine {
 
     private void redactAtProvider(PracticeId practiceId, Instant cutoff) {
         List<String> providerIds = new ArrayList<>();
-        ctx.store().inTransaction(practiceId, tx -> {
+        ctx.inTransaction(practiceId, tx -> {
             tx.forEachAttemptCreated(Instant.EPOCH, cutoff, a -> {
                 if (a.channel() == Channel.SMS && a.body() != null && a.providerMessageId() != null) {
                     providerIds.add(a.providerMessageId());

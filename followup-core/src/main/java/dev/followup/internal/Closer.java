@@ -8,6 +8,7 @@ import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.patient.Patient;
 import dev.followup.patient.PhoneNumber;
+import dev.followup.practice.PracticeId;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -75,7 +76,8 @@ final class Closer {
             }
         }
         if (!already) {
-            ctx.listener().optedOut(tx.practiceId(), source);
+            PracticeId practiceId = tx.practiceId();
+            ctx.afterCommit(() -> ctx.listener().optedOut(practiceId, source));
         }
         for (Patient p : affected.values()) {
             tx.recordConsent(new ConsentChange(tx.practiceId(), p.id(), null, ConsentStatus.OPTED_OUT, source, now));

@@ -10,12 +10,16 @@ import dev.followup.practice.PracticeId;
 import dev.followup.spi.AppointmentBooker;
 import dev.followup.spi.EmailSender;
 import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SlotProvider;
 import dev.followup.spi.SmsSender;
 import dev.followup.spi.TaskSink;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -97,5 +101,52 @@ public record EngineContext(
             throw new NotFoundException("policy '" + name + "' is not registered in this engine");
         }
         return p;
+    }
+
+    /** Listener events of the transaction running on this thread, held back until it commits. */
+    private static final ThreadLocal<List<Runnable>> AFTER_COMMIT = new ThreadLocal<>();
+
+    /**
+     * Runs work in a store transaction; the listener events it raised through {@link #afterCommit}
+     * are emitted once it has committed, and dropped if it rolled back, so that metrics never count
+     * what did not happen (or count twice what is retried).
+     *
+     * @param id the practice
+     * @param work the work
+     * @param <T> its result type
+     * @return its result
+     */
+    public <T> T inTransaction(PracticeId id, Function<PracticeTransaction, T> work) {
+        List<Runnable> outer = AFTER_COMMIT.get();
+        List<Runnable> events = new ArrayList<>();
+        AFTER_COMMIT.set(events);
+        T result;
+        try {
+            result = store.inTransaction(id, tx -> {
+                events.clear(); // a store that retries the work keeps only the last run's events
+                return work.apply(tx);
+            });
+        } finally {
+            if (outer == null) {
+                AFTER_COMMIT.remove();
+            } else {
+                AFTER_COMMIT.set(outer);
+            }
+        }
+        events.forEach(Runnable::run);
+        return result;
+    }
+
+    /**
+     * @param event a listener call to make once the transaction running on this thread commits
+     *     (at once if none runs)
+     */
+    public void afterCommit(Runnable event) {
+        List<Runnable> pending = AFTER_COMMIT.get();
+        if (pending == null) {
+            event.run();
+        } else {
+            pending.add(event);
+        }
     }
 }

@@ -67,7 +67,7 @@ public final class Ingestor {
         flush(practice, batchId, chunk, result);
         ImportResult done = result.build();
         Instant now = ctx.clock().instant();
-        ctx.store().inTransaction(practiceId, tx -> {
+        ctx.inTransaction(practiceId, tx -> {
             Audits.record(tx, AuditType.BATCH_INGESTED, Audits.SYSTEM, null, null, now, "batch", batchId.value(),
                     "rows", Integer.toString(done.rowsRead()), "accepted", Integer.toString(done.accepted()),
                     "known", Integer.toString(done.alreadyKnown()), "rejected", Integer.toString(done.rejected()));
@@ -97,7 +97,7 @@ public final class Ingestor {
             identityKeys.add(candidate.identityKey());
         }
         PracticeSettings settings = ctx.settings(practice.id());
-        List<Boolean> inserted = ctx.store().inTransaction(practice.id(), tx -> {
+        List<Boolean> inserted = ctx.inTransaction(practice.id(), tx -> {
             Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(new LinkedHashSet<>(identityKeys)));
             // Keyed by id so that a patient listed twice in a chunk is saved once, with the last row's details.
             Map<PatientId, Patient> toSave = new LinkedHashMap<>();

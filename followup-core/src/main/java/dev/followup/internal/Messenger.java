@@ -59,14 +59,28 @@ final class Messenger {
      * @param patient the patient, if known
      * @param message the rendered message
      * @param validity how long the provider may queue it
+     * @param templateName the template it was rendered from, for the audit trail
      */
     record Prepared(SendAttempt attempt, Practice practice, @Nullable PhoneNumber phone, @Nullable Patient patient,
-            RenderedMessage message, Duration validity) {}
+            RenderedMessage message, Duration validity, String templateName) {}
 
     /** Renders a template for a patient (or a bare number) and records the attempt. */
     Prepared prepare(PracticeTransaction tx, Practice practice, @Nullable Patient patient, @Nullable PhoneNumber phone,
             @Nullable FollowUp followUp, Channel channel, MessagePurpose purpose, String templateName, Map<String, String> extra,
             int step, int attemptNumber, Duration validity, Instant now) {
+        Prepared prepared = render(practice, patient, phone, followUp, channel, purpose, templateName, extra, step, attemptNumber,
+                validity, now);
+        recordIntent(tx, prepared, now);
+        return prepared;
+    }
+
+    /**
+     * Renders a template for a patient (or a bare number) into an attempt that is not recorded yet:
+     * {@link #recordIntent} must commit it before the message is handed to the provider.
+     */
+    Prepared render(Practice practice, @Nullable Patient patient, @Nullable PhoneNumber phone, @Nullable FollowUp followUp,
+            Channel channel, MessagePurpose purpose, String templateName, Map<String, String> extra, int step, int attemptNumber,
+            Duration validity, Instant now) {
         Language language = patient != null ? patient.language() : Language.ENGLISH;
         String providerId = followUp != null ? followUp.provider().id() : "";
         String typeCode = followUp != null ? followUp.type().code() : "";
@@ -97,11 +111,22 @@ final class Messenger {
         SendAttempt attempt = new SendAttempt(UUID.randomUUID().toString(), practice.id(), followUp == null ? null : followUp.id(),
                 patient == null ? null : patient.id(), channel, purpose, step, attemptNumber, dev.followup.message.AttemptState.PENDING,
                 null, null, null, rendered.text(), segments, cost, now, now);
+        return new Prepared(attempt, practice, phone, patient, rendered, validity, templateName);
+    }
+
+    /**
+     * Records a rendered attempt as PENDING: step (1) of the protocol. Once committed, a crash before
+     * the provider's answer is recorded leaves it for recovery to reconcile.
+     *
+     * @throws dev.followup.ConcurrentUpdateException if the step's attempt exists already (its dedupe key)
+     */
+    void recordIntent(PracticeTransaction tx, Prepared prepared, Instant now) {
+        SendAttempt attempt = prepared.attempt();
         tx.insertAttempt(attempt);
         Audits.record(tx, AuditType.MESSAGE_PREPARED, Audits.ENGINE, attempt.followUpId(), attempt.patientId(), now,
-                "attempt", attempt.id(), "channel", channel.name(), "purpose", purpose.name(), "step", Integer.toString(step),
-                "try", Integer.toString(attemptNumber), "segments", Integer.toString(segments), "template", templateName);
-        return new Prepared(attempt, practice, phone, patient, rendered, validity);
+                "attempt", attempt.id(), "channel", attempt.channel().name(), "purpose", attempt.purpose().name(),
+                "step", Integer.toString(attempt.step()), "try", Integer.toString(attempt.attemptNumber()),
+                "segments", Integer.toString(attempt.segments()), "template", prepared.templateName());
     }
 
     /** Hands a prepared message to its provider, once. Never throws for a provider problem. */
@@ -141,7 +166,7 @@ final class Messenger {
             default -> stored.failed(result.errorCode(), now);
         };
         tx.updateAttempt(updated);
-        ctx.listener().messageRecorded(updated.practiceId(), updated.channel(), updated.purpose(), updated.state());
+        ctx.afterCommit(() -> ctx.listener().messageRecorded(updated.practiceId(), updated.channel(), updated.purpose(), updated.state()));
         AuditType type = switch (updated.state()) {
             case SENT -> AuditType.MESSAGE_SENT;
             case UNCONFIRMED -> AuditType.MESSAGE_UNCONFIRMED;

@@ -10,17 +10,20 @@ import dev.followup.consent.ConsentSource;
 import dev.followup.consent.ConsentStatus;
 import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
+import dev.followup.followup.FollowUpId;
 import dev.followup.followup.FollowUpState;
 import dev.followup.message.AttemptState;
 import dev.followup.message.MessagePurpose;
 import dev.followup.message.SendAttempt;
 import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.policy.EscalationPolicy;
 import dev.followup.policy.Step;
 import dev.followup.practice.Practice;
 import dev.followup.practice.SendWindow;
 import dev.followup.spi.Claim;
+import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SendResult;
 import dev.followup.task.StaffTask;
@@ -29,12 +32,15 @@ import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -50,6 +56,13 @@ public final class OutreachRunner {
     private static final Logger LOG = LoggerFactory.getLogger(OutreachRunner.class);
     private static final Duration MAX_PACING_WAIT = Duration.ofSeconds(5);
     private static final int MAX_BATCHES_PER_RUN = 10_000;
+    /**
+     * Follow-ups decided in one transaction and recorded in another. Small enough that the consent
+     * read at the decision is seconds old when the last of the group is sent (the pacing slots of a
+     * group all fall within {@link #MAX_PACING_WAIT}), large enough that its bulk reads cost a
+     * fraction of a query per follow-up.
+     */
+    static final int GROUP_SIZE = 25;
     private final EngineContext ctx;
     private final Messenger messenger;
     private final Closer closer;
@@ -67,8 +80,9 @@ public final class OutreachRunner {
     }
 
     /**
-     * @param stopRequested asked before each follow-up; once it answers true the run ends, and the
-     *     follow-ups it had claimed but not yet worked on are released for the next run or node
+     * @param stopRequested asked before each follow-up or group of them; once it answers true the
+     *     run ends, and the follow-ups it had claimed but not yet worked on are released for the next
+     *     run or node
      * @return what the run did; claims until nothing is due or a stop is requested
      */
     public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
@@ -83,25 +97,16 @@ public final class OutreachRunner {
             Tally tally = new Tally();
             tally.claimed = claims.size();
             boolean stopped = false;
-            for (Claim claim : claims) {
-                if (stopped || stopRequested.getAsBoolean()) {
-                    // Shutting down: hand the rest back at once rather than let their leases run out.
-                    stopped = true;
-                    release(claim);
-                    continue;
-                }
-                try {
-                    process(claim, tally);
-                } catch (ConcurrentUpdateException e) {
-                    // Another node or a reply changed the follow-up: it is re-read on its next claim.
-                    LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
-                    release(claim);
-                } catch (RuntimeException e) {
-                    // The lease is kept: the follow-up is retried when it expires, not re-claimed by the next
-                    // batch of this run (a failure that repeats would otherwise spin until the batch limit).
-                    tally.errors++;
-                    LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
-                            claim.practiceId(), describe(e));
+            for (List<Claim> group : groups(claims)) {
+                List<Claim> each = stopped || group.size() == 1 ? group : processGroup(group, tally, stopRequested);
+                for (Claim claim : each) {
+                    if (stopped || stopRequested.getAsBoolean()) {
+                        // Shutting down: hand the rest back at once rather than let their leases run out.
+                        stopped = true;
+                        release(claim);
+                        continue;
+                    }
+                    guarded(claim, tally, () -> process(claim, tally));
                 }
             }
             total = total.plus(tally.summary());
@@ -110,6 +115,41 @@ public final class OutreachRunner {
             }
         }
         return total;
+    }
+
+    /**
+     * Splits a batch into groups of one practice that are decided and recorded together, in claim
+     * order within each practice.
+     */
+    private static List<List<Claim>> groups(List<Claim> claims) {
+        Map<dev.followup.practice.PracticeId, List<Claim>> byPractice = new LinkedHashMap<>();
+        for (Claim claim : claims) {
+            byPractice.computeIfAbsent(claim.practiceId(), id -> new ArrayList<>()).add(claim);
+        }
+        List<List<Claim>> groups = new ArrayList<>();
+        for (List<Claim> ofPractice : byPractice.values()) {
+            for (int from = 0; from < ofPractice.size(); from += GROUP_SIZE) {
+                groups.add(ofPractice.subList(from, Math.min(ofPractice.size(), from + GROUP_SIZE)));
+            }
+        }
+        return groups;
+    }
+
+    /** Runs the work of one follow-up, keeping a failure to that follow-up. */
+    private void guarded(Claim claim, Tally tally, Runnable work) {
+        try {
+            work.run();
+        } catch (ConcurrentUpdateException e) {
+            // Another node or a reply changed the follow-up: it is re-read on its next claim.
+            LOG.debug("follow-up {} changed while processing: {}", claim.followUpId(), e.getMessage());
+            release(claim);
+        } catch (RuntimeException e) {
+            // The lease is kept: the follow-up is retried when it expires, not re-claimed by the next
+            // batch of this run (a failure that repeats would otherwise spin until the batch limit).
+            tally.errors++;
+            LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
+                    claim.practiceId(), describe(e));
+        }
     }
 
     /**
@@ -123,7 +163,7 @@ public final class OutreachRunner {
 
     private void release(Claim claim) {
         try {
-            ctx.store().inTransaction(claim.practiceId(), tx -> {
+            ctx.inTransaction(claim.practiceId(), tx -> {
                 tx.releaseLease(claim.followUpId(), claim.owner());
                 return null;
             });
@@ -134,6 +174,20 @@ public final class OutreachRunner {
 
     private static final class Tally {
         int claimed, sent, failed, deferred, tasks, closed, errors;
+
+        void add(Tally other) {
+            claimed += other.claimed;
+            sent += other.sent;
+            failed += other.failed;
+            deferred += other.deferred;
+            tasks += other.tasks;
+            closed += other.closed;
+            errors += other.errors;
+        }
+
+        void reset() {
+            claimed = sent = failed = deferred = tasks = closed = errors = 0;
+        }
 
         RunSummary summary() {
             return new RunSummary(claimed, sent, failed, deferred, tasks, closed, errors);
@@ -147,18 +201,221 @@ public final class OutreachRunner {
         record Send(Messenger.Prepared prepared, FollowUp followUp, int step, Instant sendAt) implements Plan {}
 
         record Reconcile(List<SendAttempt> pending) implements Plan {}
+
+        /** Deciding in a group, no pacing slot was free soon enough: decide it on its own after the group. */
+        record Later() implements Plan {}
+    }
+
+    /** A message of a group, decided and recorded as PENDING, and what its provider answered. */
+    private record GroupSend(Claim claim, Plan.Send send, @Nullable SendResult result, @Nullable Instant at) {
+        GroupSend answered(SendResult answer, Instant when) {
+            return new GroupSend(claim, send, answer, when);
+        }
+    }
+
+    /**
+     * Decides a group of one practice's follow-ups in one transaction from bulk reads; then, for each
+     * message decided, records its attempt in a short transaction of its own and sends it; then
+     * records the provider's answers in one transaction. Each message still follows the send
+     * protocol of {@link Messenger}, so a crash leaves at most one ambiguous attempt, as a lone
+     * send would; the reads, decisions and answers cost a few queries for the whole group.
+     * Anything the group cannot settle alone (a crashed node's attempt, a follow-up sharing a
+     * patient or phone with an earlier one, a pacing slot not free soon) is handed back to be
+     * worked on one by one; if a group transaction fails, nothing of it was kept and all of the
+     * group is.
+     *
+     * @return the follow-ups to work on one by one, in order
+     */
+    private List<Claim> processGroup(List<Claim> group, Tally tally, BooleanSupplier stopRequested) {
+        if (stopRequested.getAsBoolean()) {
+            return group;
+        }
+        Claim first = group.get(0);
+        List<Claim> each = new ArrayList<>();
+        List<GroupSend> sends = new ArrayList<>();
+        List<StaffTask> opened = new ArrayList<>();
+        Tally decided = new Tally();
+        try {
+            Practice practice = ctx.practice(first.practiceId());
+            Instant now = ctx.clock().instant();
+            ctx.inTransaction(first.practiceId(), tx -> {
+                each.clear(); // a store that retries the work starts the group afresh
+                sends.clear();
+                opened.clear();
+                decided.reset();
+                PrefetchedTransaction reads = new PrefetchedTransaction(tx);
+                for (Claim claim : prefetchDecisions(reads, group, practice, now, each)) {
+                    Plan plan = decide(reads, claim, practice, now, decided, opened, true);
+                    if (plan instanceof Plan.Send send) {
+                        sends.add(new GroupSend(claim, send, null, null));
+                    } else if (!(plan instanceof Plan.Done)) {
+                        each.add(claim);
+                    }
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("deciding {} follow-ups of practice {} together failed ({}); each is decided on its own", group.size(),
+                    first.practiceId(), describe(e));
+            return group;
+        }
+        tally.add(decided);
+        closer.publish(opened);
+        List<GroupSend> answered = new ArrayList<>(sends.size());
+        for (GroupSend s : sends) {
+            waitForSlot(s.send());
+            if (!recordIntent(s, tally)) {
+                continue;
+            }
+            SendResult result = messenger.deliver(s.send().prepared());
+            answered.add(s.answered(result, ctx.clock().instant()));
+        }
+        recordGroup(first, answered, tally);
+        // Claims handed back keep their claim order; those clashing with a sent one now see its attempt.
+        each.sort(java.util.Comparator.comparingInt(group::indexOf));
+        return each;
+    }
+
+    /**
+     * Reads, in a few bulk queries, what deciding the group asks of the store.
+     *
+     * @param each receives the claims that must be decided on their own: those sharing a patient or
+     *     a phone number with an earlier claim of the group, whose decisions read each other's writes
+     * @return the claims to decide in the group
+     */
+    private List<Claim> prefetchDecisions(PrefetchedTransaction reads, List<Claim> group, Practice practice, Instant now, List<Claim> each) {
+        String owner = group.get(0).owner();
+        List<FollowUpId> ids = new ArrayList<>(group.size());
+        for (Claim claim : group) {
+            if (claim.owner().equals(owner)) {
+                ids.add(claim.followUpId());
+            }
+        }
+        Map<FollowUpId, FollowUp> leased = reads.prefetchLeased(ids, owner, now);
+        Set<PatientId> patientIds = new LinkedHashSet<>();
+        leased.values().forEach(f -> patientIds.add(f.patientId()));
+        Map<PatientId, Patient> patients = reads.prefetchPatients(patientIds);
+        List<Claim> together = new ArrayList<>();
+        List<FollowUpId> active = new ArrayList<>();
+        Set<PatientId> seenPatients = new HashSet<>();
+        Set<PhoneNumber> seenPhones = new HashSet<>();
+        for (Claim claim : group) {
+            FollowUp f = claim.owner().equals(owner) ? leased.get(claim.followUpId()) : null;
+            if (f == null) {
+                if (claim.owner().equals(owner)) {
+                    together.add(claim); // its lease ran out: deciding it writes nothing
+                } else {
+                    each.add(claim);
+                }
+                continue;
+            }
+            Patient patient = patients.get(f.patientId());
+            PhoneNumber phone = patient == null ? null : patient.phone();
+            if (seenPatients.contains(f.patientId()) || (phone != null && seenPhones.contains(phone))) {
+                each.add(claim);
+                continue;
+            }
+            seenPatients.add(f.patientId());
+            if (phone != null) {
+                seenPhones.add(phone);
+            }
+            together.add(claim);
+            if (f.isActive()) {
+                active.add(f.id());
+            }
+        }
+        if (active.isEmpty()) {
+            return together;
+        }
+        reads.prefetchAttemptsOf(active);
+        Set<PatientId> deciding = new LinkedHashSet<>();
+        for (FollowUpId id : active) {
+            deciding.add(leased.get(id).patientId());
+        }
+        deciding.retainAll(patients.keySet());
+        Map<PhoneNumber, List<Patient>> sharing = reads.prefetchPatientsByPhone(seenPhones);
+        reads.prefetchConsents(deciding, seenPhones);
+        reads.prefetchSuppressions(deciding);
+        List<OutreachWindow> windows = new ArrayList<>();
+        for (PatientId id : deciding) {
+            Patient p = patients.get(id);
+            windows.addAll(limitWindows(p, p.phone() == null ? List.of() : sharing.getOrDefault(p.phone(), List.of()),
+                    p.zoneOr(practice.timeZone()), now));
+        }
+        reads.prefetchOutreach(windows);
+        return together;
+    }
+
+    /** Records a group's provider answers in one transaction, or each in its own if that fails. */
+    private void recordGroup(Claim first, List<GroupSend> answered, Tally tally) {
+        if (answered.isEmpty()) {
+            return;
+        }
+        Tally recorded = new Tally();
+        try {
+            ctx.inTransaction(first.practiceId(), tx -> {
+                recorded.reset();
+                PrefetchedTransaction reads = new PrefetchedTransaction(tx);
+                reads.prefetchAttempts(answered.stream().map(s -> s.send().prepared().attempt().id()).toList());
+                reads.prefetchFollowUps(answered.stream().map(s -> s.claim().followUpId()).toList());
+                for (GroupSend s : answered) {
+                    afterSend(reads, s.claim(), s.send(), s.result(), s.at(), recorded);
+                }
+                return null;
+            });
+            tally.add(recorded);
+        } catch (RuntimeException e) {
+            // A reply changed one of them while the provider was called, say: record each as a lone send would.
+            LOG.debug("recording {} sends of practice {} together failed ({}); each is recorded on its own", answered.size(),
+                    first.practiceId(), describe(e));
+            for (GroupSend s : answered) {
+                guarded(s.claim(), tally, () -> ctx.inTransaction(s.claim().practiceId(), tx -> {
+                    afterSend(tx, s.claim(), s.send(), s.result(), s.at(), tally);
+                    return null;
+                }));
+            }
+        }
+    }
+
+    /**
+     * Records the attempt of a group's send, checking consent again in the same transaction: the
+     * group's decision may be seconds old, and an opt-out must stop a send up to its last moment.
+     *
+     * @return whether the attempt is recorded, so that it may be handed to the provider
+     */
+    private boolean recordIntent(GroupSend s, Tally tally) {
+        boolean[] recorded = {false};
+        guarded(s.claim(), tally, () -> recorded[0] = ctx.inTransaction(s.claim().practiceId(), tx -> {
+            Patient patient = s.send().prepared().patient();
+            if (patient != null && isOptedOut(tx, patient)) {
+                // Still due: the next claim decides it afresh and closes it as opted out.
+                tx.releaseLease(s.claim().followUpId(), s.claim().owner());
+                return false;
+            }
+            messenger.recordIntent(tx, s.send().prepared(), ctx.clock().instant());
+            return true;
+        }));
+        return recorded[0];
+    }
+
+    private void waitForSlot(Plan.Send send) {
+        // The pacing slot was reserved before the attempt was recorded; wait for it outside any transaction.
+        Duration wait = Duration.between(ctx.clock().instant(), send.sendAt());
+        if (!wait.isNegative() && !wait.isZero()) {
+            ctx.sleeper().accept(wait);
+        }
     }
 
     private void process(Claim claim, Tally tally) {
         Practice practice = ctx.practice(claim.practiceId());
         List<StaffTask> opened = new ArrayList<>();
         Instant now = ctx.clock().instant();
-        Plan plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened));
+        Plan plan = ctx.inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened, false));
         if (plan instanceof Plan.Reconcile reconcile) {
             // Unfinished attempts of a crashed node decide whether their step was taken: settle them first.
             reconcile(claim, reconcile.pending(), tally);
             Instant later = ctx.clock().instant();
-            plan = ctx.store().inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, later, tally, opened));
+            plan = ctx.inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, later, tally, opened, false));
             if (plan instanceof Plan.Reconcile) {
                 release(claim); // still unsettled (a concurrent writer): the next claim tries again
                 return;
@@ -166,14 +423,10 @@ public final class OutreachRunner {
         }
         closer.publish(opened);
         if (plan instanceof Plan.Send send) {
-            // The pacing slot was reserved before the attempt was recorded; wait for it outside any transaction.
-            Duration wait = Duration.between(ctx.clock().instant(), send.sendAt());
-            if (!wait.isNegative() && !wait.isZero()) {
-                ctx.sleeper().accept(wait);
-            }
+            waitForSlot(send);
             SendResult result = messenger.deliver(send.prepared());
             Instant done = ctx.clock().instant();
-            ctx.store().inTransaction(claim.practiceId(), tx -> {
+            ctx.inTransaction(claim.practiceId(), tx -> {
                 afterSend(tx, claim, send, result, done, tally);
                 return null;
             });
@@ -186,14 +439,14 @@ public final class OutreachRunner {
         for (SendAttempt a : pending) {
             settled.add(messenger.reconcile(a, now));
         }
-        ctx.store().inTransaction(claim.practiceId(), tx -> {
+        ctx.inTransaction(claim.practiceId(), tx -> {
             for (SendAttempt s : settled) {
                 SendAttempt stored = tx.attempt(s.id()).orElse(s);
                 if (stored.state() != AttemptState.PENDING) {
                     continue; // a status callback settled it meanwhile
                 }
                 tx.updateAttempt(s);
-                ctx.listener().messageRecorded(s.practiceId(), s.channel(), s.purpose(), s.state());
+                ctx.afterCommit(() -> ctx.listener().messageRecorded(s.practiceId(), s.channel(), s.purpose(), s.state()));
                 Audits.record(tx, s.state() == AttemptState.SENT ? AuditType.MESSAGE_SENT : AuditType.MESSAGE_UNCONFIRMED,
                         Audits.ENGINE, s.followUpId(), s.patientId(), now, "attempt", s.id(), "reconciled", "true");
                 FollowUp f = tx.followUp(claim.followUpId()).orElse(null);
@@ -209,7 +462,9 @@ public final class OutreachRunner {
         });
     }
 
-    private Plan decide(PracticeTransaction tx, Claim claim, Practice practice, Instant now, Tally tally, List<StaffTask> opened) {
+    /** @param inGroup whether other follow-ups are decided in the same transaction, to be sent right after */
+    private Plan decide(PracticeTransaction tx, Claim claim, Practice practice, Instant now, Tally tally, List<StaffTask> opened,
+            boolean inGroup) {
         FollowUp claimed = tx.leasedFollowUp(claim.followUpId(), claim.owner(), now).orElse(null);
         if (claimed == null) {
             return new Plan.Done(); // the lease ran out; another node owns the work now
@@ -231,7 +486,8 @@ public final class OutreachRunner {
         }
         // After the reconcile check, so that a follow-up decided twice (reconcile, then decide) is reported once.
         if (claimed.nextActionAt() != null) {
-            ctx.listener().stepLag(claim.practiceId(), Duration.between(claimed.nextActionAt(), now));
+            Duration lag = Duration.between(claimed.nextActionAt(), now);
+            ctx.afterCommit(() -> ctx.listener().stepLag(claim.practiceId(), lag));
         }
         Patient patient = tx.patient(claimed.patientId()).orElseThrow(() -> new dev.followup.NotFoundException(
                 "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));
@@ -301,14 +557,22 @@ public final class OutreachRunner {
             if (message.channel() == Channel.SMS) {
                 SendPacer.Reservation slot = ctx.pacer().reserve(practice.smsFrom(), now, MAX_PACING_WAIT);
                 if (!slot.reserved()) {
+                    if (inGroup) {
+                        return new Plan.Later(); // decided alone after the group, when the group's slots have passed
+                    }
                     return defer(tx, claim, f, slot.at(), "pacing", now, tally);
                 }
                 sendAt = slot.at();
             }
             int step0 = f.nextStep();
             int attemptNumber = (int) attempts.stream().filter(a -> a.purpose().isOutreach() && a.step() == step0).count() + 1;
-            Messenger.Prepared prepared = messenger.prepare(tx, practice, patient, patient.phone(), f, message.channel(),
-                    MessagePurpose.OUTREACH, message.template(), Map.of(), step0, attemptNumber, policy.within(), now);
+            // In a group the attempt is recorded just before its send, in a transaction of its own: a crash
+            // mid-group then leaves one ambiguous attempt, as a lone send would, not one for every follow-up decided.
+            Messenger.Prepared prepared = inGroup
+                    ? messenger.render(practice, patient, patient.phone(), f, message.channel(), MessagePurpose.OUTREACH,
+                            message.template(), Map.of(), step0, attemptNumber, policy.within(), now)
+                    : messenger.prepare(tx, practice, patient, patient.phone(), f, message.channel(), MessagePurpose.OUTREACH,
+                            message.template(), Map.of(), step0, attemptNumber, policy.within(), now);
             return new Plan.Send(prepared, f, step0, sendAt);
         }
         throw new dev.followup.IllegalTransitionException("follow-up " + f.id() + ": policy '" + policy.name() + "' skipped too many steps");
@@ -365,28 +629,29 @@ public final class OutreachRunner {
 
     /** @return null if the patient may be contacted now, else the earliest moment the limits allow */
     private @Nullable Instant contactLimitFreeAt(PracticeTransaction tx, Practice practice, Patient patient, SendWindow window, ZoneId zone, Instant now) {
-        LocalDate today = now.atZone(zone).toLocalDate();
-        Instant dayStart = today.atStartOfDay(zone).toInstant();
-        // Counted per phone as well as per patient: a family sharing one number is one recipient.
-        List<Patient> recipients = patient.phone() == null ? List.of(patient) : tx.patientsByPhone(patient.phone());
-        if (recipients.stream().noneMatch(p -> p.id().equals(patient.id()))) {
-            recipients = new ArrayList<>(recipients);
-            recipients.add(patient);
-        }
-        int sentToday = 0;
-        int week = 0;
-        Instant weekStart = now.minus(Duration.ofDays(7));
-        for (Patient p : recipients) {
-            sentToday += tx.outreachCountSince(p.id(), dayStart);
-            week += tx.outreachCountSince(p.id(), weekStart);
-        }
-        boolean dayFull = sentToday >= practice.contactLimits().perDay();
-        boolean weekFull = week >= practice.contactLimits().perWeek();
+        List<Patient> sharing = patient.phone() == null ? List.of() : tx.patientsByPhone(patient.phone());
+        List<Integer> counts = tx.outreachCounts(limitWindows(patient, sharing, zone, now));
+        boolean dayFull = counts.get(0) >= practice.contactLimits().perDay();
+        boolean weekFull = counts.get(1) >= practice.contactLimits().perWeek();
         if (!dayFull && !weekFull) {
             return null;
         }
-        Instant tomorrow = today.plusDays(1).atStartOfDay(zone).toInstant();
+        Instant tomorrow = now.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
         return window.nextOpening(tomorrow, zone, practice.calendar());
+    }
+
+    /**
+     * The two windows the contact limits count: today in the patient's zone, and the last seven
+     * days. Counted per phone as well as per patient: a family sharing one number is one recipient.
+     *
+     * @param sharing the practice's patients with the patient's number
+     */
+    static List<OutreachWindow> limitWindows(Patient patient, List<Patient> sharing, ZoneId zone, Instant now) {
+        Set<PatientId> recipients = new HashSet<>();
+        recipients.add(patient.id());
+        sharing.forEach(p -> recipients.add(p.id()));
+        Instant dayStart = now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
+        return List.of(new OutreachWindow(recipients, dayStart), new OutreachWindow(recipients, now.minus(Duration.ofDays(7))));
     }
 
     static @Nullable Instant nextDue(EscalationPolicy policy, int nextStep, Instant from) {

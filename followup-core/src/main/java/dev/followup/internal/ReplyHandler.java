@@ -82,7 +82,7 @@ public final class ReplyHandler {
         Practice practice = ctx.practice(sms.practiceId());
         Instant now = ctx.clock().instant();
         List<StaffTask> opened = new ArrayList<>();
-        Decision d = ctx.store().inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
+        Decision d = ctx.inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
         closer.publish(opened);
         d.replies().forEach(this::deliver);
         if (d.offer() != null && d.followUp() != null && d.patient() != null) {
@@ -229,7 +229,7 @@ public final class ReplyHandler {
     private void deliver(Messenger.Prepared prepared) {
         SendResult result = messenger.deliver(prepared);
         Instant now = ctx.clock().instant();
-        ctx.store().inTransaction(prepared.attempt().practiceId(), tx -> messenger.recordResult(tx, prepared.attempt(), result, now));
+        ctx.inTransaction(prepared.attempt().practiceId(), tx -> messenger.recordResult(tx, prepared.attempt(), result, now));
     }
 
     private InboundResult offerSlots(Practice practice, FollowUp f, Patient patient, int count, boolean fresh, InboundResult result) {
@@ -245,7 +245,7 @@ public final class ReplyHandler {
         }
         List<Slot> offer = found.stream().limit(count).toList();
         List<StaffTask> opened = new ArrayList<>();
-        Messenger.Prepared message = ctx.store().inTransaction(practice.id(), tx -> {
+        Messenger.Prepared message = ctx.inTransaction(practice.id(), tx -> {
             FollowUp current = tx.followUp(f.id()).orElseThrow();
             if (!current.isActive()) {
                 return null; // an opt-out or another reply closed it meanwhile
@@ -289,7 +289,7 @@ public final class ReplyHandler {
         Instant now = ctx.clock().instant();
         List<StaffTask> opened = new ArrayList<>();
         BookingResult finalOutcome = outcome;
-        Messenger.Prepared message = ctx.store().inTransaction(practice.id(), tx -> {
+        Messenger.Prepared message = ctx.inTransaction(practice.id(), tx -> {
             FollowUp current = tx.followUp(f.id()).orElseThrow();
             if (!current.isActive()) {
                 return null;
@@ -326,7 +326,7 @@ public final class ReplyHandler {
     public boolean handle(DeliveryUpdate update) {
         ctx.practice(update.practiceId());
         Instant now = ctx.clock().instant();
-        return ctx.store().inTransaction(update.practiceId(), tx -> {
+        return ctx.inTransaction(update.practiceId(), tx -> {
             Optional<SendAttempt> found = update.attemptId() != null ? tx.attempt(update.attemptId()) : Optional.empty();
             if (found.isEmpty()) {
                 found = tx.attemptByProviderId(update.providerMessageId());
@@ -340,7 +340,7 @@ public final class ReplyHandler {
             }
             SendAttempt updated = attempt.withStatus(update.status(), update.errorCode(), update.providerMessageId(), now);
             tx.updateAttempt(updated);
-            ctx.listener().deliveryStatusApplied(update.practiceId(), attempt.channel(), update.status());
+            ctx.afterCommit(() -> ctx.listener().deliveryStatusApplied(update.practiceId(), attempt.channel(), update.status()));
             Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
                     "attempt", attempt.id(), "status", update.status().name(),
                     "code", update.errorCode() == null ? null : Messenger.token(update.errorCode()));

@@ -42,7 +42,7 @@ public final class ReportCompiler {
         LocalDate monday = anyDayOfWeek.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         Instant from = monday.atStartOfDay(zone).toInstant();
         Instant to = monday.plusDays(7).atStartOfDay(zone).toInstant();
-        WeeklyCounts c = ctx.store().inTransaction(practiceId, tx -> tx.weeklyCounts(from, to));
+        WeeklyCounts c = ctx.inTransaction(practiceId, tx -> tx.weeklyCounts(from, to));
         // Revenue depends on the practice's settings, which the store knows nothing of: bookings per type times each type's value.
         BigDecimal revenue = BigDecimal.ZERO;
         for (Map.Entry<String, Long> booked : c.bookedByType().entrySet()) {

@@ -38,7 +38,7 @@ public final class TaskDesk {
      */
     public List<StaffTask> openTasks(PracticeId practiceId) {
         ctx.practice(practiceId);
-        return ctx.store().inTransaction(practiceId, tx -> tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED)));
+        return ctx.inTransaction(practiceId, tx -> tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED)));
     }
 
     /**
@@ -50,7 +50,7 @@ public final class TaskDesk {
      */
     public List<TaskCard> board(PracticeId practiceId) {
         ctx.practice(practiceId);
-        return ctx.store().inTransaction(practiceId, tx -> {
+        return ctx.inTransaction(practiceId, tx -> {
             List<TaskCard> cards = new ArrayList<>();
             for (StaffTask t : tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED))) {
                 Optional<Patient> patient = t.patientId() == null ? Optional.empty() : tx.patient(t.patientId());
@@ -73,7 +73,7 @@ public final class TaskDesk {
     public StaffTask claim(PracticeId practiceId, TaskId taskId, String staffId) {
         ctx.practice(practiceId);
         Instant now = ctx.clock().instant();
-        return ctx.store().inTransaction(practiceId, tx -> {
+        return ctx.inTransaction(practiceId, tx -> {
             StaffTask task = find(tx, taskId);
             StaffTask claimed = task.claimedBy(staffId, now);
             tx.updateTask(claimed);
@@ -92,7 +92,7 @@ public final class TaskDesk {
     public StaffTask complete(PracticeId practiceId, TaskId taskId, String staffId, TaskOutcome outcome) {
         ctx.practice(practiceId);
         Instant now = ctx.clock().instant();
-        return ctx.store().inTransaction(practiceId, tx -> {
+        return ctx.inTransaction(practiceId, tx -> {
             StaffTask task = find(tx, taskId);
             StaffTask done = task.completedBy(staffId, outcome, now);
             tx.updateTask(done);
@@ -134,7 +134,7 @@ public final class TaskDesk {
     public FollowUp recordExternalBooking(PracticeId practiceId, FollowUpId followUpId) {
         ctx.practice(practiceId);
         Instant now = ctx.clock().instant();
-        return ctx.store().inTransaction(practiceId, tx -> {
+        return ctx.inTransaction(practiceId, tx -> {
             FollowUp f = tx.followUp(followUpId).orElseThrow(() -> new NotFoundException("follow-up " + followUpId + " not found in practice " + practiceId));
             if (f.state() == FollowUpState.BOOKED) {
                 return f;

@@ -18,6 +18,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.EngineListener;
+import dev.followup.spi.FollowUpStore;
 import dev.followup.task.TaskKind;
 import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemoryScheduling;
@@ -42,6 +43,10 @@ class EngineListenerAndHealthTest {
     private final List<String> events = new CopyOnWriteArrayList<>();
 
     private FollowUpEngine engine(EngineListener... listeners) {
+        return engine(store, listeners);
+    }
+
+    private FollowUpEngine engine(FollowUpStore store, EngineListener... listeners) {
         InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of("America/Chicago"));
         FollowUpEngine.Builder b = FollowUpEngine.builder().clock(clock).store(store).smsSender(sms)
                 .slotProvider(scheduling).appointmentBooker(scheduling).nodeId("listen-node")
@@ -56,7 +61,7 @@ class EngineListenerAndHealthTest {
     private void ingest(FollowUpEngine engine, int patients) {
         StringBuilder csv = new StringBuilder("MRN,First Name,Last Name,Phone,Provider,Follow-Up Type\n");
         for (int i = 0; i < patients; i++) {
-            csv.append("M").append(i).append(",Pat").append((char) ('a' + i)).append(",Doe,(312) 555-01").append(10 + i)
+            csv.append("M").append(i).append(",Pat").append((char) ('a' + i / 26)).append((char) ('a' + i % 26)).append(",Doe,(312) 555-01").append(10 + i)
                     .append(",Dr. Who,annual\n");
         }
         engine.ingest(PRACTICE, new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), null);
@@ -154,18 +159,55 @@ class EngineListenerAndHealthTest {
     }
 
     @Test
-    void aRunAskedToStopFinishesTheFollowUpInHandAndReleasesTheRestAtOnce() {
+    void aRunAskedToStopFinishesTheGroupInHandAndReleasesTheRestAtOnce() {
         FollowUpEngine engine = engine(recorder);
-        ingest(engine, 4);
+        int groupSize = 25; // OutreachRunner.GROUP_SIZE: one practice's follow-ups are decided and sent in groups
+        ingest(engine, groupSize + 5);
         clock.advance(Duration.ofHours(2));
         AtomicInteger asked = new AtomicInteger();
-        // Asked before the batch and before each follow-up: the second question (after one follow-up) says stop.
+        // Asked before the batch and before each group or follow-up: the third question (after the first group) says stop.
         RunSummary first = engine.runDueWorkUntil(() -> asked.incrementAndGet() > 2);
-        assertThat(first.claimed()).isEqualTo(4);
-        assertThat(sms.sent()).hasSize(1);
-        // The three released follow-ups are claimable again at once, not after their lease expires.
+        assertThat(first.claimed()).isEqualTo(groupSize + 5);
+        assertThat(first.messagesSent()).isEqualTo(groupSize);
+        assertThat(sms.sent()).hasSize(groupSize);
+        // The five released follow-ups are claimable again at once, not after their lease expires.
         RunSummary second = engine.runDueWork();
-        assertThat(second.claimed()).isEqualTo(3);
-        assertThat(sms.sent()).hasSize(4);
+        assertThat(second.claimed()).isEqualTo(5);
+        assertThat(sms.sent()).hasSize(groupSize + 5);
+    }
+
+    @Test
+    void eventsOfATransactionThatRolledBackAreNeverHeard() {
+        AtomicInteger transactions = new AtomicInteger();
+        AtomicInteger failing = new AtomicInteger(-1);
+        FollowUpStore flaky = new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, tx -> {
+                    T result = work.apply(tx);
+                    if (transactions.incrementAndGet() == failing.get()) {
+                        throw new IllegalStateException("simulated commit failure");
+                    }
+                    return result;
+                });
+            }
+
+            @Override
+            public List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        };
+        FollowUpEngine engine = engine(flaky, recorder);
+        ingest(engine, 1);
+        clock.advance(Duration.ofHours(2));
+        transactions.set(0);
+        failing.set(2); // the run decides (1), sends, then fails to record the provider's answer (2)
+        assertThat(engine.runDueWork().errors()).isEqualTo(1);
+        assertThat(sms.sent()).hasSize(1);
+        assertThat(events).as("the rolled-back record was not counted").noneMatch(e -> e.startsWith("message:"));
+        clock.advance(Duration.ofMinutes(6)); // past the lease: the next run reconciles the attempt
+        engine.runDueWork();
+        assertThat(sms.sent()).as("reconciled, not sent again").hasSize(1);
+        assertThat(events.stream().filter(e -> e.startsWith("message:"))).containsExactly("message:SMS:OUTREACH:SENT");
     }
 }
