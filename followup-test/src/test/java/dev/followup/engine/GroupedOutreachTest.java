@@ -1,0 +1,101 @@
+package dev.followup.engine;
+
+import static dev.followup.engine.EngineFixture.patient;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.followup.RunSummary;
+import dev.followup.followup.FollowUpState;
+import dev.followup.message.AttemptState;
+import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
+import dev.followup.practice.PracticeId;
+import dev.followup.spi.Claim;
+import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.SmsSender;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A practice's due follow-ups are decided together and their texts sent one after another: what
+ * happens between the group's decision and each send.
+ */
+class GroupedOutreachTest {
+    private final EngineFixture.Row[] rows = {patient(1), patient(2), patient(3)};
+
+    @Test
+    void anOptOutArrivingWhileTheGroupIsSentStopsTheTextsNotSentYet() {
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        AtomicInteger outreach = new AtomicInteger();
+        EngineFixture fx = EngineFixture.builder().smsWrapper(inner -> (SmsSender) sms -> {
+            var result = inner.send(sms);
+            if (outreach.incrementAndGet() == 1) {
+                // The group was decided with everyone opted in; the third patient says STOP after the first text went out.
+                fixture.get().reply(rows[2], "STOP");
+            }
+            return result;
+        }).build();
+        fixture.set(fx);
+        fx.ingestNew(rows);
+        fx.clock.advance(Duration.ofHours(2)); // 11:00, inside the send window: all three are due
+
+        RunSummary run = fx.run();
+
+        assertThat(run.messagesSent()).isEqualTo(2);
+        assertThat(outreachTo(fx, rows[2])).as("checked again at the moment of sending").isEmpty();
+        assertThat(outreachTo(fx, rows[0])).hasSize(1);
+        assertThat(outreachTo(fx, rows[1])).hasSize(1);
+        fx.run(); // handed back still due: decided afresh, and closed
+        assertThat(fx.followUpOf(rows[2]).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(outreachTo(fx, rows[2])).isEmpty();
+    }
+
+    @Test
+    void whenTheGroupsAnswersCannotBeRecordedTogetherEachIsRecordedAloneNothingLostOrSentTwice() {
+        AtomicInteger transactions = new AtomicInteger();
+        AtomicInteger failing = new AtomicInteger(-1);
+        EngineFixture fx = EngineFixture.builder().storeWrapper(store -> new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, tx -> {
+                    T result = work.apply(tx);
+                    if (transactions.incrementAndGet() == failing.get()) {
+                        throw new IllegalStateException("simulated commit failure");
+                    }
+                    return result;
+                });
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        }).build();
+        fx.ingestNew(rows);
+        fx.clock.advance(Duration.ofHours(2));
+        transactions.set(0);
+        failing.set(5); // the group's decision (1), three intents (2-4), then the answers of all three (5)
+
+        RunSummary run = fx.run();
+
+        assertThat(run.messagesSent()).isEqualTo(3);
+        assertThat(run.errors()).isZero();
+        assertThat(fx.sms.sent()).hasSize(3);
+        assertThat(fx.attempts()).extracting(SendAttempt::state).containsOnly(AttemptState.SENT);
+        for (EngineFixture.Row row : rows) {
+            assertThat(fx.followUpOf(row).nextStep()).as("the ladder moved on once").isEqualTo(1);
+        }
+        fx.runFor(Duration.ofHours(1));
+        assertThat(fx.sms.sent()).as("nothing sent twice").hasSize(3);
+    }
+
+    private static List<SendAttempt> outreachTo(EngineFixture fx, EngineFixture.Row row) {
+        return fx.attempts().stream().filter(a -> a.purpose() == MessagePurpose.OUTREACH)
+                .filter(a -> a.followUpId() != null && a.followUpId().equals(fx.followUpOf(row).id())).toList();
+    }
+}
