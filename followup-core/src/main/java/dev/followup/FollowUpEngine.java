@@ -15,6 +15,7 @@ import dev.followup.internal.EngineContext;
 import dev.followup.internal.GuardedListeners;
 import dev.followup.internal.Ingestor;
 import dev.followup.internal.OutreachRunner;
+import dev.followup.internal.ProviderRedactor;
 import dev.followup.internal.ReplyHandler;
 import dev.followup.internal.ReportCompiler;
 import dev.followup.internal.SendPacer;
@@ -82,7 +83,8 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class FollowUpEngine {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FollowUpEngine.class);
+    /** How often a provider copy of a text is asked for, by default, before it is given up on. */
+    public static final int DEFAULT_PROVIDER_REDACTION_TRIES = 8;
     private final EngineContext ctx;
     private final OutreachRunner outreach;
     private final ReplyHandler replies;
@@ -91,10 +93,12 @@ public final class FollowUpEngine {
     private final ReportCompiler reports;
     private final List<String> templateWarnings;
     private final boolean redactProviderCopies;
+    private final ProviderRedactor redactor;
 
-    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings, boolean redactProviderCopies) {
+    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings, boolean redactProviderCopies, int providerRedactionTries) {
         this.ctx = ctx;
         this.redactProviderCopies = redactProviderCopies;
+        this.redactor = new ProviderRedactor(ctx, providerRedactionTries);
         this.outreach = new OutreachRunner(ctx);
         this.replies = new ReplyHandler(ctx);
         this.tasks = new TaskDesk(ctx);
@@ -309,9 +313,18 @@ public final class FollowUpEngine {
 
     /**
      * Erases message bodies older than the retention period in every practice, keeping the
-     * metadata reports and the audit trail need; with {@link Builder#redactProviderCopies(boolean)}
-     * the SMS provider is asked to erase its copies first, once per text: one it refuses or cannot
-     * be asked about is logged with its id and not asked for again (inbound texts are not redacted).
+     * metadata reports and the audit trail need.
+     *
+     * <p>With {@link Builder#redactProviderCopies(boolean)} the SMS provider is first asked to erase
+     * its copies of the texts past retention, the practice's outbound texts and the patients'
+     * replies alike. The store remembers each copy until the provider confirms erasing it, so a
+     * copy the provider refuses or cannot be asked about (a network error, a 5xx) is asked for again
+     * on later runs, after a pause that grows from an hour to a day, and never again once confirmed.
+     * After {@link Builder#providerRedactionTries(int)} tries it is given up on: audited as
+     * {@link AuditType#PROVIDER_COPY_ABANDONED} and logged with its ids, for an operator to follow
+     * up. Each outcome is audited. A provider whose credentials are refused is not counted against
+     * the tries: its copies wait for the next run. The local purge goes ahead whatever the provider
+     * answers.
      *
      * @return how many records lost their body
      */
@@ -321,7 +334,9 @@ public final class FollowUpEngine {
         int total = 0;
         for (PracticeId id : ctx.practices().keySet()) {
             if (redactProviderCopies && ctx.sms() != null) {
-                redactAtProvider(id, cutoff);
+                // Before the local purge: a store without its own record of owed copies (the port's default) finds the
+                // texts to redact by their bodies.
+                redactor.redactOwedCopies(id, cutoff);
             }
             total += ctx.inTransaction(id, tx -> {
                 int purged = tx.purgeBodiesBefore(cutoff);
@@ -333,30 +348,6 @@ public final class FollowUpEngine {
             });
         }
         return total;
-    }
-
-    private void redactAtProvider(PracticeId practiceId, Instant cutoff) {
-        List<String> providerIds = new ArrayList<>();
-        ctx.inTransaction(practiceId, tx -> {
-            tx.forEachAttemptCreated(Instant.EPOCH, cutoff, a -> {
-                if (a.channel() == Channel.SMS && a.body() != null && a.providerMessageId() != null) {
-                    providerIds.add(a.providerMessageId());
-                }
-            });
-            return null;
-        });
-        // The local purge goes ahead whatever the provider answers, and the attempt then no longer qualifies: a copy the
-        // provider kept is not asked for again, so each one is reported here for the operator to follow up.
-        for (String providerId : providerIds) {
-            try {
-                if (!ctx.sms().redact(practiceId, providerId)) {
-                    LOG.warn("the provider kept its copy of message {} of practice {}; it is not asked again", providerId, practiceId);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("provider redaction of message {} of practice {} failed ({}); it is not asked again", providerId, practiceId,
-                        e.getClass().getSimpleName());
-            }
-        }
     }
 
     /** @return templates that exceed one SMS segment with typical values (flagged, not refused) */
@@ -390,6 +381,7 @@ public final class FollowUpEngine {
         private Duration retention = Duration.ofDays(30);
         private Consumer<Duration> sleeper = Builder::sleep;
         private boolean redactProviderCopies;
+        private int providerRedactionTries = DEFAULT_PROVIDER_REDACTION_TRIES;
         private final List<EngineListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -582,11 +574,28 @@ public final class FollowUpEngine {
 
         /**
          * @param redact whether {@link #purgeExpiredMessageBodies()} also asks the SMS provider to
-         *     erase its copies of the purged texts (Twilio supports it; off by default)
+         *     erase its copies of the texts past retention, outbound and inbound, until it confirms
+         *     (Twilio supports it; off by default). Copies are owed from the moment they pass
+         *     retention whether or not this is on: turning it on later asks for the older ones too.
          * @return this
          */
         public Builder redactProviderCopies(boolean redact) {
             this.redactProviderCopies = redact;
+            return this;
+        }
+
+        /**
+         * @param tries how often a provider copy is asked for before it is given up on (audited and
+         *     logged for an operator), 1 to 50; default {@value FollowUpEngine#DEFAULT_PROVIDER_REDACTION_TRIES}.
+         *     The pause between tries grows from an hour to a day, so the default gives up no sooner
+         *     than about three days after the first try, later when the purge runs less often.
+         * @return this
+         */
+        public Builder providerRedactionTries(int tries) {
+            if (tries < 1 || tries > 50) {
+                throw new InvalidConfigurationException("provider redaction tries must be 1 to 50, was " + tries);
+            }
+            this.providerRedactionTries = tries;
             return this;
         }
 
@@ -644,7 +653,7 @@ public final class FollowUpEngine {
             EngineContext ctx = new EngineContext(clock, store, sms, email, slots, booker, taskSink, Map.copyOf(practices), Map.copyOf(settings),
                     Map.copyOf(policies), ReplyClassifier.standard(), pricing, new SendPacer(rates), nodeId, batchSize, lease,
                     maxTransientRetries, retention, sleeper, new GuardedListeners(listeners));
-            return new FollowUpEngine(ctx, warnings, redactProviderCopies);
+            return new FollowUpEngine(ctx, warnings, redactProviderCopies, providerRedactionTries);
         }
 
         private static List<String> segmentWarnings(Practice practice, MessageTemplates templates) {

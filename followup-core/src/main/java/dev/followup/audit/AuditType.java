@@ -37,5 +37,11 @@ public enum AuditType {
     /** A staff task was completed. */
     TASK_COMPLETED,
     /** Message bodies were purged after the retention period. */
-    RETENTION_PURGE
+    RETENTION_PURGE,
+    /** The SMS provider confirmed erasing its copy of a text past retention; it is not asked again. */
+    PROVIDER_COPY_REDACTED,
+    /** The SMS provider refused to erase its copy of a text, or could not be asked; it is asked again later. */
+    PROVIDER_COPY_NOT_REDACTED,
+    /** The SMS provider was asked as often as allowed and still holds its copy of a text: an operator must act. */
+    PROVIDER_COPY_ABANDONED
 }

@@ -15,6 +15,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.ProviderCopy;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -413,5 +414,15 @@ final class PrefetchedTransaction implements PracticeTransaction {
     @Override
     public int purgeBodiesBefore(Instant cutoff) {
         return tx.purgeBodiesBefore(cutoff);
+    }
+
+    @Override
+    public List<ProviderCopy> providerCopiesOwedRedaction(Instant cutoff, Instant now, int limit) {
+        return tx.providerCopiesOwedRedaction(cutoff, now, limit);
+    }
+
+    @Override
+    public boolean recordProviderRedaction(ProviderCopy copy, ProviderCopy.Outcome outcome, Instant at, @Nullable Instant retryAt) {
+        return tx.recordProviderRedaction(copy, outcome, at, retryAt);
     }
 }

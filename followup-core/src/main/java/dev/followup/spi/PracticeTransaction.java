@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The operations of one transaction, all scoped to {@link #practiceId()}: a record of another
@@ -513,4 +514,63 @@ public interface PracticeTransaction {
      * @return how many records lost their body
      */
     int purgeBodiesBefore(Instant cutoff);
+
+    // --- provider copies owed a redaction (retention at the SMS provider) ---
+
+    /**
+     * The texts whose copy at the SMS provider is owed a redaction: every outbound SMS attempt with a
+     * provider message id and every inbound SMS, recorded before the cutoff, that has not been
+     * {@linkplain ProviderCopy.Outcome#REDACTED redacted} or {@linkplain ProviderCopy.Outcome#ABANDONED
+     * abandoned}, leaving out those {@linkplain ProviderCopy.Outcome#NOT_REDACTED refused} whose
+     * retry time is still after {@code now}. Emails and attempts the provider never accepted (no
+     * provider id) hold no copy there. Whether a body is still held locally does not matter: the
+     * local purge must not end the obligation.
+     *
+     * <p>Read it through an index of the copies still owed, not by scanning the message history:
+     * the retention job asks on every run. Reading bodies is never needed (nor decrypting them).
+     * A store may settle, as it answers, which of its older rows hold no provider copy.
+     *
+     * <p>The default keeps the behaviour of stores written before this method: the outbound SMS
+     * attempts created before the cutoff that still hold their body, all of them whatever the limit
+     * (they are not remembered: the local purge that follows ends them, as before), never an inbound
+     * text. A store that can record outcomes overrides both this and {@link #recordProviderRedaction}.
+     *
+     * @param cutoff only texts recorded strictly before it
+     * @param now the current time, compared with the retry time of refused copies
+     * @param limit the most copies wanted, at least 1
+     * @return the copies owed, oldest first, at most {@code limit} of them
+     */
+    default List<ProviderCopy> providerCopiesOwedRedaction(Instant cutoff, Instant now, int limit) {
+        List<ProviderCopy> owed = new ArrayList<>();
+        forEachAttemptCreated(Instant.EPOCH, cutoff, a -> {
+            if (a.channel() == Channel.SMS && a.body() != null && a.providerMessageId() != null) {
+                owed.add(new ProviderCopy(a.providerMessageId(), ProviderCopy.Direction.OUTBOUND, a.id(), a.followUpId(), a.patientId(),
+                        a.createdAt(), 0));
+            }
+        });
+        owed.sort(java.util.Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId));
+        return owed;
+    }
+
+    /**
+     * Records what the provider made of a request to erase a copy returned by
+     * {@link #providerCopiesOwedRedaction}, counting the try: {@code REDACTED} and {@code ABANDONED}
+     * end the obligation for good; {@code NOT_REDACTED} keeps it and hides the copy until
+     * {@code retryAt}. Guarded like a version: nothing is written unless the copy is still owed
+     * and its tries are still {@link ProviderCopy#tries()} (another node may have recorded it first).
+     *
+     * <p>The default records nothing and answers false, the behaviour of stores written before this
+     * method (see {@link #providerCopiesOwedRedaction}).
+     *
+     * @param copy the copy, as the store returned it
+     * @param outcome what became of it
+     * @param at when the provider was asked
+     * @param retryAt for {@code NOT_REDACTED}, the earliest time to ask again; null otherwise
+     * @return whether the outcome was recorded (false if the copy is unknown to this practice, no
+     *     longer owed, or its tries changed)
+     * @throws dev.followup.InvalidInputException if {@code NOT_REDACTED} comes without a retry time
+     */
+    default boolean recordProviderRedaction(ProviderCopy copy, ProviderCopy.Outcome outcome, Instant at, @Nullable Instant retryAt) {
+        return false;
+    }
 }

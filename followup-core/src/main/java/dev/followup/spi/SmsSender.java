@@ -42,10 +42,16 @@ public interface SmsSender {
     }
 
     /**
-     * Asks the provider to erase its copy of a message body (retention). Optional: the default
-     * does nothing and answers false.
+     * Asks the provider to erase its copy of a message body (retention): a text the practice sent
+     * or one a patient sent to it. Optional: the default does nothing and answers false.
      *
-     * @param practiceId the practice that sent it
+     * <p>The engine's retention job asks once per run for each copy past retention and remembers
+     * the answers in the store: true ends the matter for good; false or an exception (other than
+     * {@link dev.followup.InvalidConfigurationException}, which pauses the practice's redactions
+     * without counting a try) is asked again on a later run, up to the engine's bound. So answer
+     * true only when the provider confirmed, and make a repeated request harmless.
+     *
+     * @param practiceId the practice that sent or received it
      * @param providerMessageId the provider's id of the message
      * @return whether the provider erased the body
      */

@@ -381,9 +381,17 @@ abstract class JdbcStoreBehaviour {
         Patient p = writeEverything(store, TestKeys.k1());
         assertThat(indexNames(jdbi)).doesNotContain("followup_follow_up_created");
 
-        assertThat(store.migrate()).isEqualTo(2);
+        assertThat(store.migrate()).isEqualTo(3);
         assertThat(store.migrate()).isZero();
-        assertThat(indexNames(jdbi)).contains("followup_follow_up_created", "followup_send_attempt_created");
+        assertThat(indexNames(jdbi)).contains("followup_follow_up_created", "followup_send_attempt_created",
+                "followup_send_attempt_redaction", "followup_inbound_message_redaction");
+        // Version 4: the inbound text stored before it is owed a redaction at the provider; the attempt (never
+        // accepted by the provider) is not.
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.providerCopiesOwedRedaction(T0.plus(java.time.Duration.ofDays(31)), T0.plus(java.time.Duration.ofDays(31)), 10))
+                    .singleElement().satisfies(c -> assertThat(c.direction()).isEqualTo(dev.followup.spi.ProviderCopy.Direction.INBOUND));
+            return null;
+        });
         store.inTransaction(practice, tx -> {
             assertThat(tx.patient(p.id())).contains(p);
             FollowUp f = tx.followUpByNeedKey(NEED_KEY).orElseThrow();
@@ -395,7 +403,7 @@ abstract class JdbcStoreBehaviour {
         });
         assertThat(strings(jdbi, "SELECT version FROM flyway_schema_history"))
                 .containsExactly("42");
-        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2", "3");
+        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2", "3", "4");
     }
 
     @Test

@@ -169,6 +169,16 @@ class PostgresQueryPlanTest {
         tables.forEach((sql, table) -> assertIndexed(explain(sql, week), table));
     }
 
+    @Test
+    void providerCopiesOwedARedactionAreReadThroughAnIndex() {
+        PracticeId practice = practices.get(9);
+        Function<Query, Query> run = q -> q.bind("practice", practice.value()).bind("cutoff", Sql.instant(START.plus(Duration.ofDays(30))))
+                .bind("now", Sql.instant(START.plus(Duration.ofDays(31)))).bind("limit", 100);
+        assertIndexed(explain(Queries.OWED_OUTBOUND_COPIES, run), "followup_send_attempt");
+        assertIndexed(explain(Queries.SETTLE_PROVIDER_COPIES, q -> q.bind("practice", practice.value())
+                .bind("cutoff", Sql.instant(START.plus(Duration.ofDays(30))))), "followup_send_attempt");
+    }
+
     private static void assertIndexed(String plan, String table) {
         assertThat(plan).as(plan).doesNotContain("Seq Scan on " + table).containsPattern("Index (Only )?Scan|Bitmap Index Scan");
     }

@@ -17,6 +17,7 @@ import dev.followup.practice.PracticeId;
 import dev.followup.spi.Claim;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.ProviderCopy;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskState;
@@ -37,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link FollowUpStore} in memory: transactions are serialised by one lock and rolled back with
@@ -128,7 +130,12 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         final List<ChannelSuppression> suppressions = new ArrayList<>();
         final Map<TaskId, StaffTask> tasks = new LinkedHashMap<>();
         final List<AuditEvent> audit = new ArrayList<>();
+        /** Provider redactions asked for, by provider message id; a copy without an entry was never asked for. */
+        final Map<String, Redaction> redactions = new HashMap<>();
     }
+
+    /** What a store remembers of a provider copy it was asked to erase. */
+    private record Redaction(ProviderCopy.Outcome outcome, int tries, Instant at, @Nullable Instant retryAt) {}
 
     private static final class Tx implements PracticeTransaction {
         private final PracticeId practiceId;
@@ -452,6 +459,58 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
                 }
             }
             return purged;
+        }
+
+        @Override
+        public List<ProviderCopy> providerCopiesOwedRedaction(Instant cutoff, Instant now, int limit) {
+            if (limit < 1) {
+                throw new dev.followup.InvalidInputException("limit must be at least 1, was " + limit);
+            }
+            List<ProviderCopy> owed = new ArrayList<>();
+            for (SendAttempt a : data.attempts.values()) {
+                if (a.channel() == Channel.SMS && a.providerMessageId() != null && a.createdAt().isBefore(cutoff)) {
+                    owedNow(new ProviderCopy(a.providerMessageId(), ProviderCopy.Direction.OUTBOUND, a.id(), a.followUpId(), a.patientId(),
+                            a.createdAt(), 0), now, owed);
+                }
+            }
+            for (InboundMessage m : data.inbound.values()) {
+                if (m.receivedAt().isBefore(cutoff)) {
+                    owedNow(new ProviderCopy(m.providerMessageId(), ProviderCopy.Direction.INBOUND, null, m.followUpId(), m.patientId(),
+                            m.receivedAt(), 0), now, owed);
+                }
+            }
+            owed.sort(Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId));
+            return List.copyOf(owed.subList(0, Math.min(limit, owed.size())));
+        }
+
+        private void owedNow(ProviderCopy fresh, Instant now, List<ProviderCopy> owed) {
+            Redaction r = data.redactions.get(fresh.providerMessageId());
+            if (r == null) {
+                owed.add(fresh);
+            } else if (r.outcome() == ProviderCopy.Outcome.NOT_REDACTED && r.retryAt() != null && !r.retryAt().isAfter(now)) {
+                owed.add(new ProviderCopy(fresh.providerMessageId(), fresh.direction(), fresh.attemptId(), fresh.followUpId(),
+                        fresh.patientId(), fresh.messageAt(), r.tries()));
+            }
+        }
+
+        @Override
+        public boolean recordProviderRedaction(ProviderCopy copy, ProviderCopy.Outcome outcome, Instant at, @Nullable Instant retryAt) {
+            if (outcome == ProviderCopy.Outcome.NOT_REDACTED && retryAt == null) {
+                throw new dev.followup.InvalidInputException("provider copy " + copy.providerMessageId() + ": a refusal needs a retry time");
+            }
+            boolean known = copy.direction() == ProviderCopy.Direction.OUTBOUND
+                    ? Optional.ofNullable(data.attempts.get(copy.attemptId()))
+                            .filter(a -> a.channel() == Channel.SMS && copy.providerMessageId().equals(a.providerMessageId())).isPresent()
+                    : data.inbound.containsKey(copy.providerMessageId());
+            Redaction r = data.redactions.get(copy.providerMessageId());
+            boolean stillOwed = r == null || r.outcome() == ProviderCopy.Outcome.NOT_REDACTED;
+            int tries = r == null ? 0 : r.tries();
+            if (!known || !stillOwed || tries != copy.tries()) {
+                return false;
+            }
+            put(data.redactions, copy.providerMessageId(),
+                    new Redaction(outcome, tries + 1, at, outcome == ProviderCopy.Outcome.NOT_REDACTED ? retryAt : null));
+            return true;
         }
     }
 }

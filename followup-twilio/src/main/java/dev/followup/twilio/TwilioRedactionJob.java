@@ -12,9 +12,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the provider to erase the bodies of messages older than the retention period (HIPAA:
- * no PHI kept in message logs beyond 30 days by default). The engine picks the messages and feeds
- * them in; this job only calls {@link SmsSender#redact} for each and counts. One practice's
- * refused credentials do not stop the others'.
+ * no PHI kept in message logs beyond 30 days by default), for a host that keeps its own list of
+ * message SIDs: this job only calls {@link SmsSender#redact} for each and counts, and remembers
+ * nothing; trying the ones it reports again is the caller's job. The engine does not need it: its
+ * purge ({@code FollowUpEngine.Builder.redactProviderCopies(true)}) keeps the record of the copies
+ * still owed in its store and retries them itself. One practice's refused credentials do not stop
+ * the others'.
  */
 public final class TwilioRedactionJob {
     private static final Logger LOG = LoggerFactory.getLogger(TwilioRedactionJob.class);

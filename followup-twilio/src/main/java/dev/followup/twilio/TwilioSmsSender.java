@@ -192,9 +192,12 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
 
     /**
      * Erases a message's body at Twilio, the documented way: an update of the message with an
-     * empty {@code Body}. Twilio only redacts a message in a final status and refuses the others;
-     * the engine's retention job asks once per message (when it purges the local body) and logs a
-     * refusal, it does not ask again.
+     * empty {@code Body}; it works for messages the practice sent and for those it received (a
+     * patient's reply). Twilio only redacts a message in a final status and refuses the others.
+     * The engine's retention job ({@code FollowUpEngine.purgeExpiredMessageBodies} with
+     * {@code redactProviderCopies(true)}) asks for every text past retention, remembers the answer
+     * in its store, and asks again on a later run after a refusal or a failure, until Twilio
+     * confirms or the engine's bound of tries is reached (audited and logged for an operator).
      *
      * @param practiceId the practice that sent it
      * @param providerMessageId the message SID ({@code SM…} or {@code MM…})

@@ -31,6 +31,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.ProviderCopy;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -962,6 +963,57 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
             return purged;
         });
+    }
+
+    // --- provider copies owed a redaction ---
+
+    @Override
+    public List<ProviderCopy> providerCopiesOwedRedaction(Instant cutoff, Instant now, int limit) {
+        if (limit < 1) {
+            throw new InvalidInputException("limit must be at least 1, was " + limit);
+        }
+        return guard("list provider copies owed a redaction", () -> {
+            handle.createUpdate(Queries.SETTLE_PROVIDER_COPIES).bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
+            List<ProviderCopy> owed = new ArrayList<>(owedCopies(Queries.OWED_OUTBOUND_COPIES, cutoff, now, limit, (rs, sc) -> copy(rs,
+                    ProviderCopy.Direction.OUTBOUND, rs.getString("id"), "created_at")));
+            owed.addAll(owedCopies(Queries.OWED_INBOUND_COPIES, cutoff, now, limit, (rs, sc) -> copy(rs,
+                    ProviderCopy.Direction.INBOUND, null, "received_at")));
+            owed.sort(java.util.Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId));
+            return List.copyOf(owed.subList(0, Math.min(limit, owed.size())));
+        });
+    }
+
+    private List<ProviderCopy> owedCopies(String sql, Instant cutoff, Instant now, int limit, RowMapper<ProviderCopy> mapper) {
+        return query(sql).bind("cutoff", Sql.instant(cutoff)).bind("now", Sql.instant(now)).bind("limit", limit).map(mapper).list();
+    }
+
+    private static ProviderCopy copy(java.sql.ResultSet rs, ProviderCopy.Direction direction, @Nullable String attemptId, String timeColumn)
+            throws java.sql.SQLException {
+        String followUp = rs.getString("follow_up_id");
+        String patient = rs.getString("patient_id");
+        return new ProviderCopy(rs.getString("provider_message_id"), direction, attemptId, followUp == null ? null : FollowUpId.of(followUp),
+                patient == null ? null : PatientId.of(patient), Sql.instant(rs, timeColumn), rs.getInt("redaction_tries"));
+    }
+
+    @Override
+    public boolean recordProviderRedaction(ProviderCopy copy, ProviderCopy.Outcome outcome, Instant at, @Nullable Instant retryAt) {
+        if (outcome == ProviderCopy.Outcome.NOT_REDACTED && retryAt == null) {
+            throw new InvalidInputException("provider copy " + copy.providerMessageId() + ": a refusal needs a retry time");
+        }
+        // A refused copy stays owed; the guard on the tries makes a second node's record of the same try a no-op.
+        String sql = copy.direction() == ProviderCopy.Direction.OUTBOUND
+                ? "UPDATE followup_send_attempt SET redaction = :redaction, redaction_tries = :tries, redaction_retry_at = :retryAt,"
+                        + " redaction_at = :at WHERE practice_id = :practice AND id = :attemptId AND provider_message_id = :providerId"
+                        + " AND (redaction = 'OWED' OR (redaction IS NULL AND channel = 'SMS')) AND redaction_tries = :expected"
+                : "UPDATE followup_inbound_message SET redaction = :redaction, redaction_tries = :tries, redaction_retry_at = :retryAt,"
+                        + " redaction_at = :at WHERE practice_id = :practice AND provider_message_id = :providerId"
+                        + " AND redaction = 'OWED' AND redaction_tries = :expected";
+        return guard("record the provider's redaction of a copy", () -> handle.createUpdate(sql).bind("practice", practice)
+                .bind("redaction", outcome == ProviderCopy.Outcome.NOT_REDACTED ? "OWED" : outcome.name())
+                .bind("tries", copy.tries() + 1).bind("expected", copy.tries())
+                .bind("retryAt", outcome == ProviderCopy.Outcome.NOT_REDACTED ? Sql.instant(retryAt) : null)
+                .bind("at", Sql.instant(at)).bind("attemptId", copy.attemptId()).bind("providerId", copy.providerMessageId())
+                .execute() == 1);
     }
 
     // --- plumbing ---

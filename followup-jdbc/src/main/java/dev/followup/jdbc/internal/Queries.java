@@ -103,6 +103,22 @@ public final class Queries {
             + " WHERE practice_id = :practice AND patient_id = :patient AND created_at >= :since"
             + " AND purpose = :purpose AND state IN (<states>)";
 
+    // Provider copies owed a redaction (JdbiPracticeTransaction.providerCopiesOwedRedaction): each reads the
+    // (practice_id, redaction, time) index of its table, so a run costs the rows still in question, not the history.
+
+    /** Retention at the provider: settles the attempts that passed the cutoff, by whether the provider holds a copy. */
+    public static final String SETTLE_PROVIDER_COPIES = "UPDATE followup_send_attempt SET redaction = CASE WHEN channel = 'SMS'"
+            + " AND provider_message_id IS NOT NULL THEN 'OWED' ELSE 'NONE' END"
+            + " WHERE practice_id = :practice AND redaction IS NULL AND created_at < :cutoff";
+    /** Retention at the provider: outbound texts owed a redaction and due, oldest first. */
+    public static final String OWED_OUTBOUND_COPIES = "SELECT id, provider_message_id, follow_up_id, patient_id, created_at,"
+            + " redaction_tries FROM followup_send_attempt WHERE practice_id = :practice AND redaction = 'OWED' AND created_at < :cutoff"
+            + " AND (redaction_retry_at IS NULL OR redaction_retry_at <= :now) ORDER BY created_at, provider_message_id LIMIT :limit";
+    /** Retention at the provider: inbound texts owed a redaction and due, oldest first. */
+    public static final String OWED_INBOUND_COPIES = "SELECT provider_message_id, follow_up_id, patient_id, received_at,"
+            + " redaction_tries FROM followup_inbound_message WHERE practice_id = :practice AND redaction = 'OWED' AND received_at < :cutoff"
+            + " AND (redaction_retry_at IS NULL OR redaction_retry_at <= :now) ORDER BY received_at, provider_message_id LIMIT :limit";
+
     /**
      * A bulk lookup on PostgreSQL: the values come as one array parameter, and each is looked up on
      * its own through the {@code (practice_id, column)} index: a LATERAL subquery that OFFSET 0 keeps

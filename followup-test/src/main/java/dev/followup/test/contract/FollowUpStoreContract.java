@@ -38,6 +38,7 @@ import dev.followup.scheduling.Slot;
 import dev.followup.spi.Claim;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.ProviderCopy;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -1013,6 +1014,159 @@ public abstract class FollowUpStoreContract {
         List<SendAttempt> reported = new ArrayList<>();
         run(tx -> tx.forEachAttemptCreated(T0, cutoff.plusSeconds(1), reported::add));
         assertThat(reported).hasSize(3);
+    }
+
+    // ------------------------------------------------------------------ provider copies owed a redaction
+
+    @Test
+    void providerCopiesOwedAreAcceptedSmsAndInboundTextsBeforeTheCutoffOldestFirst() {
+        Instant cutoff = T0.plus(Duration.ofDays(30));
+        Instant now = cutoff.plus(Duration.ofDays(1));
+        Patient p = patient("Red", "Act", PhoneNumber.ofE164("+14155550290"));
+        FollowUp f = followUp(p, "need-redact", T0);
+        SendAttempt sent = withProviderId(attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0, "invite"));
+        SendAttempt pending = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0.plusSeconds(2), "reminder");
+        SendAttempt sentLater = pending.sent(providerId(), DeliveryStatus.QUEUED, T0.plusSeconds(3));
+        SendAttempt purgedAlready = withProviderId(attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(4), null));
+        SendAttempt neverAccepted = attempt(f, 3, 1, MessagePurpose.OUTREACH, AttemptState.FAILED, T0.plusSeconds(5), "refused text");
+        SendAttempt email = new SendAttempt("att-" + java.util.UUID.randomUUID(), practice, f.id(), p.id(), Channel.EMAIL,
+                MessagePurpose.OUTREACH, 4, 1, AttemptState.SENT, DeliveryStatus.SENT, "<mail-" + java.util.UUID.randomUUID() + "@example.com>",
+                null, "email body", 1, BigDecimal.ZERO, T0.plusSeconds(6), T0.plusSeconds(6));
+        SendAttempt atCutoff = withProviderId(attempt(f, 5, 1, MessagePurpose.OUTREACH, AttemptState.SENT, cutoff, "too new"));
+        InboundMessage reply = new InboundMessage(practice, providerId(), p.id(), f.id(), ReplyKind.OTHER, "a reply", T0.plusSeconds(1));
+        InboundMessage unmatched = new InboundMessage(practice, providerId(), null, null, ReplyKind.HELP, "help", cutoff.minusNanos(1000));
+        InboundMessage newReply = new InboundMessage(practice, providerId(), p.id(), f.id(), ReplyKind.YES, "yes", cutoff);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            List.of(sent, pending, purgedAlready, neverAccepted, email, atCutoff).forEach(tx::insertAttempt);
+            List.of(reply, unmatched, newReply).forEach(tx::recordInbound);
+        });
+        run(tx -> tx.updateAttempt(sentLater));
+        inOther(tx -> {
+            tx.recordInbound(new InboundMessage(otherPractice, providerId(), null, null, ReplyKind.OTHER, "other's", T0));
+            tx.insertAttempt(new SendAttempt("att-" + java.util.UUID.randomUUID(), otherPractice, null, null, Channel.SMS,
+                    MessagePurpose.HELP, -1, 1, AttemptState.SENT, DeliveryStatus.SENT, providerId(), null, "other's", 1,
+                    BigDecimal.ZERO, T0, T0));
+        });
+        List<ProviderCopy> expected = List.of(outbound(sent), inbound(reply), outbound(sentLater), outbound(purgedAlready), inbound(unmatched));
+
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now, 100))).containsExactlyElementsOf(expected);
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now, 2))).containsExactlyElementsOf(expected.subList(0, 2));
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(T0.plusSeconds(2), now, 100)))
+                .as("only those before an earlier cutoff").containsExactlyElementsOf(expected.subList(0, 2));
+        // The local purge erases bodies; it does not end what the provider is owed.
+        run(tx -> tx.purgeBodiesBefore(cutoff));
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now, 100))).containsExactlyElementsOf(expected);
+        List<ProviderCopy> others = store().inTransaction(otherPractice, tx -> tx.providerCopiesOwedRedaction(cutoff, now, 100));
+        assertThat(others).hasSize(2)
+                .noneMatch(expected::contains);
+    }
+
+    @Test
+    void aConfirmedRedactionEndsTheObligationAndARefusalPostponesItToItsRetryTime() {
+        Instant cutoff = T0.plus(Duration.ofDays(30));
+        Instant now = cutoff.plus(Duration.ofDays(1));
+        Instant retryAt = now.plus(Duration.ofHours(1));
+        Patient p = patient("Con", "Firm", PhoneNumber.ofE164("+14155550291"));
+        FollowUp f = followUp(p, "need-confirm", T0);
+        SendAttempt sent = withProviderId(attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0, "invite"));
+        InboundMessage reply = new InboundMessage(practice, providerId(), p.id(), f.id(), ReplyKind.OTHER, "a reply", T0.plusSeconds(1));
+        SendAttempt later = withProviderId(attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(2), "reminder"));
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(sent);
+            tx.insertAttempt(later);
+            tx.recordInbound(reply);
+        });
+        ProviderCopy out = outbound(sent);
+        ProviderCopy in = inbound(reply);
+        ProviderCopy last = outbound(later);
+
+        boolean settledByOther = store().inTransaction(otherPractice, tx -> tx.recordProviderRedaction(out, ProviderCopy.Outcome.REDACTED, now, null));
+        assertThat(settledByOther).as("another practice cannot settle it").isFalse();
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(out, ProviderCopy.Outcome.REDACTED, now, null))).isTrue();
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(out, ProviderCopy.Outcome.REDACTED, now, null)))
+                .as("recorded once").isFalse();
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(in, ProviderCopy.Outcome.NOT_REDACTED, now, retryAt))).isTrue();
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now, 100))).containsExactly(last);
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, retryAt.minusNanos(1000), 100)))
+                .containsExactly(last);
+
+        ProviderCopy retried = withTries(in, 1);
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, retryAt, 100))).containsExactly(retried, last);
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(in, ProviderCopy.Outcome.REDACTED, retryAt, null)))
+                .as("a stale copy (its tries changed) is not recorded").isFalse();
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(retried, ProviderCopy.Outcome.REDACTED, retryAt, null))).isTrue();
+        assertThatThrownBy(() -> run(tx -> tx.recordProviderRedaction(last, ProviderCopy.Outcome.NOT_REDACTED, now, null)))
+                .isInstanceOf(FollowUpException.class);
+        assertThatThrownBy(() -> run(tx -> {
+            tx.recordProviderRedaction(last, ProviderCopy.Outcome.REDACTED, now, null);
+            throw new IllegalStateException("rolled back");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now.plus(Duration.ofDays(365)), 100)))
+                .as("an outcome in a rolled-back transaction is not kept").containsExactly(last);
+        run(tx -> tx.purgeBodiesBefore(cutoff));
+        run(tx -> tx.updateAttempt(present(tx.attempt(sent.id())).withStatus(DeliveryStatus.DELIVERED, null, sent.providerMessageId(), now)));
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now.plus(Duration.ofDays(365)), 100)))
+                .as("a late status report does not make a redacted copy owed again").containsExactly(last);
+    }
+
+    @Test
+    void aCopyGivenUpOnAfterRepeatedRefusalsIsNoLongerOwed() {
+        Instant cutoff = T0.plus(Duration.ofDays(30));
+        Patient p = patient("Give", "Up", PhoneNumber.ofE164("+14155550292"));
+        FollowUp f = followUp(p, "need-give-up", T0);
+        SendAttempt sent = withProviderId(attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0, "invite"));
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(sent);
+        });
+        Instant at = cutoff.plus(Duration.ofDays(1));
+        int bound = 3;
+        for (int tries = 0; tries < bound - 1; tries++) {
+            Instant now = at;
+            List<ProviderCopy> owed = tx(tx -> tx.providerCopiesOwedRedaction(cutoff, now, 100));
+            assertThat(owed).containsExactly(withTries(outbound(sent), tries));
+            at = at.plus(Duration.ofDays(1));
+            Instant retryAt = at;
+            assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(owed.get(0), ProviderCopy.Outcome.NOT_REDACTED, now, retryAt)))
+                    .isTrue();
+        }
+        Instant last = at;
+        List<ProviderCopy> owed = tx(tx -> tx.providerCopiesOwedRedaction(cutoff, last, 100));
+        assertThat(owed).containsExactly(withTries(outbound(sent), bound - 1));
+
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(owed.get(0), ProviderCopy.Outcome.ABANDONED, last, null))).isTrue();
+
+        assertThat(this.<List<ProviderCopy>>tx(tx -> tx.providerCopiesOwedRedaction(cutoff, last.plus(Duration.ofDays(365)), 100))).isEmpty();
+        assertThat(this.<Boolean>tx(tx -> tx.recordProviderRedaction(withTries(outbound(sent), bound), ProviderCopy.Outcome.REDACTED, last, null)))
+                .as("given up on for good").isFalse();
+    }
+
+    private static String providerId() {
+        return "SM" + java.util.UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static SendAttempt withProviderId(SendAttempt a) {
+        return new SendAttempt(a.id(), a.practiceId(), a.followUpId(), a.patientId(), a.channel(), a.purpose(), a.step(), a.attemptNumber(),
+                a.state(), a.deliveryStatus(), providerId(), a.errorCode(), a.body(), a.segments(), a.cost(), a.createdAt(), a.updatedAt());
+    }
+
+    private static ProviderCopy outbound(SendAttempt a) {
+        return new ProviderCopy(java.util.Objects.requireNonNull(a.providerMessageId()), ProviderCopy.Direction.OUTBOUND, a.id(),
+                a.followUpId(), a.patientId(), a.createdAt(), 0);
+    }
+
+    private static ProviderCopy inbound(InboundMessage m) {
+        return new ProviderCopy(m.providerMessageId(), ProviderCopy.Direction.INBOUND, null, m.followUpId(), m.patientId(), m.receivedAt(), 0);
+    }
+
+    private static ProviderCopy withTries(ProviderCopy c, int tries) {
+        return new ProviderCopy(c.providerMessageId(), c.direction(), c.attemptId(), c.followUpId(), c.patientId(), c.messageAt(), tries);
     }
 
     // ------------------------------------------------------------------ transactions
