@@ -23,4 +23,17 @@ public abstract class FollowUpException extends RuntimeException {
     protected FollowUpException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Describes a failure for a log line without risking PHI.
+     *
+     * @param failure any exception
+     * @return for a library exception, its simple class name and message (ids only, by contract);
+     *     for any other, its class name only: a foreign message (a JDBC driver's duplicate-key
+     *     message, say) may echo the values it was given
+     */
+    public static String loggable(Throwable failure) {
+        return failure instanceof FollowUpException ? failure.getClass().getSimpleName() + ": " + failure.getMessage()
+                : failure.getClass().getName();
+    }
 }

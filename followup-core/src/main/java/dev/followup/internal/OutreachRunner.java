@@ -148,17 +148,8 @@ public final class OutreachRunner {
             // batch of this run (a failure that repeats would otherwise spin until the batch limit).
             tally.errors++;
             LOG.error("processing follow-up {} of practice {} failed; it is retried after its lease ({})", claim.followUpId(),
-                    claim.practiceId(), describe(e));
+                    claim.practiceId(), FollowUpException.loggable(e));
         }
-    }
-
-    /**
-     * Our own exceptions carry ids only, by contract; a foreign one (a third-party store's driver,
-     * say) may echo the values it was given, so only its type is logged.
-     */
-    static String describe(RuntimeException e) {
-        return e instanceof dev.followup.FollowUpException ? e.getClass().getSimpleName() + ": " + e.getMessage()
-                : e.getClass().getName();
     }
 
     private void release(Claim claim) {
@@ -256,7 +247,7 @@ public final class OutreachRunner {
             });
         } catch (RuntimeException e) {
             LOG.debug("deciding {} follow-ups of practice {} together failed ({}); each is decided on its own", group.size(),
-                    first.practiceId(), describe(e));
+                    first.practiceId(), FollowUpException.loggable(e));
             return group;
         }
         tally.add(decided);
@@ -364,16 +355,22 @@ public final class OutreachRunner {
                 return null;
             });
             tally.add(recorded);
-        } catch (RuntimeException e) {
+        } catch (ConcurrentUpdateException e) {
             // A reply changed one of them while the provider was called, say: record each as a lone send would.
             LOG.debug("recording {} sends of practice {} together failed ({}); each is recorded on its own", answered.size(),
-                    first.practiceId(), describe(e));
+                    first.practiceId(), FollowUpException.loggable(e));
             for (GroupSend s : answered) {
                 guarded(s.claim(), tally, () -> ctx.inTransaction(s.claim().practiceId(), tx -> {
                     afterSend(tx, s.claim(), s.send(), s.result(), s.at(), tally);
                     return null;
                 }));
             }
+        } catch (RuntimeException e) {
+            // The store failed (it is down, say): trying each alone would wait out the same failure once per send. As
+            // for a lone send, the leases are kept and the PENDING attempts are reconciled when they run out.
+            tally.errors += answered.size();
+            LOG.error("recording the answers of {} sends of practice {} failed; their follow-ups are reconciled after their leases ({})",
+                    answered.size(), first.practiceId(), FollowUpException.loggable(e));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.followup.engine;
 import static dev.followup.engine.EngineFixture.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.followup.ConcurrentUpdateException;
 import dev.followup.RunSummary;
 import dev.followup.followup.FollowUpState;
 import dev.followup.message.AttemptState;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,30 +58,13 @@ class GroupedOutreachTest {
     }
 
     @Test
-    void whenTheGroupsAnswersCannotBeRecordedTogetherEachIsRecordedAloneNothingLostOrSentTwice() {
+    void whenAReplyRacesTheGroupsRecordEachAnswerIsRecordedAloneNothingLostOrSentTwice() {
         AtomicInteger transactions = new AtomicInteger();
-        AtomicInteger failing = new AtomicInteger(-1);
-        EngineFixture fx = EngineFixture.builder().storeWrapper(store -> new FollowUpStore() {
-            @Override
-            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
-                return store.inTransaction(practiceId, tx -> {
-                    T result = work.apply(tx);
-                    if (transactions.incrementAndGet() == failing.get()) {
-                        throw new IllegalStateException("simulated commit failure");
-                    }
-                    return result;
-                });
-            }
-
-            @Override
-            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
-                return store.claimDue(now, limit, owner, leaseUntil);
-            }
-        }).build();
+        // The group's decision (1), three intents (2-4), then the answers of all three (5), which loses a race.
+        EngineFixture fx = failingTransaction(transactions, 5, () -> new ConcurrentUpdateException("simulated lost race"));
         fx.ingestNew(rows);
         fx.clock.advance(Duration.ofHours(2));
         transactions.set(0);
-        failing.set(5); // the group's decision (1), three intents (2-4), then the answers of all three (5)
 
         RunSummary run = fx.run();
 
@@ -92,6 +77,50 @@ class GroupedOutreachTest {
         }
         fx.runFor(Duration.ofHours(1));
         assertThat(fx.sms.sent()).as("nothing sent twice").hasSize(3);
+    }
+
+    @Test
+    void whenTheStoreFailsToRecordTheGroupsAnswersTheyAreReconciledAfterTheLeasesNotTriedOneByOne() {
+        AtomicInteger transactions = new AtomicInteger();
+        EngineFixture fx = failingTransaction(transactions, 5, () -> new IllegalStateException("simulated outage"));
+        fx.ingestNew(rows);
+        fx.clock.advance(Duration.ofHours(2));
+        transactions.set(0);
+
+        RunSummary run = fx.run();
+
+        assertThat(run.errors()).isEqualTo(3);
+        assertThat(transactions.get()).as("no transaction per send after the failure").isEqualTo(5);
+        assertThat(fx.attempts()).extracting(SendAttempt::state).containsOnly(AttemptState.PENDING);
+        fx.clock.advance(Duration.ofMinutes(6)); // past the leases: the provider's lookup settles each attempt
+        RunSummary recovery = fx.run();
+        assertThat(recovery.errors()).isZero();
+        assertThat(fx.attempts()).extracting(SendAttempt::state).containsOnly(AttemptState.SENT);
+        for (EngineFixture.Row row : rows) {
+            assertThat(fx.followUpOf(row).nextStep()).isEqualTo(1);
+        }
+        assertThat(fx.sms.sent()).as("nothing sent twice").hasSize(3);
+    }
+
+    /** A fixture whose store fails the given transaction (counted from when {@code counter} is reset), after its work. */
+    private static EngineFixture failingTransaction(AtomicInteger counter, int failing, Supplier<RuntimeException> failure) {
+        return EngineFixture.builder().storeWrapper(store -> new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, tx -> {
+                    T result = work.apply(tx);
+                    if (counter.incrementAndGet() == failing) {
+                        throw failure.get();
+                    }
+                    return result;
+                });
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        }).build();
     }
 
     private static List<SendAttempt> outreachTo(EngineFixture fx, EngineFixture.Row row) {

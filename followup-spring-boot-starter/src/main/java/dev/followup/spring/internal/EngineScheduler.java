@@ -96,7 +96,7 @@ public final class EngineScheduler implements SmartLifecycle {
             }
             // A thrown exception would cancel the schedule: report it and try again at the next interval.
             lastFailure = e.getClass().getSimpleName();
-            LOG.warn("a run of due work failed ({}); the next starts in {}", describe(e), pollInterval);
+            LOG.warn("a run of due work failed ({}); the next starts in {}", FollowUpException.loggable(e), pollInterval);
         }
     }
 
@@ -110,13 +110,8 @@ public final class EngineScheduler implements SmartLifecycle {
                 LOG.info("erased the bodies of {} messages past retention", purged);
             }
         } catch (RuntimeException e) {
-            LOG.warn("the retention purge failed ({}); it is tried again in {}", describe(e), purgeInterval);
+            LOG.warn("the retention purge failed ({}); it is tried again in {}", FollowUpException.loggable(e), purgeInterval);
         }
-    }
-
-    /** Library exceptions carry ids only; other exceptions' messages may quote data, so only their class is logged. */
-    private static String describe(Throwable e) {
-        return e instanceof FollowUpException ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getClass().getSimpleName();
     }
 
     @Override
