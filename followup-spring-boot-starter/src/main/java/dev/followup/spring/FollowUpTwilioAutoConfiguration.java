@@ -2,8 +2,8 @@ package dev.followup.spring;
 
 import dev.followup.practice.Practice;
 import dev.followup.spi.SmsSender;
+import dev.followup.spring.internal.ConfiguredPractices;
 import dev.followup.spring.internal.OnTwilioAccountCondition;
-import dev.followup.spring.internal.PropertyPractices;
 import dev.followup.spring.internal.PropertyTwilioAccounts;
 import dev.followup.twilio.TwilioAccount;
 import dev.followup.twilio.TwilioSmsSender;
@@ -43,16 +43,17 @@ public final class FollowUpTwilioAutoConfiguration {
 
     /**
      * @param properties {@code followup.*}
-     * @param practices practice beans (property practices are read from {@code properties})
+     * @param propertyPractices the practices of {@code followup.practices}
+     * @param practices practice beans
      * @param clock the clock, if any
      * @return the sender, one REST client per practice
      */
     @Bean
     @ConditionalOnMissingBean(SmsSender.class)
-    public TwilioSmsSender followUpTwilioSmsSender(FollowUpProperties properties, ObjectProvider<Practice> practices,
-            ObjectProvider<Clock> clock) {
+    TwilioSmsSender followUpTwilioSmsSender(FollowUpProperties properties, ConfiguredPractices propertyPractices,
+            ObjectProvider<Practice> practices, ObjectProvider<Clock> clock) {
         FollowUpProperties.Twilio twilio = properties.getTwilio();
-        TwilioSmsSender.Builder b = TwilioSmsSender.builder().accounts(accounts(properties, practices))
+        TwilioSmsSender.Builder b = TwilioSmsSender.builder().accounts(accounts(properties, propertyPractices, practices))
                 .connectTimeout(twilio.getConnectTimeout()).readTimeout(twilio.getReadTimeout())
                 .clock(clock.getIfAvailable(Clock::systemUTC));
         if (twilio.getPublicBaseUrl() != null && !twilio.getPublicBaseUrl().isBlank()) {
@@ -66,16 +67,17 @@ public final class FollowUpTwilioAutoConfiguration {
 
     /**
      * @param properties {@code followup.*}
+     * @param propertyPractices the practices of {@code followup.practices}
      * @param practices practice beans
      * @param clock the clock, if any
      * @return the webhook checker and parser
      */
     @Bean
     @ConditionalOnMissingBean
-    public TwilioWebhooks followUpTwilioWebhooks(FollowUpProperties properties, ObjectProvider<Practice> practices,
-            ObjectProvider<Clock> clock) {
+    TwilioWebhooks followUpTwilioWebhooks(FollowUpProperties properties, ConfiguredPractices propertyPractices,
+            ObjectProvider<Practice> practices, ObjectProvider<Clock> clock) {
         FollowUpProperties.Twilio twilio = properties.getTwilio();
-        TwilioWebhooks.Builder b = TwilioWebhooks.builder().accounts(accounts(properties, practices))
+        TwilioWebhooks.Builder b = TwilioWebhooks.builder().accounts(accounts(properties, propertyPractices, practices))
                 .clock(clock.getIfAvailable(Clock::systemUTC));
         if (twilio.getPublicBaseUrl() != null && !twilio.getPublicBaseUrl().isBlank()) {
             b.publicBaseUrl(twilio.getPublicBaseUrl());
@@ -86,9 +88,9 @@ public final class FollowUpTwilioAutoConfiguration {
         return b.build();
     }
 
-    private static Map<PracticeId, TwilioAccount> accounts(FollowUpProperties properties, ObjectProvider<Practice> beans) {
-        List<Practice> all = new ArrayList<>();
-        PropertyPractices.of(properties).forEach(c -> all.add(c.practice()));
+    private static Map<PracticeId, TwilioAccount> accounts(FollowUpProperties properties, ConfiguredPractices propertyPractices,
+            ObjectProvider<Practice> beans) {
+        List<Practice> all = new ArrayList<>(propertyPractices.practices());
         beans.orderedStream().forEach(all::add);
         return PropertyTwilioAccounts.of(properties.getTwilio(), all);
     }

@@ -17,6 +17,7 @@ import dev.followup.spi.EmailSender;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.KeyProvider;
 import dev.followup.spi.SmsSender;
+import dev.followup.spring.internal.ConfiguredPractices;
 import dev.followup.spring.internal.EngineScheduler;
 import dev.followup.task.TaskKind;
 import dev.followup.test.InMemoryEmailSender;
@@ -246,6 +247,17 @@ class FollowUpAutoConfigurationTest {
         withStore.withPropertyValues(basic("followup.practices[0].send-window.start=07:00"))
                 .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("followup.practices[0]")
                         .hasMessageContaining("quiet hours"));
+    }
+
+    @Test
+    void propertyPracticesAreConvertedOnceAndTheEngineServesThoseVeryObjects() {
+        withStore.withPropertyValues(basic(TestProperties.TWILIO)).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(ConfiguredPractices.class);
+            Practice converted = context.getBean(ConfiguredPractices.class).practices().get(0);
+            assertThat(converted.id()).isEqualTo(PracticeId.of("lakeside"));
+            // The same object, not an equal one: the engine did not convert the properties again.
+            assertThat(context.getBean(FollowUpEngine.class).practices()).singleElement().isSameAs(converted);
+        });
     }
 
     @Test
