@@ -51,7 +51,8 @@ public final class FollowUpAutoConfiguration {
 
     /**
      * @param properties {@code followup.*}
-     * @return the practices of {@code followup.practices}, converted once for the engine and the Twilio wiring
+     * @return the practices of {@code followup.practices}, converted once: the engine serves these very objects,
+     *     and the Twilio wiring reads them from the engine
      * @throws InvalidConfigurationException naming the property, if a practice is missing or invalid
      */
     @Bean

@@ -189,6 +189,30 @@ class FollowUpAutoConfigurationTest {
     }
 
     @Test
+    void aTextingPracticeAddedByACustomizerWithoutATwilioAccountStopsTheStartNamingItAndTheProperty() {
+        FollowUpEngineCustomizer addsHarbor = builder -> builder.practice(Practice.builder(PracticeId.of("harbor-pt")).name("Harbor PT")
+                .callbackPhone("(213) 555-0199").timeZone("America/Los_Angeles").smsFrom("+12135550190").build());
+        String[] lakesideOnly = {"followup.twilio.accounts.lakeside.account-sid=" + TestProperties.ACCOUNT_SID,
+            "followup.twilio.accounts.lakeside.auth-token=" + TestProperties.AUTH_TOKEN};
+        withStore.withPropertyValues(basic(lakesideOnly)).withBean(FollowUpEngineCustomizer.class, () -> addsHarbor).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(rootCause(context.getStartupFailure())).isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("harbor-pt").hasMessageContaining("followup.twilio.accounts.harbor-pt.account-sid")
+                    .hasMessageNotContaining(TestProperties.AUTH_TOKEN);
+        });
+        // Its own account, or the default one, and it starts.
+        withStore.withPropertyValues(basic(lakesideOnly)).withPropertyValues(
+                "followup.twilio.accounts.harbor-pt.account-sid=" + TestProperties.ACCOUNT_SID,
+                "followup.twilio.accounts.harbor-pt.auth-token=" + TestProperties.AUTH_TOKEN)
+                .withBean(FollowUpEngineCustomizer.class, () -> addsHarbor).run(context -> assertThat(context).hasNotFailed());
+        withStore.withPropertyValues(basic(TestProperties.TWILIO)).withBean(FollowUpEngineCustomizer.class, () -> addsHarbor)
+                .run(context -> assertThat(context).hasNotFailed());
+        // The application's own sender may serve it without Twilio: no complaint then.
+        withStore.withPropertyValues(basic(lakesideOnly)).withBean(FollowUpEngineCustomizer.class, () -> addsHarbor)
+                .withBean(InMemorySmsSender.class).run(context -> assertThat(context).hasNotFailed().hasSingleBean(TwilioWebhooks.class));
+    }
+
+    @Test
     void anIncompleteTwilioAccountFailsNamingTheProperty() {
         withStore.withPropertyValues(basic("followup.twilio.account-sid=AC123")).run(context -> {
             assertThat(context).hasFailed();
