@@ -79,10 +79,10 @@ public final class FollowUpAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    FollowUpEngine followUpEngine(FollowUpProperties properties, ConfiguredPractices propertyPractices, Clock clock, ObjectProvider<FollowUpStore> store,
-            ObjectProvider<SmsSender> sms, ObjectProvider<EmailSender> email, ObjectProvider<SlotProvider> slots,
-            ObjectProvider<AppointmentBooker> booker, ObjectProvider<TaskSink> taskSink, ObjectProvider<Practice> practices,
-            ObjectProvider<EscalationPolicy> policies, ObjectProvider<EngineListener> listeners,
+    FollowUpEngine followUpEngine(FollowUpProperties properties, ConfiguredPractices propertyPractices, Clock clock,
+            ObjectProvider<FollowUpStore> store, ObjectProvider<SmsSender> sms, ObjectProvider<EmailSender> email,
+            ObjectProvider<SlotProvider> slots, ObjectProvider<AppointmentBooker> booker, ObjectProvider<TaskSink> taskSink,
+            ObjectProvider<Practice> practices, ObjectProvider<EscalationPolicy> policies, ObjectProvider<EngineListener> listeners,
             ObjectProvider<FollowUpEngineCustomizer> customizers) {
         FollowUpStore theStore = store.getIfAvailable();
         if (theStore == null) {
