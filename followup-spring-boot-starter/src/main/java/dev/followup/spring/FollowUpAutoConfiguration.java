@@ -11,6 +11,7 @@ import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.SlotProvider;
 import dev.followup.spi.SmsSender;
 import dev.followup.spi.TaskSink;
+import dev.followup.spring.internal.ConfiguredPractices;
 import dev.followup.spring.internal.PropertyPolicies;
 import dev.followup.spring.internal.PropertyPractices;
 import java.time.Clock;
@@ -50,6 +51,18 @@ public final class FollowUpAutoConfiguration {
 
     /**
      * @param properties {@code followup.*}
+     * @return the practices of {@code followup.practices}, converted once: the engine serves these very objects,
+     *     and the Twilio wiring reads them from the engine
+     * @throws InvalidConfigurationException naming the property, if a practice is missing or invalid
+     */
+    @Bean
+    ConfiguredPractices followUpPropertyPractices(FollowUpProperties properties) {
+        return new ConfiguredPractices(properties);
+    }
+
+    /**
+     * @param properties {@code followup.*}
+     * @param propertyPractices the practices of {@code followup.practices}
      * @param clock the clock
      * @param store the store (required)
      * @param sms the SMS sender, if any
@@ -66,10 +79,10 @@ public final class FollowUpAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    public FollowUpEngine followUpEngine(FollowUpProperties properties, Clock clock, ObjectProvider<FollowUpStore> store,
-            ObjectProvider<SmsSender> sms, ObjectProvider<EmailSender> email, ObjectProvider<SlotProvider> slots,
-            ObjectProvider<AppointmentBooker> booker, ObjectProvider<TaskSink> taskSink, ObjectProvider<Practice> practices,
-            ObjectProvider<EscalationPolicy> policies, ObjectProvider<EngineListener> listeners,
+    FollowUpEngine followUpEngine(FollowUpProperties properties, ConfiguredPractices propertyPractices, Clock clock,
+            ObjectProvider<FollowUpStore> store, ObjectProvider<SmsSender> sms, ObjectProvider<EmailSender> email,
+            ObjectProvider<SlotProvider> slots, ObjectProvider<AppointmentBooker> booker, ObjectProvider<TaskSink> taskSink,
+            ObjectProvider<Practice> practices, ObjectProvider<EscalationPolicy> policies, ObjectProvider<EngineListener> listeners,
             ObjectProvider<FollowUpEngineCustomizer> customizers) {
         FollowUpStore theStore = store.getIfAvailable();
         if (theStore == null) {
@@ -92,7 +105,7 @@ public final class FollowUpAutoConfiguration {
 
         PropertyPolicies.of(properties).forEach(builder::policy);
         policies.orderedStream().forEach(builder::policy);
-        for (PropertyPractices.Configured c : PropertyPractices.of(properties)) {
+        for (PropertyPractices.Configured c : propertyPractices.configured()) {
             builder.practice(c.practice(), c.settings());
             if (c.sendRate() != null && c.practice().smsFrom() != null) {
                 builder.sendRate(c.practice().smsFrom(), c.sendRate());

@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -35,15 +34,15 @@ public final class FollowUpHealthAutoConfiguration {
     /**
      * @param engine the engine
      * @param properties {@code followup.*}
-     * @param scheduler the scheduler bean, if scheduling is on
+     * @param scheduler the starter's scheduler, if scheduling is on and not replaced
      * @return the indicator
      */
     @Bean
     @ConditionalOnMissingBean(name = "followupHealthIndicator")
     HealthIndicator followupHealthIndicator(FollowUpEngine engine, FollowUpProperties properties,
-            ObjectProvider<SmartLifecycle> scheduler) {
-        EngineScheduler ours = scheduler.orderedStream().filter(EngineScheduler.class::isInstance).map(EngineScheduler.class::cast)
-                .findFirst().orElse(null);
-        return new EngineHealthIndicator(engine, properties.getHealth().getMaxLag(), ours);
+            ObjectProvider<EngineScheduler> scheduler) {
+        // Only this one bean: asking for every SmartLifecycle would create the application's own
+        // lifecycles too, and one that needs this indicator would make a dependency cycle.
+        return new EngineHealthIndicator(engine, properties.getHealth().getMaxLag(), scheduler.getIfUnique());
     }
 }

@@ -31,11 +31,12 @@ public final class FollowUpSchedulingAutoConfiguration {
      * @param engine the engine
      * @param clock the engine's clock
      * @param properties {@code followup.*}
-     * @return the scheduler, a {@link SmartLifecycle} started after the rest of the context
+     * @return the scheduler, a {@link SmartLifecycle} started after the rest of the context; declared
+     *     as its own type so that the health indicator can ask for exactly this bean
      */
     @Bean
     @ConditionalOnMissingBean(name = "followUpEngineScheduler")
-    SmartLifecycle followUpEngineScheduler(FollowUpEngine engine, Clock clock, FollowUpProperties properties) {
+    EngineScheduler followUpEngineScheduler(FollowUpEngine engine, Clock clock, FollowUpProperties properties) {
         FollowUpProperties.Engine e = properties.getEngine();
         return new EngineScheduler(engine, clock, e.getPollInterval(), e.getPurgeInterval(), e.getShutdownTimeout());
     }

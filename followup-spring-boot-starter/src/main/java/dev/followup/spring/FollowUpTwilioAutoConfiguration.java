@@ -1,21 +1,18 @@
 package dev.followup.spring;
 
-import dev.followup.practice.Practice;
+import dev.followup.FollowUpEngine;
+import dev.followup.InvalidConfigurationException;
 import dev.followup.spi.SmsSender;
 import dev.followup.spring.internal.OnTwilioAccountCondition;
-import dev.followup.spring.internal.PropertyPractices;
 import dev.followup.spring.internal.PropertyTwilioAccounts;
-import dev.followup.twilio.TwilioAccount;
 import dev.followup.twilio.TwilioSmsSender;
 import dev.followup.twilio.TwilioWebhooks;
-import dev.followup.practice.PracticeId;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,6 +26,14 @@ import org.springframework.context.annotation.Conditional;
  * followup-twilio is on the class path and a Twilio account is configured
  * ({@code followup.twilio.account-sid} or {@code followup.twilio.accounts.<practice-id>.*}). The
  * sender backs off when the application declares its own {@link SmsSender}.
+ *
+ * <p>Both cover every practice the engine serves, wherever it was added: in
+ * {@code followup.practices}, as a {@link dev.followup.practice.Practice} bean, or by a
+ * {@link FollowUpEngineCustomizer}. A practice uses its own account
+ * ({@code followup.twilio.accounts.<practice-id>}) if it has one, else the default account
+ * ({@code followup.twilio.account-sid}). When the starter's sender is in use and a practice that
+ * texts has neither, the application does not start: the failure names the practice and the
+ * property to set, rather than its first text failing hours later.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "followup.enabled", matchIfMissing = true)
@@ -37,24 +42,28 @@ import org.springframework.context.annotation.Conditional;
 @EnableConfigurationProperties(FollowUpProperties.class)
 public final class FollowUpTwilioAutoConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(FollowUpTwilioAutoConfiguration.class);
+    private static final String SENDER_BEAN = "followUpTwilioSmsSender";
 
     /** Created by Spring. */
     public FollowUpTwilioAutoConfiguration() {}
 
     /**
+     * The sender. The engine is built with it, so it cannot wait for the engine's list of
+     * practices: it holds the practices' own accounts and sends for every other practice through
+     * the default account.
+     *
      * @param properties {@code followup.*}
-     * @param practices practice beans (property practices are read from {@code properties})
      * @param clock the clock, if any
-     * @return the sender, one REST client per practice
+     * @return the sender, one REST client per account
      */
-    @Bean
+    @Bean(SENDER_BEAN)
     @ConditionalOnMissingBean(SmsSender.class)
-    public TwilioSmsSender followUpTwilioSmsSender(FollowUpProperties properties, ObjectProvider<Practice> practices,
-            ObjectProvider<Clock> clock) {
+    public TwilioSmsSender followUpTwilioSmsSender(FollowUpProperties properties, ObjectProvider<Clock> clock) {
         FollowUpProperties.Twilio twilio = properties.getTwilio();
-        TwilioSmsSender.Builder b = TwilioSmsSender.builder().accounts(accounts(properties, practices))
+        TwilioSmsSender.Builder b = TwilioSmsSender.builder().accounts(PropertyTwilioAccounts.own(twilio))
                 .connectTimeout(twilio.getConnectTimeout()).readTimeout(twilio.getReadTimeout())
                 .clock(clock.getIfAvailable(Clock::systemUTC));
+        PropertyTwilioAccounts.defaultAccount(twilio).ifPresent(b::defaultAccount);
         if (twilio.getPublicBaseUrl() != null && !twilio.getPublicBaseUrl().isBlank()) {
             b.publicBaseUrl(twilio.getPublicBaseUrl());
         }
@@ -66,16 +75,15 @@ public final class FollowUpTwilioAutoConfiguration {
 
     /**
      * @param properties {@code followup.*}
-     * @param practices practice beans
+     * @param engine the engine, whose practices are the ones webhooks arrive for
      * @param clock the clock, if any
      * @return the webhook checker and parser
      */
     @Bean
     @ConditionalOnMissingBean
-    public TwilioWebhooks followUpTwilioWebhooks(FollowUpProperties properties, ObjectProvider<Practice> practices,
-            ObjectProvider<Clock> clock) {
+    public TwilioWebhooks followUpTwilioWebhooks(FollowUpProperties properties, FollowUpEngine engine, ObjectProvider<Clock> clock) {
         FollowUpProperties.Twilio twilio = properties.getTwilio();
-        TwilioWebhooks.Builder b = TwilioWebhooks.builder().accounts(accounts(properties, practices))
+        TwilioWebhooks.Builder b = TwilioWebhooks.builder().accounts(PropertyTwilioAccounts.of(twilio, engine.practices()))
                 .clock(clock.getIfAvailable(Clock::systemUTC));
         if (twilio.getPublicBaseUrl() != null && !twilio.getPublicBaseUrl().isBlank()) {
             b.publicBaseUrl(twilio.getPublicBaseUrl());
@@ -86,10 +94,25 @@ public final class FollowUpTwilioAutoConfiguration {
         return b.build();
     }
 
-    private static Map<PracticeId, TwilioAccount> accounts(FollowUpProperties properties, ObjectProvider<Practice> beans) {
-        List<Practice> all = new ArrayList<>();
-        PropertyPractices.of(properties).forEach(c -> all.add(c.practice()));
-        beans.orderedStream().forEach(all::add);
-        return PropertyTwilioAccounts.of(properties.getTwilio(), all);
+    /**
+     * Once every bean exists: when the starter's sender is in use, every practice of the engine
+     * that texts must have a Twilio account.
+     *
+     * @param properties {@code followup.*}
+     * @param engine the engine, if any
+     * @param beans to find out whether the starter's sender is in use
+     * @return the check
+     * @throws InvalidConfigurationException at start-up, naming the practice and the property to set
+     */
+    @Bean
+    SmartInitializingSingleton followUpTwilioAccountCheck(FollowUpProperties properties, ObjectProvider<FollowUpEngine> engine,
+            BeanFactory beans) {
+        return () -> {
+            FollowUpEngine theEngine = engine.getIfUnique();
+            // An application's own SmsSender may serve practices that have no Twilio account.
+            if (theEngine != null && beans.containsBean(SENDER_BEAN)) {
+                PropertyTwilioAccounts.requireAccountOfEveryTextingPractice(properties.getTwilio(), theEngine.practices());
+            }
+        };
     }
 }

@@ -5,6 +5,7 @@ import dev.followup.InvalidConfigurationException;
 import dev.followup.spring.internal.ReportPagesController;
 import dev.followup.web.PracticeAccess;
 import dev.followup.web.ReportPages;
+import jakarta.servlet.ServletContext;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,13 +14,15 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
 
 /**
  * The weekly report and the staff task board ({@link ReportPages}) as Spring MVC endpoints under
  * {@code followup.web.path} (default {@code /followup}): {@code GET {path}/practices/{id}/report},
  * {@code report.csv}, {@code report.json}, {@code tasks}, and the task actions
- * {@code POST {path}/practices/{id}/tasks/{taskId}/claim} and {@code .../complete}.
+ * {@code POST {path}/practices/{id}/tasks/{taskId}/claim} and {@code .../complete}. The pages'
+ * links and forms start with the context path the servlet container gives the application
+ * ({@link ServletContext#getContextPath()}), so they are right under {@code server.servlet.context-path}
+ * and in a war deployed to an external container alike.
  *
  * <p>Default deny: the pages are served only when the application declares a {@link PracticeAccess}
  * bean, which decides which practices each user may see. Without one, nothing is served. The user
@@ -43,18 +46,21 @@ public final class FollowUpWebPagesAutoConfiguration {
      * @param access the application's access hook
      * @param properties {@code followup.web.*}
      * @param clock the engine's clock (which week is the current one)
-     * @param environment for {@code server.servlet.context-path}, which the pages' links and forms include
+     * @param servletContext the container's context of this application, whose context path the
+     *     pages' links and forms include
      * @return the pages
      */
     @Bean
     @ConditionalOnMissingBean
     ReportPages followUpReportPages(FollowUpEngine engine, PracticeAccess access, FollowUpProperties properties, Clock clock,
-            Environment environment) {
+            ServletContext servletContext) {
         String path = properties.getWeb().getPath();
         if (path.endsWith("/")) {
             throw new InvalidConfigurationException("followup.web.path must not end with '/': use e.g. /followup, or leave it empty for the root");
         }
-        String contextPath = environment.getProperty("server.servlet.context-path", "");
+        // The container's word, not server.servlet.context-path: a war deployed to an external
+        // container gets its context path from there, and the property is not read at all.
+        String contextPath = servletContext.getContextPath();
         if (contextPath.endsWith("/")) {
             contextPath = contextPath.substring(0, contextPath.length() - 1);
         }

@@ -17,6 +17,7 @@ import dev.followup.spi.EmailSender;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.KeyProvider;
 import dev.followup.spi.SmsSender;
+import dev.followup.spring.internal.ConfiguredPractices;
 import dev.followup.spring.internal.EngineScheduler;
 import dev.followup.task.TaskKind;
 import dev.followup.test.InMemoryEmailSender;
@@ -188,6 +189,30 @@ class FollowUpAutoConfigurationTest {
     }
 
     @Test
+    void aTextingPracticeAddedByACustomizerWithoutATwilioAccountStopsTheStartNamingItAndTheProperty() {
+        FollowUpEngineCustomizer addsHarbor = builder -> builder.practice(Practice.builder(PracticeId.of("harbor-pt")).name("Harbor PT")
+                .callbackPhone("(213) 555-0199").timeZone("America/Los_Angeles").smsFrom("+12135550190").build());
+        String[] lakesideOnly = {"followup.twilio.accounts.lakeside.account-sid=" + TestProperties.ACCOUNT_SID,
+            "followup.twilio.accounts.lakeside.auth-token=" + TestProperties.AUTH_TOKEN};
+        withStore.withPropertyValues(basic(lakesideOnly)).withBean(FollowUpEngineCustomizer.class, () -> addsHarbor).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(rootCause(context.getStartupFailure())).isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("harbor-pt").hasMessageContaining("followup.twilio.accounts.harbor-pt.account-sid")
+                    .hasMessageNotContaining(TestProperties.AUTH_TOKEN);
+        });
+        // Its own account, or the default one, and it starts.
+        withStore.withPropertyValues(basic(lakesideOnly)).withPropertyValues(
+                "followup.twilio.accounts.harbor-pt.account-sid=" + TestProperties.ACCOUNT_SID,
+                "followup.twilio.accounts.harbor-pt.auth-token=" + TestProperties.AUTH_TOKEN)
+                .withBean(FollowUpEngineCustomizer.class, () -> addsHarbor).run(context -> assertThat(context).hasNotFailed());
+        withStore.withPropertyValues(basic(TestProperties.TWILIO)).withBean(FollowUpEngineCustomizer.class, () -> addsHarbor)
+                .run(context -> assertThat(context).hasNotFailed());
+        // The application's own sender may serve it without Twilio: no complaint then.
+        withStore.withPropertyValues(basic(lakesideOnly)).withBean(FollowUpEngineCustomizer.class, () -> addsHarbor)
+                .withBean(InMemorySmsSender.class).run(context -> assertThat(context).hasNotFailed().hasSingleBean(TwilioWebhooks.class));
+    }
+
+    @Test
     void anIncompleteTwilioAccountFailsNamingTheProperty() {
         withStore.withPropertyValues(basic("followup.twilio.account-sid=AC123")).run(context -> {
             assertThat(context).hasFailed();
@@ -246,6 +271,17 @@ class FollowUpAutoConfigurationTest {
         withStore.withPropertyValues(basic("followup.practices[0].send-window.start=07:00"))
                 .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("followup.practices[0]")
                         .hasMessageContaining("quiet hours"));
+    }
+
+    @Test
+    void propertyPracticesAreConvertedOnceAndTheEngineServesThoseVeryObjects() {
+        withStore.withPropertyValues(basic(TestProperties.TWILIO)).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(ConfiguredPractices.class);
+            Practice converted = context.getBean(ConfiguredPractices.class).practices().get(0);
+            assertThat(converted.id()).isEqualTo(PracticeId.of("lakeside"));
+            // The same object, not an equal one: the engine did not convert the properties again.
+            assertThat(context.getBean(FollowUpEngine.class).practices()).singleElement().isSameAs(converted);
+        });
     }
 
     @Test

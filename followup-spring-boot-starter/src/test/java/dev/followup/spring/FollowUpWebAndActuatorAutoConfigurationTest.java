@@ -7,6 +7,7 @@ import dev.followup.FollowUpEngine;
 import dev.followup.spi.EngineListener;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spring.internal.EngineHealthIndicator;
+import dev.followup.spring.internal.EngineScheduler;
 import dev.followup.spring.internal.MicrometerEngineListener;
 import dev.followup.spring.internal.TwilioWebhookController;
 import dev.followup.test.InMemoryFollowUpStore;
@@ -25,6 +26,10 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /** Conditions of the webhook, health and metrics auto-configurations. */
@@ -79,6 +84,51 @@ class FollowUpWebAndActuatorAutoConfigurationTest {
         HealthIndicator mine = () -> Health.up().build();
         plain.withPropertyValues(basic()).withBean("followupHealthIndicator", HealthIndicator.class, () -> mine)
                 .run(context -> assertThat(context).doesNotHaveBean(EngineHealthIndicator.class));
+    }
+
+    @Test
+    void theHealthIndicatorTakesOnlyTheEngineSchedulerNotEveryLifecycleOfTheApplication() {
+        // A lifecycle of the application's own that needs the indicator: an indicator that looked
+        // through every SmartLifecycle for the scheduler would need it in turn, a dependency cycle.
+        plain.withPropertyValues(TestProperties.PRACTICE).withUserConfiguration(HealthWatcher.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(EngineScheduler.class);
+            Health health = context.getBean("followupHealthIndicator", HealthIndicator.class).health();
+            assertThat(health.getDetails()).containsEntry("scheduler", "running");
+            assertThat(context.getBean(HealthWatcher.Watcher.class).isRunning()).isTrue();
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class HealthWatcher {
+        @Bean
+        Watcher healthWatcher(@Qualifier("followupHealthIndicator") HealthIndicator followup) {
+            return new Watcher(followup);
+        }
+
+        /** Started with the context; would report the indicator's status somewhere. */
+        static final class Watcher implements SmartLifecycle {
+            private final HealthIndicator indicator;
+            private volatile boolean running;
+
+            Watcher(HealthIndicator indicator) {
+                this.indicator = indicator;
+            }
+
+            @Override
+            public void start() {
+                running = indicator != null;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+        }
     }
 
     @Test

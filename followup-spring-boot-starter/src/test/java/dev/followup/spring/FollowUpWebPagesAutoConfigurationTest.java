@@ -26,8 +26,10 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.context.servlet.AnnotationConfigServletWebApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.web.MockHttpSession;
+import org.springframework.mock.web.MockServletContext;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
@@ -77,13 +79,45 @@ class FollowUpWebPagesAutoConfigurationTest {
 
     @Test
     void thePathAndTrendComeFromProperties() {
-        web.withPropertyValues(basic("followup.web.path=/admin/followup", "server.servlet.context-path=/app"))
+        deployedAt("/app").withPropertyValues(basic("followup.web.path=/admin/followup"))
                 .withBean(PracticeAccess.class, () -> JANE_SEES_LAKESIDE)
                 .run(context -> assertThat(context.getBean(ReportPages.class).basePath()).isEqualTo("/app/admin/followup"));
         web.withPropertyValues(basic("followup.web.path=/followup/")).withBean(PracticeAccess.class, () -> JANE_SEES_LAKESIDE)
                 .run(context -> assertThat(context).hasFailed().getFailure().hasMessageContaining("followup.web.path"));
         web.withPropertyValues(basic("followup.web.trend-weeks=40")).withBean(PracticeAccess.class, () -> JANE_SEES_LAKESIDE)
                 .run(context -> assertThat(context).hasFailed().getFailure().hasMessageContaining("trend weeks"));
+    }
+
+    @Test
+    void theContextPathIsTheContainersNotTheProperty() {
+        // As a war in an external container: the container says /clinic, and Boot's property (which
+        // only its embedded server reads) says something else or nothing.
+        deployedAt("/clinic").withPropertyValues(basic("server.servlet.context-path=/app"))
+                .withBean(PracticeAccess.class, () -> JANE_SEES_LAKESIDE)
+                .run(context -> assertThat(context.getBean(ReportPages.class).basePath()).isEqualTo("/clinic/followup"));
+        web.withPropertyValues(basic("server.servlet.context-path=/app")).withBean(PracticeAccess.class, () -> JANE_SEES_LAKESIDE)
+                .run(context -> assertThat(context.getBean(ReportPages.class).basePath()).isEqualTo("/followup"));
+    }
+
+    @Test
+    void underAContextPathThePagesAnswerAndTheirLinksAndFormsIncludeIt() {
+        deployedAt("/clinic").withUserConfiguration(Mvc.class).withPropertyValues(basic())
+                .withBean(PracticeAccess.class, () -> JANE_SEES_LAKESIDE).run(context -> {
+                    FollowUpEngine engine = context.getBean(FollowUpEngine.class);
+                    engine.handleInboundSms(new InboundSms(LAKESIDE, "SM-web-ctx", PhoneNumber.ofE164("+13125550177"), "Please call me back",
+                            context.getBean(Clock.class).instant()));
+                    MockMvc mvc = mvc(context);
+                    MvcResult report = mvc.perform(get("/clinic/followup/practices/lakeside/report").contextPath("/clinic")
+                            .principal(() -> "jane")).andReturn();
+                    assertThat(report.getResponse().getStatus()).isEqualTo(200);
+                    assertThat(report.getResponse().getContentAsString(StandardCharsets.UTF_8))
+                            .contains("\"/clinic/followup/practices/lakeside/tasks");
+                    String board = mvc.perform(get("/clinic/followup/practices/lakeside/tasks").contextPath("/clinic")
+                            .principal(() -> "jane").session(new MockHttpSession())).andReturn().getResponse()
+                            .getContentAsString(StandardCharsets.UTF_8);
+                    String taskId = engine.openTasks(LAKESIDE).get(0).id().value();
+                    assertThat(board).contains("action=\"/clinic/followup/practices/lakeside/tasks/" + taskId + "/claim\"");
+                });
     }
 
     @Test
@@ -161,6 +195,17 @@ class FollowUpWebPagesAutoConfigurationTest {
                     assertThat(mvc.perform(get("/followup/practices/lakeside/report").principal(() -> "jane")).andReturn().getResponse()
                             .getStatus()).isEqualTo(403);
                 });
+    }
+
+    /** The pages' runner, in a servlet container that gives the application this context path. */
+    private static WebApplicationContextRunner deployedAt(String contextPath) {
+        return new WebApplicationContextRunner(() -> {
+            MockServletContext servletContext = new MockServletContext();
+            servletContext.setContextPath(contextPath);
+            AnnotationConfigServletWebApplicationContext context = new AnnotationConfigServletWebApplicationContext();
+            context.setServletContext(servletContext);
+            return context;
+        }).withConfiguration(FollowUpAutoConfigurationTest.ALL).withBean(InMemoryFollowUpStore.class);
     }
 
     private static MockMvc mvc(AssertableWebApplicationContext context) {

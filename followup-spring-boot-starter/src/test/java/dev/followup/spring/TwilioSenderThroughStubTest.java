@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.followup.FollowUpEngine;
 import dev.followup.RunSummary;
+import dev.followup.conversation.InboundSms;
+import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.MutableClock;
+import dev.followup.twilio.TwilioWebhooks;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -16,11 +19,15 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +66,51 @@ class TwilioSenderThroughStubTest {
     @AfterEach
     void stopStub() {
         stub.stop(0);
+    }
+
+    @Test
+    void aPracticeAddedByACustomizerTextsAndIsHeardThroughTheDefaultAccount() {
+        MutableClock clock = MutableClock.at("2026-03-02T17:00:00Z");
+        PracticeId harbor = PracticeId.of("harbor-pt");
+        new ApplicationContextRunner().withConfiguration(FollowUpAutoConfigurationTest.ALL).withBean(InMemoryFollowUpStore.class)
+                .withBean(Clock.class, () -> clock)
+                .withBean(FollowUpEngineCustomizer.class, () -> builder -> builder.practice(Practice.builder(harbor).name("Harbor PT")
+                        .callbackPhone("(213) 555-0199").timeZone("America/Chicago").smsFrom("+12135550190").build()))
+                .withPropertyValues(basic(TestProperties.TWILIO))
+                .withPropertyValues("followup.twilio.api-base-url=http://localhost:" + stub.getAddress().getPort())
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    FollowUpEngine engine = context.getBean(FollowUpEngine.class);
+                    engine.ingest(harbor, new ByteArrayInputStream(("MRN,First Name,Last Name,Phone,Provider,Follow-Up Type\n"
+                            + "M-2,Test,Patient,(213) 555-0177,Dr. Example,annual\n").getBytes(StandardCharsets.UTF_8)), null);
+                    assertThat(engine.runDueWork().messagesSent()).isEqualTo(1);
+                    assertThat(paths).containsExactly("/2010-04-01/Accounts/" + TestProperties.ACCOUNT_SID + "/Messages.json");
+                    assertThat(sends.get(0)).containsEntry("From", "+12135550190");
+                    assertThat(sends.get(0).get("StatusCallback")).startsWith("https://followup.example.test/hooks/twilio/status/harbor-pt?");
+
+                    // Its webhooks are checked with the default account's token, found by the path or by the practice's number.
+                    TwilioWebhooks webhooks = context.getBean(TwilioWebhooks.class);
+                    Map<String, String> form = Map.of("MessageSid", "SM" + "b".repeat(32), "AccountSid", TestProperties.ACCOUNT_SID,
+                            "From", "+12135550177", "To", "+12135550190", "Body", "YES");
+                    for (String path : List.of("/hooks/twilio/inbound/harbor-pt", "/hooks/twilio/inbound")) {
+                        String signature = sign(TestProperties.AUTH_TOKEN, "https://followup.example.test" + path, form);
+                        InboundSms inbound = webhooks.inboundSms("http://localhost:8080" + path, multi(form), signature);
+                        assertThat(inbound.practiceId()).isEqualTo(harbor);
+                    }
+                });
+    }
+
+    private static Map<String, List<String>> multi(Map<String, String> form) {
+        return form.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
+    }
+
+    /** Twilio's scheme: HMAC-SHA1, keyed by the auth token, of the URL followed by each sorted parameter's name and value. */
+    private static String sign(String authToken, String url, Map<String, String> params) throws Exception {
+        StringBuilder data = new StringBuilder(url);
+        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

@@ -69,6 +69,7 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
     private static final Pattern MESSAGING_SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
 
     private final Map<PracticeId, TwilioRestClient> clients;
+    private final @Nullable TwilioRestClient defaultClient;
     private final @Nullable String publicBaseUrl;
     private final SingleAttemptHttpClient transport;
 
@@ -78,6 +79,7 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
         Map<PracticeId, TwilioRestClient> byPractice = new HashMap<>();
         builder.accounts.forEach((practiceId, account) -> byPractice.put(practiceId, restClient(account, transport)));
         this.clients = Map.copyOf(byPractice);
+        this.defaultClient = builder.defaultAccount == null ? null : restClient(builder.defaultAccount, transport);
     }
 
     /** @return a builder with no accounts, no public base URL, 5 s connect and 15 s read timeouts */
@@ -242,11 +244,12 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
     /** @return the practices configured, never credentials or message content */
     @Override
     public String toString() {
-        return "TwilioSmsSender[practices=" + clients.size() + ", statusCallbacks=" + (publicBaseUrl != null) + "]";
+        return "TwilioSmsSender[practices=" + clients.size() + ", defaultAccount=" + (defaultClient != null) + ", statusCallbacks="
+                + (publicBaseUrl != null) + "]";
     }
 
     private TwilioRestClient clientOf(PracticeId practiceId) {
-        TwilioRestClient client = clients.get(practiceId);
+        TwilioRestClient client = clients.getOrDefault(practiceId, defaultClient);
         if (client == null) {
             throw new InvalidConfigurationException("no Twilio account is configured for practice " + practiceId);
         }
@@ -283,6 +286,7 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
     /** Collects a {@link TwilioSmsSender}'s settings; each is checked when given. */
     public static final class Builder {
         private final Map<PracticeId, TwilioAccount> accounts = new HashMap<>();
+        private @Nullable TwilioAccount defaultAccount;
         private @Nullable String publicBaseUrl;
         private @Nullable URI apiBaseUrl;
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -313,6 +317,19 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
          */
         public Builder accounts(Map<PracticeId, TwilioAccount> accounts) {
             accounts.forEach(this::account);
+            return this;
+        }
+
+        /**
+         * Sends the messages of every practice without an {@linkplain #account account of its own}
+         * through this account: also those of practices the engine learns of after this sender was
+         * built (the sender is needed to build the engine, so it cannot list them all beforehand).
+         *
+         * @param account the account of the practices without one of their own
+         * @return this builder
+         */
+        public Builder defaultAccount(TwilioAccount account) {
+            this.defaultAccount = Objects.requireNonNull(account, "account");
             return this;
         }
 
@@ -374,11 +391,11 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
 
         /**
          * @return the sender
-         * @throws InvalidConfigurationException if no account is configured
+         * @throws InvalidConfigurationException if no account is configured, neither a practice's nor a default one
          */
         public TwilioSmsSender build() {
-            if (accounts.isEmpty()) {
-                throw new InvalidConfigurationException("TwilioSmsSender needs at least one practice's Twilio account");
+            if (accounts.isEmpty() && defaultAccount == null) {
+                throw new InvalidConfigurationException("TwilioSmsSender needs at least one practice's Twilio account or a default account");
             }
             return new TwilioSmsSender(this);
         }

@@ -99,6 +99,26 @@ class TwilioSmsSenderTest {
     }
 
     @Test
+    void aDefaultAccountSendsForEveryPracticeWithoutOneOfItsOwn() {
+        String ownSid = "AC" + "f".repeat(32);
+        try (TwilioSmsSender withDefault = TwilioSmsSender.builder().defaultAccount(account())
+                .account(PracticeId.of("own"), TwilioAccount.builder(ownSid).authToken("own-token").build())
+                .apiBaseUrl(stub.baseUrl()).build()) {
+            PracticeId later = PracticeId.of("added-later");
+            assertThat(withDefault.send(new OutboundSms("att-d1", later, FROM, PhoneNumber.ofE164(PATIENT), BODY, Duration.ofHours(1)))
+                    .outcome()).isEqualTo(Outcome.ACCEPTED);
+            assertThat(withDefault.send(new OutboundSms("att-d2", PracticeId.of("own"), FROM, PhoneNumber.ofE164(PATIENT), BODY,
+                    Duration.ofHours(1))).outcome()).isEqualTo(Outcome.ACCEPTED);
+            assertThat(stub.sends()).extracting(TwilioApiStub.Received::path).containsExactly(
+                    "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages.json", "/2010-04-01/Accounts/" + ownSid + "/Messages.json");
+            assertThat(withDefault.toString()).contains("defaultAccount=true").doesNotContain(AUTH_TOKEN);
+        }
+        assertThatThrownBy(() -> sender.send(new OutboundSms("att-d3", PracticeId.of("added-later"), FROM, PhoneNumber.ofE164(PATIENT),
+                BODY, Duration.ofHours(1)))).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("added-later");
+        assertThatThrownBy(() -> TwilioSmsSender.builder().build()).isInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
     void sendsThroughAMessagingServiceWhenTheSenderIsAServiceSid() {
         SendResult result = sender.send(sms("att-2", SERVICE_SID, Duration.ofMinutes(30)));
 

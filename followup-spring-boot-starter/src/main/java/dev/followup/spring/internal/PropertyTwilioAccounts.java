@@ -8,6 +8,7 @@ import dev.followup.twilio.TwilioAccount;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +25,55 @@ public final class PropertyTwilioAccounts {
 
     /**
      * @param twilio the Twilio properties
-     * @param practices every practice the engine will serve
+     * @return the accounts of {@code followup.twilio.accounts.<practice-id>}, for sending (without
+     *     the practices' numbers, which only route webhooks)
+     * @throws InvalidConfigurationException naming the property, if an account is incomplete
+     */
+    public static Map<PracticeId, TwilioAccount> own(FollowUpProperties.Twilio twilio) {
+        Map<PracticeId, TwilioAccount> accounts = new LinkedHashMap<>();
+        twilio.getAccounts().forEach((id, account) -> accounts.put(PracticeId.of(id), account("followup.twilio.accounts." + id,
+                account.getAccountSid(), account.getAuthToken(), account.getApiKeySid(), account.getApiKeySecret(), account.getRegion(),
+                account.getEdge(), null)));
+        return accounts;
+    }
+
+    /**
+     * @param twilio the Twilio properties
+     * @return the account given directly under {@code followup.twilio}, if {@code account-sid} is set
+     * @throws InvalidConfigurationException naming the property, if it is incomplete
+     */
+    public static Optional<TwilioAccount> defaultAccount(FollowUpProperties.Twilio twilio) {
+        if (twilio.getAccountSid() == null || twilio.getAccountSid().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(account("followup.twilio", twilio.getAccountSid(), twilio.getAuthToken(), twilio.getApiKeySid(),
+                twilio.getApiKeySecret(), twilio.getRegion(), twilio.getEdge(), null));
+    }
+
+    /**
+     * Checks that every practice that texts has an account: its own, or the default one.
+     *
+     * @param twilio the Twilio properties
+     * @param practices every practice the engine serves
+     * @throws InvalidConfigurationException naming the first practice without one and the property to set
+     */
+    public static void requireAccountOfEveryTextingPractice(FollowUpProperties.Twilio twilio, Collection<Practice> practices) {
+        if (twilio.getAccountSid() != null && !twilio.getAccountSid().isBlank()) {
+            return;
+        }
+        for (Practice p : practices) {
+            if (p.smsFrom() != null && !twilio.getAccounts().containsKey(p.id().value())) {
+                String own = "followup.twilio.accounts." + p.id().value();
+                throw new InvalidConfigurationException("practice " + p.id() + " sends texts (it has an SMS sender) but has no Twilio"
+                        + " account: set " + own + ".account-sid and " + own + ".auth-token, or followup.twilio.account-sid and"
+                        + " .auth-token for every practice without an account of its own");
+            }
+        }
+    }
+
+    /**
+     * @param twilio the Twilio properties
+     * @param practices every practice the engine serves
      * @return accounts by practice
      * @throws InvalidConfigurationException naming the property, if an account is incomplete
      */
