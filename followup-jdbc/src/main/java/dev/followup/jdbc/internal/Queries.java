@@ -120,33 +120,33 @@ public final class Queries {
     }
 
     /** Bulk read: patients by id. */
-    public static final BulkRead PATIENTS = new BulkRead("followup_patient", "id", "", "", "");
+    public static final BulkRead PATIENTS = new BulkRead("followup_patient", "id", false, "", "", "");
     /** Bulk read: patients by phone hash, each number's in id order as {@link #PATIENTS_BY_PHONE} gives them. */
-    public static final BulkRead PATIENTS_BY_PHONES = new BulkRead("followup_patient", "phone_hash", "", "", "id");
+    public static final BulkRead PATIENTS_BY_PHONES = new BulkRead("followup_patient", "phone_hash", false, "", "", "id");
     /** Bulk read: follow-ups by id. */
-    public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "", "", "");
+    public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", false, "", "", "");
     /** Bulk read: follow-ups by id on which {@code :owner} holds a lease that is live at {@code :now}. */
-    public static final BulkRead LEASED_FOLLOW_UPS = new BulkRead("followup_follow_up", "id",
+    public static final BulkRead LEASED_FOLLOW_UPS = new BulkRead("followup_follow_up", "id", false,
             "claimed_by = :owner AND lease_until > :now", "", "");
     /** Bulk read: send attempts by id. */
-    public static final BulkRead ATTEMPTS = new BulkRead("followup_send_attempt", "id", "", "", "");
+    public static final BulkRead ATTEMPTS = new BulkRead("followup_send_attempt", "id", false, "", "", "");
     /** Bulk read: the attempts of follow-ups, each follow-up's oldest first in the order of its one-by-one read. */
-    public static final BulkRead ATTEMPTS_OF_FOLLOW_UPS = new BulkRead("followup_send_attempt", "follow_up_id", "", "",
+    public static final BulkRead ATTEMPTS_OF_FOLLOW_UPS = new BulkRead("followup_send_attempt", "follow_up_id", false, "", "",
             "created_at, step, attempt_number, id");
     /**
      * Bulk read: the outreach of patients that counts against contact limits ({@link #OUTREACH_COUNT}'s
      * rule) since {@code :since}, on the {@code (practice_id, patient_id, created_at)} index.
      */
-    public static final BulkRead OUTREACH_SINCE = new BulkRead("followup_send_attempt", "patient_id",
+    public static final BulkRead OUTREACH_SINCE = new BulkRead("followup_send_attempt", "patient_id", true,
             "created_at >= :since AND purpose = :purpose AND state IN (" + COUNTED_STATES_SQL + ")", "", "");
     /** Bulk read: the latest consent entry of each patient, in the order of the one-by-one read. */
-    public static final BulkRead LATEST_CONSENTS_OF_PATIENTS = new BulkRead("followup_consent", "patient_id", "",
+    public static final BulkRead LATEST_CONSENTS_OF_PATIENTS = new BulkRead("followup_consent", "patient_id", true, "",
             "changed_at DESC, seq DESC", "");
     /** Bulk read: the latest consent entry of each phone hash, in the order of the one-by-one read. */
-    public static final BulkRead LATEST_CONSENTS_OF_PHONES = new BulkRead("followup_consent", "phone_hash", "",
+    public static final BulkRead LATEST_CONSENTS_OF_PHONES = new BulkRead("followup_consent", "phone_hash", true, "",
             "changed_at DESC, seq DESC", "");
     /** Bulk read: the suppressions of patients. */
-    public static final BulkRead SUPPRESSIONS = new BulkRead("followup_suppression", "patient_id", "", "", "");
+    public static final BulkRead SUPPRESSIONS = new BulkRead("followup_suppression", "patient_id", false, "", "", "");
 
     /**
      * One statement that reads the rows of many values of one column, in the form each database reads
@@ -155,11 +155,13 @@ public final class Queries {
      *
      * @param table the table
      * @param column the column matched, second in an index that starts with practice_id
+     * @param indexGoesOn whether that index has a third column (the consent and outreach indexes end
+     *     with a time), which changes the form H2 reads it with
      * @param condition what a row must also satisfy, or ""
      * @param latestBy "" for every matching row; else only the first row per value in this order
      * @param orderBy the order of the whole result, or ""; rows of one value keep it among themselves
      */
-    public record BulkRead(String table, String column, String condition, String latestBy, String orderBy) {
+    public record BulkRead(String table, String column, boolean indexGoesOn, String condition, String latestBy, String orderBy) {
         /**
          * PostgreSQL: {@link #inArray}'s lateral probe per value of the array {@code :values}, which
          * must hold no value twice (a repeated value would repeat its rows). With {@code latestBy} the
@@ -174,25 +176,36 @@ public final class Queries {
         }
 
         /**
-         * H2: a row-value IN list, the form H2 2.5 reads from the index (it scans the whole practice
-         * for {@code practice_id = ? AND column IN (…)}). With {@code latestBy} a window function
-         * keeps each value's first row; H2 has no per-value lateral probe that it plans as well.
+         * H2, which has no LATERAL. A row-value IN list where it matches the whole index, the form
+         * H2 2.5 reads from the index (for {@code practice_id = ? AND column IN (…)} it scans the
+         * whole practice). On an index that goes on past the column H2 uses only practice_id of a
+         * row-value IN, so there the values are a VALUES table joined to the table, which H2 plans
+         * as an index probe per value. With {@code latestBy} a window function keeps each value's
+         * first row.
          *
          * @param values how many values, bound as {@code :v0}, {@code :v1}, …; at least one
          * @return the statement, with parameters {@code :practice}, the values and the condition's
          */
         public String h2(int values) {
-            StringBuilder in = new StringBuilder("(practice_id, ").append(column).append(") IN (");
-            for (int i = 0; i < values; i++) {
-                in.append(i == 0 ? "(:practice, :v" : ", (:practice, :v").append(i).append(')');
+            StringBuilder rows = new StringBuilder();
+            String found;
+            if (indexGoesOn) {
+                for (int i = 0; i < values; i++) {
+                    rows.append(i == 0 ? "(:v" : ", (:v").append(i).append(')');
+                }
+                found = "FROM (VALUES " + rows + ") AS wanted(wanted_value) JOIN " + table + " found ON found.practice_id = :practice"
+                        + " AND found." + column + " = wanted.wanted_value" + and(condition);
+            } else {
+                for (int i = 0; i < values; i++) {
+                    rows.append(i == 0 ? "(:practice, :v" : ", (:practice, :v").append(i).append(')');
+                }
+                found = "FROM " + table + " found WHERE (practice_id, " + column + ") IN (" + rows + ")" + and(condition);
             }
-            in.append(')');
             if (latestBy.isEmpty()) {
-                return "SELECT * FROM " + table + " WHERE " + in + and(condition) + orderedBy();
+                return "SELECT found.* " + found + orderedBy();
             }
-            return "SELECT * FROM (SELECT " + table + ".*, ROW_NUMBER() OVER (PARTITION BY " + column + " ORDER BY " + latestBy
-                    + ") AS latest_rank FROM " + table + " WHERE " + in + and(condition) + ") ranked WHERE latest_rank = 1"
-                    + orderedBy();
+            return "SELECT * FROM (SELECT found.*, ROW_NUMBER() OVER (PARTITION BY found." + column + " ORDER BY " + latestBy
+                    + ") AS latest_rank " + found + ") ranked WHERE latest_rank = 1" + orderedBy();
         }
 
         private static String and(String condition) {
