@@ -120,33 +120,33 @@ public final class Queries {
     }
 
     /** Bulk read: patients by id. */
-    public static final BulkRead PATIENTS = new BulkRead("followup_patient", "id", false, "", "", "");
+    public static final BulkRead PATIENTS = new BulkRead("followup_patient", "id", "", "", "", "");
     /** Bulk read: patients by phone hash, each number's in id order as {@link #PATIENTS_BY_PHONE} gives them. */
-    public static final BulkRead PATIENTS_BY_PHONES = new BulkRead("followup_patient", "phone_hash", false, "", "", "id");
+    public static final BulkRead PATIENTS_BY_PHONES = new BulkRead("followup_patient", "phone_hash", "", "", "", "id");
     /** Bulk read: follow-ups by id. */
-    public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", false, "", "", "");
+    public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "", "", "", "");
     /** Bulk read: follow-ups by id on which {@code :owner} holds a lease that is live at {@code :now}. */
-    public static final BulkRead LEASED_FOLLOW_UPS = new BulkRead("followup_follow_up", "id", false,
+    public static final BulkRead LEASED_FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "",
             "claimed_by = :owner AND lease_until > :now", "", "");
     /** Bulk read: send attempts by id. */
-    public static final BulkRead ATTEMPTS = new BulkRead("followup_send_attempt", "id", false, "", "", "");
+    public static final BulkRead ATTEMPTS = new BulkRead("followup_send_attempt", "id", "", "", "", "");
     /** Bulk read: the attempts of follow-ups, each follow-up's oldest first in the order of its one-by-one read. */
-    public static final BulkRead ATTEMPTS_OF_FOLLOW_UPS = new BulkRead("followup_send_attempt", "follow_up_id", false, "", "",
+    public static final BulkRead ATTEMPTS_OF_FOLLOW_UPS = new BulkRead("followup_send_attempt", "follow_up_id", "", "", "",
             "created_at, step, attempt_number, id");
     /**
      * Bulk read: the outreach of patients that counts against contact limits ({@link #OUTREACH_COUNT}'s
      * rule) since {@code :since}, on the {@code (practice_id, patient_id, created_at)} index.
      */
-    public static final BulkRead OUTREACH_SINCE = new BulkRead("followup_send_attempt", "patient_id", true,
+    public static final BulkRead OUTREACH_SINCE = new BulkRead("followup_send_attempt", "patient_id", "followup_send_attempt_patient",
             "created_at >= :since AND purpose = :purpose AND state IN (" + COUNTED_STATES_SQL + ")", "", "");
     /** Bulk read: the latest consent entry of each patient, in the order of the one-by-one read. */
-    public static final BulkRead LATEST_CONSENTS_OF_PATIENTS = new BulkRead("followup_consent", "patient_id", true, "",
+    public static final BulkRead LATEST_CONSENTS_OF_PATIENTS = new BulkRead("followup_consent", "patient_id", "followup_consent_patient", "",
             "changed_at DESC, seq DESC", "");
     /** Bulk read: the latest consent entry of each phone hash, in the order of the one-by-one read. */
-    public static final BulkRead LATEST_CONSENTS_OF_PHONES = new BulkRead("followup_consent", "phone_hash", true, "",
+    public static final BulkRead LATEST_CONSENTS_OF_PHONES = new BulkRead("followup_consent", "phone_hash", "followup_consent_phone", "",
             "changed_at DESC, seq DESC", "");
     /** Bulk read: the suppressions of patients. */
-    public static final BulkRead SUPPRESSIONS = new BulkRead("followup_suppression", "patient_id", false, "", "", "");
+    public static final BulkRead SUPPRESSIONS = new BulkRead("followup_suppression", "patient_id", "", "", "", "");
 
     /**
      * One statement that reads the rows of many values of one column, in the form each database reads
@@ -155,13 +155,13 @@ public final class Queries {
      *
      * @param table the table
      * @param column the column matched, second in an index that starts with practice_id
-     * @param indexGoesOn whether that index has a third column (the consent and outreach indexes end
-     *     with a time), which changes the form H2 reads it with
+     * @param wideIndex that index's name if it has a third column (the consent and outreach indexes
+     *     end with a time), which changes the form H2 reads it with; else ""
      * @param condition what a row must also satisfy, or ""
      * @param latestBy "" for every matching row; else only the first row per value in this order
      * @param orderBy the order of the whole result, or ""; rows of one value keep it among themselves
      */
-    public record BulkRead(String table, String column, boolean indexGoesOn, String condition, String latestBy, String orderBy) {
+    public record BulkRead(String table, String column, String wideIndex, String condition, String latestBy, String orderBy) {
         /**
          * PostgreSQL: {@link #inArray}'s lateral probe per value of the array {@code :values}, which
          * must hold no value twice (a repeated value would repeat its rows). With {@code latestBy} the
@@ -179,8 +179,9 @@ public final class Queries {
          * H2, which has no LATERAL. A row-value IN list where it matches the whole index, the form
          * H2 2.5 reads from the index (for {@code practice_id = ? AND column IN (…)} it scans the
          * whole practice). On an index that goes on past the column H2 uses only practice_id of a
-         * row-value IN, so there the values are a VALUES table joined to the table, which H2 plans
-         * as an index probe per value. With {@code latestBy} a window function keeps each value's
+         * row-value IN, so there the values are a VALUES table joined to the table through that
+         * index, which H2 plans as an index probe per value (left to choose, it read a small table
+         * through the practice's time index and compared each row with the values). With {@code latestBy} a window function keeps each value's
          * first row.
          *
          * @param values how many values, bound as {@code :v0}, {@code :v1}, …; at least one
@@ -189,11 +190,12 @@ public final class Queries {
         public String h2(int values) {
             StringBuilder rows = new StringBuilder();
             String found;
-            if (indexGoesOn) {
+            if (!wideIndex.isEmpty()) {
                 for (int i = 0; i < values; i++) {
                     rows.append(i == 0 ? "(:v" : ", (:v").append(i).append(')');
                 }
-                found = "FROM (VALUES " + rows + ") AS wanted(wanted_value) JOIN " + table + " found ON found.practice_id = :practice"
+                found = "FROM (VALUES " + rows + ") AS wanted(wanted_value) JOIN " + table + " found USE INDEX (" + wideIndex + ")"
+                        + " ON found.practice_id = :practice"
                         + " AND found." + column + " = wanted.wanted_value" + and(condition);
             } else {
                 for (int i = 0; i < values; i++) {
