@@ -8,6 +8,7 @@ import dev.followup.StorageException;
 import dev.followup.audit.AuditRecord;
 import dev.followup.audit.AuditType;
 import dev.followup.audit.AuditVerification;
+import dev.followup.consent.ChannelSuppression;
 import dev.followup.consent.ConsentChange;
 import dev.followup.consent.ConsentSource;
 import dev.followup.consent.ConsentStatus;
@@ -32,6 +33,8 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
 import dev.followup.scheduling.PreferredWindow;
+import dev.followup.spi.OutreachWindow;
+import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -46,9 +49,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,6 +215,81 @@ abstract class JdbcStoreBehaviour {
         double budget = onPostgres() ? 15.5 : 17.5;
         assertThat(perReply).as("statements per reply (%d for 50)", counter.executions()).isLessThanOrEqualTo(budget);
         assertThat(sms.sent()).hasSizeGreaterThan(50); // the replies were answered: slot offers, confirmations
+    }
+
+    /**
+     * Each bulk read is one statement for 300 ids (and none for no ids): what lets the engine decide
+     * a batch of claimed follow-ups with a few queries instead of a dozen per follow-up.
+     */
+    @Test
+    void eachBulkReadIsOneStatementWhateverTheNumberOfIds() {
+        StatementCounter counter = new StatementCounter(db.dataSource());
+        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
+        int n = 300;
+        List<Patient> patients = new ArrayList<>();
+        List<FollowUp> followUps = new ArrayList<>();
+        List<SendAttempt> attempts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Patient p = new Patient(PatientId.random(), practice, new Mrn("MRN-count-" + i), "Count", "Bulk" + i,
+                    PhoneNumber.ofE164("+1415556" + String.format("%04d", i)), null, Language.ENGLISH, null);
+            patients.add(p);
+            FollowUp f = race(p, "need-count-" + i);
+            followUps.add(f);
+            attempts.add(new SendAttempt("att-count-" + i, practice, f.id(), p.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
+                    AttemptState.SENT, null, null, null, "count " + i, 1, new BigDecimal("0.0079"), T0, T0));
+        }
+        store.inTransaction(practice, tx -> {
+            tx.savePatients(patients);
+            tx.insertFollowUps(followUps);
+            attempts.forEach(tx::insertAttempt);
+            patients.forEach(p -> tx.recordConsent(new ConsentChange(practice, p.id(), p.phone(), ConsentStatus.OPTED_IN,
+                    ConsentSource.PATIENT_SMS, T0)));
+            patients.forEach(p -> tx.suppress(new ChannelSuppression(practice, p.id(), Channel.EMAIL, "bounce", T0)));
+            return null;
+        });
+        List<PatientId> patientIds = patients.stream().map(Patient::id).toList();
+        List<PhoneNumber> phones = patients.stream().map(Patient::phone).toList();
+        List<FollowUpId> followUpIds = followUps.stream().map(FollowUp::id).toList();
+        List<String> attemptIds = attempts.stream().map(SendAttempt::id).toList();
+        List<OutreachWindow> windows = patients.stream().map(p -> new OutreachWindow(java.util.Set.of(p.id()), T0)).toList();
+        Map<String, Function<PracticeTransaction, Object>> bulkReads = new LinkedHashMap<>();
+        bulkReads.put("patients", tx -> tx.patients(patientIds));
+        bulkReads.put("patientsByPhones", tx -> tx.patientsByPhones(phones));
+        bulkReads.put("followUps", tx -> tx.followUps(followUpIds));
+        bulkReads.put("leasedFollowUps", tx -> tx.leasedFollowUps(followUpIds, "node-a", T0));
+        bulkReads.put("attempts", tx -> tx.attempts(attemptIds));
+        bulkReads.put("attemptsOfFollowUps", tx -> tx.attemptsOfFollowUps(followUpIds));
+        bulkReads.put("outreachCounts", tx -> tx.outreachCounts(windows));
+        bulkReads.put("latestConsentsOfPatients", tx -> tx.latestConsentsOfPatients(patientIds));
+        bulkReads.put("latestConsentsOfPhones", tx -> tx.latestConsentsOfPhones(phones));
+        bulkReads.put("suppressedChannelsOf", tx -> tx.suppressedChannelsOf(patientIds));
+        Map<String, Function<PracticeTransaction, Object>> emptyReads = Map.of(
+                "patients", tx -> tx.patients(List.of()), "patientsByPhones", tx -> tx.patientsByPhones(List.of()),
+                "followUps", tx -> tx.followUps(List.of()), "leasedFollowUps", tx -> tx.leasedFollowUps(List.of(), "node-a", T0),
+                "attempts", tx -> tx.attempts(List.of()), "attemptsOfFollowUps", tx -> tx.attemptsOfFollowUps(List.of()),
+                "outreachCounts", tx -> tx.outreachCounts(List.of()),
+                "latestConsentsOfPatients", tx -> tx.latestConsentsOfPatients(List.of()),
+                "latestConsentsOfPhones", tx -> tx.latestConsentsOfPhones(List.of()),
+                "suppressedChannelsOf", tx -> tx.suppressedChannelsOf(List.of()));
+        Map<String, Integer> statements = new LinkedHashMap<>();
+        Map<String, Integer> answers = new LinkedHashMap<>();
+        store.inTransaction(practice, tx -> {
+            bulkReads.forEach((name, read) -> {
+                int before = counter.executions();
+                Object answer = read.apply(tx);
+                statements.put(name, counter.executions() - before);
+                answers.put(name, answer instanceof Map<?, ?> m ? m.size() : ((List<?>) answer).size());
+            });
+            emptyReads.forEach((name, read) -> {
+                int before = counter.executions();
+                read.apply(tx);
+                statements.put(name + " of none", counter.executions() - before);
+            });
+            return null;
+        });
+        assertThat(statements).hasSize(20).allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(name.endsWith(" of none") ? 0 : 1));
+        // The reads found what was written (no lease was taken: that answer is empty).
+        assertThat(answers).allSatisfy((name, size) -> assertThat(size).as(name).isEqualTo(name.equals("leasedFollowUps") ? 0 : n));
     }
 
     /** One engine and one practice on a store whose statements {@code counter} counts. */

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.followup.audit.AuditRecord;
 import dev.followup.audit.AuditType;
+import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
 import dev.followup.followup.BatchId;
 import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
@@ -177,6 +181,109 @@ class PostgresQueryPlanTest {
         assertIndexed(explain(Queries.OWED_OUTBOUND_COPIES, run), "followup_send_attempt");
         assertIndexed(explain(Queries.SETTLE_PROVIDER_COPIES, q -> q.bind("practice", practice.value())
                 .bind("cutoff", Sql.instant(START.plus(Duration.ofDays(30))))), "followup_send_attempt");
+    }
+
+    /**
+     * The bulk reads that decide a batch, on tables that have rows but no statistics yet (a fresh
+     * database's first hours; autovacuum is off for these tables so that it cannot analyse them
+     * meanwhile): each must still probe its index once per value, not scan the table.
+     */
+    @Test
+    void bulkReadsProbeTheirIndexesBeforeTheTablesHaveStatistics() {
+        List<String> tables = List.of("followup_patient", "followup_follow_up", "followup_send_attempt", "followup_consent",
+                "followup_suppression");
+        try (HikariDataSource fresh = SharedPostgres.newDatabase(2)) {
+            JdbiFollowUpStore store = TestKeys.store(fresh, TestKeys.k1());
+            Jdbi freshJdbi = Jdbi.create(fresh);
+            freshJdbi.useHandle(h -> tables.forEach(t -> h.execute("ALTER TABLE " + t + " SET (autovacuum_enabled = false)")));
+            PracticeId practice = PracticeId.of("plan-fresh");
+            int rows = 3_000;
+            List<Patient> patients = new ArrayList<>();
+            List<FollowUp> followUps = new ArrayList<>();
+            for (int n = 0; n < rows; n++) {
+                Patient patient = new Patient(PatientId.of("fresh-p-" + n), practice, null, "First" + n, "Last" + n,
+                        PhoneNumber.ofE164(String.format("+1415556%04d", n)), null, Language.ENGLISH, null);
+                patients.add(patient);
+                followUps.add(FollowUp.open(FollowUpId.of("fresh-f-" + n), practice, patient.id(), new Provider("dr", "Dr. Who"),
+                        FollowUpType.GENERAL, PreferredWindow.ANY, null, BatchId.of("b-fresh"), "need-fresh-" + n, "standard", START, START));
+            }
+            store.inTransaction(practice, tx -> {
+                tx.savePatients(patients);
+                tx.insertFollowUps(followUps);
+                for (int n = 0; n < rows; n++) {
+                    Patient p = patients.get(n);
+                    tx.insertAttempt(new SendAttempt("fresh-a-" + n, practice, followUps.get(n).id(), p.id(), Channel.SMS,
+                            MessagePurpose.OUTREACH, 0, 1, AttemptState.SENT, null, "SMf" + n, null, "body " + n, 1,
+                            new BigDecimal("0.0079"), START, START));
+                    tx.recordConsent(new ConsentChange(practice, p.id(), p.phone(), ConsentStatus.OPTED_IN, ConsentSource.STAFF, START));
+                    tx.suppress(new ChannelSuppression(practice, p.id(), Channel.EMAIL, "bounce", START));
+                }
+                return null;
+            });
+            int statistics = freshJdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM pg_stats WHERE tablename IN (<tables>)")
+                    .bindList("tables", tables).mapTo(Integer.class).one());
+            assertThat(statistics).as("statistics of the fresh tables").isZero();
+            List<String> patientIds = patients.subList(0, 300).stream().map(p -> p.id().value()).toList();
+            List<String> phoneHashes = patients.subList(0, 300).stream().map(p -> index.phone(practice, p.phone())).toList();
+            List<String> followUpIds = followUps.subList(0, 300).stream().map(f -> f.id().value()).toList();
+            Map<Queries.BulkRead, List<String>> values = new java.util.LinkedHashMap<>();
+            values.put(Queries.PATIENTS, patientIds);
+            values.put(Queries.PATIENTS_BY_PHONES, phoneHashes);
+            values.put(Queries.FOLLOW_UPS, followUpIds);
+            values.put(Queries.LEASED_FOLLOW_UPS, followUpIds);
+            // Not the send-attempt reads: without statistics PostgreSQL reads their probes from the narrower
+            // (practice_id, created_at) index and filters the practice's rows; see bulkAttemptReadsReadIndexes.
+            values.put(Queries.LATEST_CONSENTS_OF_PATIENTS, patientIds);
+            values.put(Queries.LATEST_CONSENTS_OF_PHONES, phoneHashes);
+            values.put(Queries.SUPPRESSIONS, patientIds);
+            Map<Queries.BulkRead, String> indexes = Map.of(Queries.PATIENTS, "followup_patient_pkey",
+                    Queries.PATIENTS_BY_PHONES, "followup_patient_phone", Queries.FOLLOW_UPS, "followup_follow_up_pkey",
+                    Queries.LEASED_FOLLOW_UPS, "followup_follow_up_pkey", Queries.LATEST_CONSENTS_OF_PATIENTS, "followup_consent_patient",
+                    Queries.LATEST_CONSENTS_OF_PHONES, "followup_consent_phone", Queries.SUPPRESSIONS, "followup_suppression_patient");
+            values.forEach((read, wanted) -> {
+                String plan = freshJdbi.withHandle(h -> String.join("\n", h.createQuery("EXPLAIN " + read.postgres())
+                        .bind("practice", practice.value()).bindArray("values", String.class, wanted)
+                        .bindMap(parametersOf(read)).mapTo(String.class).list()));
+                assertIndexed(plan, read.table());
+                assertThat(plan).as(plan).contains(indexes.get(read));
+            });
+        }
+    }
+
+    /** The bulk reads of send attempts, on the analysed tables: each probes the index of its column per value. */
+    @Test
+    void bulkAttemptReadsReadIndexes() {
+        PracticeId practice = practices.get(9);
+        int base = 9 * PER_PRACTICE;
+        List<String> attemptIds = new ArrayList<>();
+        List<String> followUpIds = new ArrayList<>();
+        List<String> patientIds = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            attemptIds.add("a-" + (base + i));
+            followUpIds.add("f-" + (base + i));
+            patientIds.add("p-" + (base + i));
+        }
+        Map<Queries.BulkRead, List<String>> values = Map.of(Queries.ATTEMPTS, attemptIds, Queries.ATTEMPTS_OF_FOLLOW_UPS, followUpIds,
+                Queries.OUTREACH_SINCE, patientIds);
+        Map<Queries.BulkRead, String> indexes = Map.of(Queries.ATTEMPTS, "followup_send_attempt_pkey",
+                Queries.ATTEMPTS_OF_FOLLOW_UPS, "followup_send_attempt_follow_up", Queries.OUTREACH_SINCE, "followup_send_attempt_patient");
+        values.forEach((read, wanted) -> {
+            String plan = explain(read.postgres(), q -> q.bind("practice", practice.value()).bindArray("values", String.class, wanted)
+                    .bindMap(parametersOf(read)));
+            assertIndexed(plan, read.table());
+            assertThat(plan).as(plan).contains(indexes.get(read));
+        });
+    }
+
+    /** @return the parameters of a bulk read's condition, beyond the practice and the values */
+    private static Map<String, Object> parametersOf(Queries.BulkRead read) {
+        if (read == Queries.LEASED_FOLLOW_UPS) {
+            return Map.of("owner", "node-a", "now", Sql.instant(START));
+        }
+        if (read == Queries.OUTREACH_SINCE) {
+            return Map.of("since", Sql.instant(START), "purpose", MessagePurpose.OUTREACH.name());
+        }
+        return Map.of();
     }
 
     private static void assertIndexed(String plan, String table) {

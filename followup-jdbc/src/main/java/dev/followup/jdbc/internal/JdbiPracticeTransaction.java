@@ -30,6 +30,7 @@ import dev.followup.patient.PatientId;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
+import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
 import dev.followup.spi.WeeklyCounts;
@@ -49,6 +50,8 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +60,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -74,6 +78,8 @@ import org.jspecify.annotations.Nullable;
 public final class JdbiPracticeTransaction implements PracticeTransaction {
     private static final int STREAM_FETCH_SIZE = 500;
     private static final int IN_LIST_SLICE = 1_000;
+    /** Values per bulk read on H2: two parameters each, well under H2's limit of 100,000 per statement. */
+    private static final int H2_VALUES_PER_STATEMENT = 20_000;
     private static final List<String> ACTIVE_STATES = Arrays.stream(FollowUpState.values())
             .filter(s -> !s.isTerminal()).map(Enum::name).toList();
 
@@ -126,6 +132,45 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public List<Patient> patientsByPhone(PhoneNumber phone) {
         return guard("find patients by phone", () -> query(Queries.PATIENTS_BY_PHONE)
                 .bind("hash", ctx.index().phone(practiceId, phone)).map(patientMapper()).list());
+    }
+
+    @Override
+    public Map<PatientId, Patient> patients(Collection<PatientId> ids) {
+        return guard("read " + ids.size() + " patients", () -> {
+            Map<PatientId, Patient> found = new HashMap<>();
+            bulkRead(Queries.PATIENTS, ids.stream().map(PatientId::value).toList(), q -> q, patientMapper(),
+                    p -> found.put(p.id(), p));
+            return found;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The numbers are looked up by their blind index, so numbers that differ only in line type
+     * share their patients, as they do one by one.
+     */
+    @Override
+    public Map<PhoneNumber, List<Patient>> patientsByPhones(Collection<PhoneNumber> phones) {
+        return guard("find patients by " + phones.size() + " phone numbers", () -> {
+            Map<String, List<PhoneNumber>> phonesByHash = phonesByHash(phones);
+            Map<PhoneNumber, List<Patient>> found = new HashMap<>();
+            phones.forEach(phone -> found.put(phone, new ArrayList<>()));
+            RowMapper<Patient> patients = patientMapper();
+            bulkRead(Queries.PATIENTS_BY_PHONES, phonesByHash.keySet(), q -> q,
+                    (rs, sc) -> Map.entry(rs.getString("phone_hash"), patients.map(rs, sc)),
+                    row -> phonesByHash.get(row.getKey()).forEach(phone -> found.get(phone).add(row.getValue())));
+            return found;
+        });
+    }
+
+    /** Groups the caller's numbers by blind index: the rows come back by hash, the answer is keyed by number. */
+    private Map<String, List<PhoneNumber>> phonesByHash(Collection<PhoneNumber> phones) {
+        Map<String, List<PhoneNumber>> byHash = new LinkedHashMap<>();
+        for (PhoneNumber phone : new LinkedHashSet<>(phones)) {
+            byHash.computeIfAbsent(ctx.index().phone(practiceId, phone), h -> new ArrayList<>()).add(phone);
+        }
+        return byHash;
     }
 
     @Override
@@ -345,6 +390,32 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         return slices;
     }
 
+    /**
+     * Reads the rows of many values with one statement ({@link Queries.BulkRead}), each value once:
+     * nothing is run for none. PostgreSQL takes the values as one array parameter, so any number goes
+     * in one statement; H2 takes two parameters per value and refuses more than 100,000, so a list
+     * longer than {@link #H2_VALUES_PER_STATEMENT} is read in several.
+     */
+    private <T> void bulkRead(Queries.BulkRead read, Collection<String> values, UnaryOperator<Query> binder, RowMapper<T> mapper,
+            Consumer<? super T> sink) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(values));
+        if (distinct.isEmpty()) {
+            return;
+        }
+        if (ctx.dialect() == Dialect.POSTGRESQL) {
+            binder.apply(query(read.postgres()).bindArray("values", String.class, distinct)).map(mapper).forEach(sink);
+            return;
+        }
+        for (int from = 0; from < distinct.size(); from += H2_VALUES_PER_STATEMENT) {
+            List<String> slice = distinct.subList(from, Math.min(distinct.size(), from + H2_VALUES_PER_STATEMENT));
+            Query q = query(read.h2(slice.size()));
+            for (int i = 0; i < slice.size(); i++) {
+                q.bind("v" + i, slice.get(i));
+            }
+            binder.apply(q).map(mapper).forEach(sink);
+        }
+    }
+
     @Override
     public void updateFollowUp(FollowUp next) {
         requireOwn(next.practiceId(), "follow-up " + next.id());
@@ -430,6 +501,26 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         return guard("read leased follow-up " + id, () -> query("SELECT * FROM followup_follow_up WHERE practice_id = :practice"
                 + " AND id = :id AND claimed_by = :owner AND lease_until > :now")
                 .bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now)).map(followUpMapper()).findFirst());
+    }
+
+    @Override
+    public Map<FollowUpId, FollowUp> leasedFollowUps(Collection<FollowUpId> ids, String owner, Instant now) {
+        return guard("read " + ids.size() + " leased follow-ups", () -> {
+            Map<FollowUpId, FollowUp> found = new HashMap<>();
+            bulkRead(Queries.LEASED_FOLLOW_UPS, ids.stream().map(FollowUpId::value).toList(),
+                    q -> q.bind("owner", owner).bind("now", Sql.instant(now)), followUpMapper(), f -> found.put(f.id(), f));
+            return found;
+        });
+    }
+
+    @Override
+    public Map<FollowUpId, FollowUp> followUps(Collection<FollowUpId> ids) {
+        return guard("read " + ids.size() + " follow-ups", () -> {
+            Map<FollowUpId, FollowUp> found = new HashMap<>();
+            bulkRead(Queries.FOLLOW_UPS, ids.stream().map(FollowUpId::value).toList(), q -> q, followUpMapper(),
+                    f -> found.put(f.id(), f));
+            return found;
+        });
     }
 
     @Override
@@ -519,6 +610,62 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 .mapTo(Integer.class).one());
     }
 
+    @Override
+    public Map<String, SendAttempt> attempts(Collection<String> attemptIds) {
+        return guard("read " + attemptIds.size() + " send attempts", () -> {
+            Map<String, SendAttempt> found = new HashMap<>();
+            bulkRead(Queries.ATTEMPTS, attemptIds, q -> q, attemptMapper(), a -> found.put(a.id(), a));
+            return found;
+        });
+    }
+
+    @Override
+    public Map<FollowUpId, List<SendAttempt>> attemptsOfFollowUps(Collection<FollowUpId> ids) {
+        return guard("list send attempts of " + ids.size() + " follow-ups", () -> {
+            Map<FollowUpId, List<SendAttempt>> found = new HashMap<>();
+            ids.forEach(id -> found.put(id, new ArrayList<>()));
+            bulkRead(Queries.ATTEMPTS_OF_FOLLOW_UPS, ids.stream().map(FollowUpId::value).toList(), q -> q, attemptMapper(),
+                    a -> found.get(a.followUpId()).add(a));
+            return found;
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement reads when each counted outreach of the windows' patients was created, since
+     * the earliest window's start; each window then counts its own patients' from its own start.
+     */
+    @Override
+    public List<Integer> outreachCounts(List<OutreachWindow> windows) {
+        if (windows.isEmpty()) {
+            return List.of();
+        }
+        return guard("count outreach of " + windows.size() + " windows", () -> {
+            Set<String> patients = new LinkedHashSet<>();
+            windows.forEach(w -> w.patients().forEach(p -> patients.add(p.value())));
+            Instant earliest = windows.stream().map(OutreachWindow::since).min(Instant::compareTo).orElseThrow();
+            Map<PatientId, List<Instant>> sent = new HashMap<>();
+            bulkRead(Queries.OUTREACH_SINCE, patients,
+                    q -> q.bind("since", Sql.instant(earliest)).bind("purpose", MessagePurpose.OUTREACH.name()),
+                    (rs, sc) -> Map.entry(PatientId.of(rs.getString("patient_id")), Objects.requireNonNull(Sql.instant(rs, "created_at"))),
+                    row -> sent.computeIfAbsent(row.getKey(), p -> new ArrayList<>()).add(row.getValue()));
+            List<Integer> counts = new ArrayList<>(windows.size());
+            for (OutreachWindow window : windows) {
+                // The database compared with the start as stored (microseconds); so must this.
+                Instant since = Objects.requireNonNull(Sql.stored(window.since()));
+                int count = 0;
+                for (PatientId patient : window.patients()) {
+                    for (Instant at : sent.getOrDefault(patient, List.of())) {
+                        count += at.isBefore(since) ? 0 : 1;
+                    }
+                }
+                counts.add(count);
+            }
+            return counts;
+        });
+    }
+
     // --- inbound messages ---
 
     @Override
@@ -592,6 +739,29 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 .bind("hash", ctx.index().phone(practiceId, phone)).map(consentMapper()).findFirst());
     }
 
+    @Override
+    public Map<PatientId, ConsentChange> latestConsentsOfPatients(Collection<PatientId> patientIds) {
+        return guard("read consent of " + patientIds.size() + " patients", () -> {
+            Map<PatientId, ConsentChange> found = new HashMap<>();
+            bulkRead(Queries.LATEST_CONSENTS_OF_PATIENTS, patientIds.stream().map(PatientId::value).toList(), q -> q, consentMapper(),
+                    c -> found.put(Objects.requireNonNull(c.patientId()), c));
+            return found;
+        });
+    }
+
+    @Override
+    public Map<PhoneNumber, ConsentChange> latestConsentsOfPhones(Collection<PhoneNumber> phones) {
+        return guard("read consent of " + phones.size() + " phone numbers", () -> {
+            Map<String, List<PhoneNumber>> phonesByHash = phonesByHash(phones);
+            Map<PhoneNumber, ConsentChange> found = new HashMap<>();
+            RowMapper<ConsentChange> consents = consentMapper();
+            bulkRead(Queries.LATEST_CONSENTS_OF_PHONES, phonesByHash.keySet(), q -> q,
+                    (rs, sc) -> Map.entry(rs.getString("phone_hash"), consents.map(rs, sc)),
+                    row -> phonesByHash.get(row.getKey()).forEach(phone -> found.put(phone, row.getValue())));
+            return found;
+        });
+    }
+
     private RowMapper<ConsentChange> consentMapper() {
         return (rs, sc) -> {
             String patient = rs.getString("patient_id");
@@ -619,6 +789,18 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             query("SELECT DISTINCT channel FROM followup_suppression WHERE practice_id = :practice AND patient_id = :patient")
                     .bind("patient", patientId.value()).mapTo(String.class).forEach(c -> channels.add(Channel.valueOf(c)));
             return channels;
+        });
+    }
+
+    @Override
+    public Map<PatientId, Set<Channel>> suppressedChannelsOf(Collection<PatientId> patientIds) {
+        return guard("read suppressions of " + patientIds.size() + " patients", () -> {
+            Map<PatientId, Set<Channel>> found = new HashMap<>();
+            patientIds.forEach(id -> found.put(id, EnumSet.noneOf(Channel.class)));
+            bulkRead(Queries.SUPPRESSIONS, patientIds.stream().map(PatientId::value).toList(), q -> q,
+                    (rs, sc) -> Map.entry(PatientId.of(rs.getString("patient_id")), Channel.valueOf(rs.getString("channel"))),
+                    row -> found.get(row.getKey()).add(row.getValue()));
+            return found;
         });
     }
 

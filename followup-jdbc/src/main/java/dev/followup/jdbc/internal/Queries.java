@@ -135,6 +135,106 @@ public final class Queries {
                 + table + " WHERE practice_id = :practice AND " + column + " = wanted.value OFFSET 0) found";
     }
 
+    /** Bulk read: patients by id. */
+    public static final BulkRead PATIENTS = new BulkRead("followup_patient", "id", "", "", "", "");
+    /** Bulk read: patients by phone hash, each number's in id order as {@link #PATIENTS_BY_PHONE} gives them. */
+    public static final BulkRead PATIENTS_BY_PHONES = new BulkRead("followup_patient", "phone_hash", "", "", "", "id");
+    /** Bulk read: follow-ups by id. */
+    public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "", "", "", "");
+    /** Bulk read: follow-ups by id on which {@code :owner} holds a lease that is live at {@code :now}. */
+    public static final BulkRead LEASED_FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "",
+            "claimed_by = :owner AND lease_until > :now", "", "");
+    /** Bulk read: send attempts by id. */
+    public static final BulkRead ATTEMPTS = new BulkRead("followup_send_attempt", "id", "", "", "", "");
+    /** Bulk read: the attempts of follow-ups, each follow-up's oldest first in the order of its one-by-one read. */
+    public static final BulkRead ATTEMPTS_OF_FOLLOW_UPS = new BulkRead("followup_send_attempt", "follow_up_id", "", "", "",
+            "created_at, step, attempt_number, id");
+    /**
+     * Bulk read: the outreach of patients that counts against contact limits ({@link #OUTREACH_COUNT}'s
+     * rule) since {@code :since}, on the {@code (practice_id, patient_id, created_at)} index.
+     */
+    public static final BulkRead OUTREACH_SINCE = new BulkRead("followup_send_attempt", "patient_id", "followup_send_attempt_patient",
+            "created_at >= :since AND purpose = :purpose AND state IN (" + COUNTED_STATES_SQL + ")", "", "");
+    /** Bulk read: the latest consent entry of each patient, in the order of the one-by-one read. */
+    public static final BulkRead LATEST_CONSENTS_OF_PATIENTS = new BulkRead("followup_consent", "patient_id", "followup_consent_patient", "",
+            "changed_at DESC, seq DESC", "");
+    /** Bulk read: the latest consent entry of each phone hash, in the order of the one-by-one read. */
+    public static final BulkRead LATEST_CONSENTS_OF_PHONES = new BulkRead("followup_consent", "phone_hash", "followup_consent_phone", "",
+            "changed_at DESC, seq DESC", "");
+    /** Bulk read: the suppressions of patients. */
+    public static final BulkRead SUPPRESSIONS = new BulkRead("followup_suppression", "patient_id", "", "", "", "");
+
+    /**
+     * One statement that reads the rows of many values of one column, in the form each database reads
+     * from its {@code (practice_id, column, …)} index whatever the list's length and whether or not
+     * the table has statistics. Every row read has {@code practice_id = :practice}.
+     *
+     * @param table the table
+     * @param column the column matched, second in an index that starts with practice_id
+     * @param wideIndex that index's name if it has a third column (the consent and outreach indexes
+     *     end with a time), which changes the form H2 reads it with; else ""
+     * @param condition what a row must also satisfy, or ""
+     * @param latestBy "" for every matching row; else only the first row per value in this order
+     * @param orderBy the order of the whole result, or ""; rows of one value keep it among themselves
+     */
+    public record BulkRead(String table, String column, String wideIndex, String condition, String latestBy, String orderBy) {
+        /**
+         * PostgreSQL: {@link #inArray}'s lateral probe per value of the array {@code :values}, which
+         * must hold no value twice (a repeated value would repeat its rows). With {@code latestBy} the
+         * probe reads its value's index entries in that order and stops at the first row.
+         *
+         * @return the statement, with parameters {@code :practice}, {@code :values} and the condition's
+         */
+        public String postgres() {
+            return "SELECT found.* FROM unnest(:values) AS wanted(value) CROSS JOIN LATERAL (SELECT * FROM " + table
+                    + " WHERE practice_id = :practice AND " + column + " = wanted.value" + and(condition)
+                    + (latestBy.isEmpty() ? " OFFSET 0" : " ORDER BY " + latestBy + " LIMIT 1") + ") found" + orderedBy();
+        }
+
+        /**
+         * H2, which has no LATERAL. A row-value IN list where it matches the whole index, the form
+         * H2 2.5 reads from the index (for {@code practice_id = ? AND column IN (…)} it scans the
+         * whole practice). On an index that goes on past the column H2 uses only practice_id of a
+         * row-value IN, so there the values are a VALUES table joined to the table through that
+         * index, which H2 plans as an index probe per value (left to choose, it read a small table
+         * through the practice's time index and compared each row with the values). With {@code latestBy} a window function keeps each value's
+         * first row.
+         *
+         * @param values how many values, bound as {@code :v0}, {@code :v1}, …; at least one
+         * @return the statement, with parameters {@code :practice}, the values and the condition's
+         */
+        public String h2(int values) {
+            StringBuilder rows = new StringBuilder();
+            String found;
+            if (!wideIndex.isEmpty()) {
+                for (int i = 0; i < values; i++) {
+                    rows.append(i == 0 ? "(:v" : ", (:v").append(i).append(')');
+                }
+                found = "FROM (VALUES " + rows + ") AS wanted(wanted_value) JOIN " + table + " found USE INDEX (" + wideIndex + ")"
+                        + " ON found.practice_id = :practice"
+                        + " AND found." + column + " = wanted.wanted_value" + and(condition);
+            } else {
+                for (int i = 0; i < values; i++) {
+                    rows.append(i == 0 ? "(:practice, :v" : ", (:practice, :v").append(i).append(')');
+                }
+                found = "FROM " + table + " found WHERE (practice_id, " + column + ") IN (" + rows + ")" + and(condition);
+            }
+            if (latestBy.isEmpty()) {
+                return "SELECT found.* " + found + orderedBy();
+            }
+            return "SELECT * FROM (SELECT found.*, ROW_NUMBER() OVER (PARTITION BY found." + column + " ORDER BY " + latestBy
+                    + ") AS latest_rank " + found + ") ranked WHERE latest_rank = 1" + orderedBy();
+        }
+
+        private static String and(String condition) {
+            return condition.isEmpty() ? "" : " AND " + condition;
+        }
+
+        private String orderedBy() {
+            return orderBy.isEmpty() ? "" : " ORDER BY " + orderBy;
+        }
+    }
+
     private Queries() {}
 
     private static String bookedOnly(String expression) {

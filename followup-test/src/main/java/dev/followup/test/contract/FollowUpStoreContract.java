@@ -37,6 +37,7 @@ import dev.followup.scheduling.PreferredWindow;
 import dev.followup.scheduling.Slot;
 import dev.followup.spi.Claim;
 import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
 import dev.followup.spi.WeeklyCounts;
@@ -241,6 +242,293 @@ public abstract class FollowUpStoreContract {
         assertThat(inserted.subList(0, n / 3)).containsOnly(false);
         assertThat(inserted.subList(n / 3, n)).containsOnly(true);
         run(tx -> assertThat(tx.patientsByIdentityKeys(patients.stream().map(Patient::identityKey).toList())).hasSize(n));
+        List<PatientId> patientIds = patients.stream().map(Patient::id).toList();
+        List<FollowUpId> followUpIds = followUps.stream().map(FollowUp::id).toList();
+        run(tx -> {
+            tx.suppress(new ChannelSuppression(practice, patientIds.get(n - 1), Channel.SMS, "21610", T0));
+            tx.recordConsent(new ConsentChange(practice, patientIds.get(n - 2), null, ConsentStatus.OPTED_OUT, ConsentSource.STAFF, T0));
+            tx.insertAttempt(attempt(followUps.get(n - 3), 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0, "many"));
+        });
+        run(tx -> {
+            assertThat(tx.patients(patientIds)).hasSize(n).containsEntry(patientIds.get(n - 1), patients.get(n - 1));
+            assertThat(tx.patientsByPhones(patients.stream().map(Patient::phone).toList())).hasSize(n)
+                    .allSatisfy((phone, found) -> assertThat(found).singleElement().extracting(Patient::phone).isEqualTo(phone));
+            assertThat(tx.followUps(followUpIds)).hasSize(n).containsEntry(followUpIds.get(0), followUps.get(0));
+            assertThat(tx.attemptsOfFollowUps(followUpIds)).hasSize(n)
+                    .hasEntrySatisfying(followUpIds.get(n - 3), attempts -> assertThat(attempts).hasSize(1));
+            assertThat(tx.suppressedChannelsOf(patientIds)).hasSize(n).containsEntry(patientIds.get(n - 1), EnumSet.of(Channel.SMS));
+            assertThat(tx.latestConsentsOfPatients(patientIds)).containsOnlyKeys(patientIds.get(n - 2));
+            assertThat(tx.outreachCounts(List.of(new OutreachWindow(Set.copyOf(patientIds), T0)))).containsExactly(1);
+        });
+    }
+
+    // ------------------------------------------------------------------ bulk reads
+
+    @Test
+    void bulkPatientAndFollowUpReadsEqualTheirOneByOneAnswers() {
+        PhoneNumber family = PhoneNumber.ofE164("+14155550165");
+        Patient parent = patient("Ines", "Bulk", family);
+        Patient child = patient("Ivo", "Bulk", family);
+        Patient single = patient("Ula", "Bulk", PhoneNumber.ofE164("+14155550166"));
+        Patient noPhone = new Patient(PatientId.random(), practice, null, "Noa", "Bulk", null, EmailAddress.of("noa@example.com"),
+                Language.ENGLISH, null);
+        Patient foreign = new Patient(PatientId.random(), otherPractice, null, "Oli", "Bulk", family, null, Language.ENGLISH, null);
+        FollowUp ofParent = followUp(parent, "need-bulk-read-1", T0);
+        FollowUp ofChild = followUp(child, "need-bulk-read-2", T0);
+        FollowUp foreignFollowUp = FollowUp.open(FollowUpId.random(), otherPractice, foreign.id(), new Provider("dr-m", "Dr. Martinez"),
+                FollowUpType.GENERAL, PreferredWindow.ANY, null, BatchId.of("batch-o"), "need-bulk-read-other", "standard", T0, T0);
+        run(tx -> {
+            List.of(parent, child, single, noPhone).forEach(tx::savePatient);
+            List.of(ofParent, ofChild).forEach(tx::insertFollowUp);
+        });
+        inOther(tx -> {
+            tx.savePatient(foreign);
+            tx.insertFollowUp(foreignFollowUp);
+        });
+        List<PatientId> patientIds = List.of(parent.id(), child.id(), PatientId.random(), parent.id(), foreign.id(), single.id(),
+                noPhone.id());
+        PhoneNumber familyOtherLine = otherLineType(family);
+        List<PhoneNumber> phones = List.of(family, single.phone(), PhoneNumber.ofE164("+14155550167"), family, familyOtherLine);
+        List<FollowUpId> followUpIds = List.of(ofParent.id(), FollowUpId.random(), ofChild.id(), ofParent.id(), foreignFollowUp.id());
+        run(tx -> {
+            PracticeTransaction oneByOne = oneByOne(tx);
+            assertThat(tx.patients(patientIds)).isEqualTo(oneByOne.patients(patientIds))
+                    .containsOnlyKeys(parent.id(), child.id(), single.id(), noPhone.id()).containsEntry(noPhone.id(), noPhone);
+            assertThat(tx.patientsByPhones(phones)).isEqualTo(oneByOne.patientsByPhones(phones))
+                    .containsOnlyKeys(family, single.phone(), PhoneNumber.ofE164("+14155550167"), familyOtherLine)
+                    .containsEntry(single.phone(), List.of(single)).containsEntry(PhoneNumber.ofE164("+14155550167"), List.of())
+                    .hasEntrySatisfying(familyOtherLine, found -> assertThat(found).containsExactlyInAnyOrder(parent, child));
+            assertThat(tx.followUps(followUpIds)).isEqualTo(oneByOne.followUps(followUpIds))
+                    .containsOnly(Map.entry(ofParent.id(), ofParent), Map.entry(ofChild.id(), ofChild));
+            assertThat(tx.patients(List.of())).isEmpty();
+            assertThat(tx.patientsByPhones(List.of())).isEmpty();
+            assertThat(tx.followUps(List.of())).isEmpty();
+        });
+        inOther(tx -> {
+            assertThat(tx.patients(patientIds)).containsOnly(Map.entry(foreign.id(), foreign));
+            assertThat(tx.patientsByPhones(List.of(family))).containsOnly(Map.entry(family, List.of(foreign)));
+            assertThat(tx.followUps(followUpIds)).containsOnlyKeys(foreignFollowUp.id());
+        });
+    }
+
+    @Test
+    void bulkLeaseReadKeepsOnlyTheOwnersLiveLeases() {
+        Instant epoch = claimEpoch();
+        Patient p = patient("Lea", "Bulk", PhoneNumber.ofE164("+14155550168"));
+        FollowUp shortLease = followUp(p, "need-bulk-lease-1", epoch.plusSeconds(10));
+        FollowUp longLease = followUp(p, "need-bulk-lease-2", epoch.plusSeconds(20));
+        FollowUp otherOwner = followUp(p, "need-bulk-lease-3", epoch.plusSeconds(30));
+        FollowUp unclaimed = followUp(p, "need-bulk-lease-4", epoch.plus(Duration.ofDays(1)));
+        run(tx -> {
+            tx.savePatient(p);
+            List.of(shortLease, longLease, otherOwner, unclaimed).forEach(tx::insertFollowUp);
+        });
+        Patient foreign = new Patient(PatientId.random(), otherPractice, null, "Oli", "Lease", p.phone(), null, Language.ENGLISH, null);
+        FollowUp foreignLeased = FollowUp.open(FollowUpId.random(), otherPractice, foreign.id(), new Provider("dr-m", "Dr. Martinez"),
+                FollowUpType.GENERAL, PreferredWindow.ANY, null, BatchId.of("batch-o"), "need-bulk-lease-other", "standard", epoch,
+                epoch.plusSeconds(40));
+        inOther(tx -> {
+            tx.savePatient(foreign);
+            tx.insertFollowUp(foreignLeased);
+        });
+        Instant now = epoch.plusSeconds(60);
+        assertThat(own(store().claimDue(now, 1, "node-a", now.plusSeconds(60)))).extracting(Claim::followUpId)
+                .containsExactly(shortLease.id());
+        assertThat(own(store().claimDue(now, 1, "node-a", now.plusSeconds(600)))).extracting(Claim::followUpId)
+                .containsExactly(longLease.id());
+        assertThat(own(store().claimDue(now, 1, "node-b", now.plusSeconds(600)))).extracting(Claim::followUpId)
+                .containsExactly(otherOwner.id());
+        assertThat(store().claimDue(now, 10, "node-a", now.plusSeconds(600))).extracting(Claim::followUpId)
+                .contains(foreignLeased.id());
+        List<FollowUpId> ids = List.of(shortLease.id(), longLease.id(), otherOwner.id(), unclaimed.id(), FollowUpId.random(),
+                longLease.id(), foreignLeased.id());
+        Instant later = now.plusSeconds(120);
+        run(tx -> {
+            PracticeTransaction oneByOne = oneByOne(tx);
+            assertThat(tx.leasedFollowUps(ids, "node-a", now)).isEqualTo(oneByOne.leasedFollowUps(ids, "node-a", now))
+                    .containsOnly(Map.entry(shortLease.id(), shortLease), Map.entry(longLease.id(), longLease));
+            assertThat(tx.leasedFollowUps(ids, "node-a", later)).isEqualTo(oneByOne.leasedFollowUps(ids, "node-a", later))
+                    .containsOnlyKeys(longLease.id());
+            assertThat(tx.leasedFollowUps(ids, "node-b", now)).isEqualTo(oneByOne.leasedFollowUps(ids, "node-b", now))
+                    .containsOnlyKeys(otherOwner.id());
+            assertThat(tx.leasedFollowUps(ids, "node-c", now)).isEmpty();
+            assertThat(tx.leasedFollowUps(List.of(), "node-a", now)).isEmpty();
+        });
+        inOther(tx -> assertThat(tx.leasedFollowUps(ids, "node-a", now)).containsOnlyKeys(foreignLeased.id()));
+    }
+
+    @Test
+    void bulkAttemptReadsEqualTheirOneByOneAnswers() {
+        Patient p = patient("Att", "Bulk", PhoneNumber.ofE164("+14155550169"));
+        FollowUp f = followUp(p, "need-bulk-att-1", T0);
+        FollowUp g = followUp(p, "need-bulk-att-2", T0);
+        FollowUp none = followUp(p, "need-bulk-att-3", T0);
+        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(20), "email");
+        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(10), "sms");
+        SendAttempt third = attempt(f, -1, 1, MessagePurpose.SLOT_OFFER, AttemptState.PENDING, T0.plusSeconds(30), null);
+        // The same moment: the one-by-one read breaks the tie by step.
+        SendAttempt laterStep = attempt(g, 1, 1, MessagePurpose.OUTREACH, AttemptState.FAILED, T0.plusSeconds(40), "b");
+        SendAttempt earlierStep = attempt(g, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, T0.plusSeconds(40), "a");
+        Patient foreign = new Patient(PatientId.random(), otherPractice, null, "Oli", "Att", p.phone(), null, Language.ENGLISH, null);
+        FollowUp foreignFollowUp = FollowUp.open(FollowUpId.random(), otherPractice, foreign.id(), new Provider("dr-m", "Dr. Martinez"),
+                FollowUpType.GENERAL, PreferredWindow.ANY, null, BatchId.of("batch-o"), "need-bulk-att-other", "standard", T0, T0);
+        SendAttempt foreignAttempt = attemptIn(otherPractice, foreignFollowUp, foreign.id(), 0, MessagePurpose.OUTREACH,
+                AttemptState.SENT, T0);
+        run(tx -> {
+            tx.savePatient(p);
+            List.of(f, g, none).forEach(tx::insertFollowUp);
+            List.of(second, laterStep, third, first, earlierStep).forEach(tx::insertAttempt);
+        });
+        inOther(tx -> {
+            tx.savePatient(foreign);
+            tx.insertFollowUp(foreignFollowUp);
+            tx.insertAttempt(foreignAttempt);
+        });
+        List<FollowUpId> followUpIds = List.of(f.id(), g.id(), none.id(), FollowUpId.random(), f.id(), foreignFollowUp.id());
+        List<String> attemptIds = List.of(first.id(), third.id(), "att-no-such", first.id(), laterStep.id(), foreignAttempt.id());
+        run(tx -> {
+            PracticeTransaction oneByOne = oneByOne(tx);
+            Map<FollowUpId, List<SendAttempt>> attemptsOf = tx.attemptsOfFollowUps(followUpIds);
+            assertThat(attemptsOf).isEqualTo(oneByOne.attemptsOfFollowUps(followUpIds))
+                    .containsOnlyKeys(f.id(), g.id(), none.id(), followUpIds.get(3), foreignFollowUp.id())
+                    .containsEntry(f.id(), List.of(first, second, third)).containsEntry(none.id(), List.of())
+                    .containsEntry(foreignFollowUp.id(), List.of());
+            assertThat(attemptsOf.get(g.id())).containsExactlyInAnyOrder(earlierStep, laterStep);
+            assertThat(tx.attempts(attemptIds)).isEqualTo(oneByOne.attempts(attemptIds))
+                    .containsOnly(Map.entry(first.id(), first), Map.entry(third.id(), third), Map.entry(laterStep.id(), laterStep));
+            assertThat(tx.attemptsOfFollowUps(List.of())).isEmpty();
+            assertThat(tx.attempts(List.of())).isEmpty();
+        });
+        inOther(tx -> assertThat(tx.attempts(attemptIds)).containsOnlyKeys(foreignAttempt.id()));
+    }
+
+    @Test
+    void bulkOutreachCountsEqualTheSumsOfOneByOneCounts() {
+        PhoneNumber family = PhoneNumber.ofE164("+14155550170");
+        Patient p = patient("Out", "Reach", family);
+        Patient q = patient("Out", "Reach-Jr", family);
+        Patient r = patient("Solo", "Reach", PhoneNumber.ofE164("+14155550171"));
+        FollowUp ofP = followUp(p, "need-bulk-out-1", T0);
+        FollowUp ofQ = followUp(q, "need-bulk-out-2", T0);
+        FollowUp ofR = followUp(r, "need-bulk-out-3", T0);
+        Instant day1 = T0.plus(Duration.ofDays(1));
+        Instant day2 = day1.plus(Duration.ofDays(1));
+        Patient foreign = new Patient(PatientId.random(), otherPractice, null, "Oli", "Reach", family, null, Language.ENGLISH, null);
+        FollowUp foreignFollowUp = FollowUp.open(FollowUpId.random(), otherPractice, foreign.id(), new Provider("dr-m", "Dr. Martinez"),
+                FollowUpType.GENERAL, PreferredWindow.ANY, null, BatchId.of("batch-o"), "need-bulk-out-other", "standard", T0, T0);
+        run(tx -> {
+            List.of(p, q, r).forEach(tx::savePatient);
+            List.of(ofP, ofQ, ofR).forEach(tx::insertFollowUp);
+            tx.insertAttempt(attempt(ofP, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, day1.minusNanos(1000), "before"));
+            tx.insertAttempt(attempt(ofP, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, day1, "at day 1"));
+            tx.insertAttempt(attempt(ofP, 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, day1.plusSeconds(5), "pending"));
+            tx.insertAttempt(attempt(ofP, 3, 1, MessagePurpose.OUTREACH, AttemptState.UNCONFIRMED, day1.plusSeconds(6), "unconfirmed"));
+            tx.insertAttempt(attempt(ofP, 4, 1, MessagePurpose.OUTREACH, AttemptState.FAILED, day1.plusSeconds(7), "failed"));
+            tx.insertAttempt(attempt(ofP, -1, 1, MessagePurpose.SLOT_OFFER, AttemptState.SENT, day1.plusSeconds(8), "reply"));
+            tx.insertAttempt(attempt(ofP, 5, 1, MessagePurpose.OUTREACH, AttemptState.SENT, day2.plusSeconds(2), "day 2"));
+            tx.insertAttempt(attempt(ofQ, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, day1.plusSeconds(9), "sibling"));
+            tx.insertAttempt(attempt(ofQ, 1, 1, MessagePurpose.OUTREACH, AttemptState.SENT, day2.plusSeconds(1), "sibling day 2"));
+            tx.insertAttempt(attempt(ofR, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, day2, "solo"));
+        });
+        inOther(tx -> {
+            tx.savePatient(foreign);
+            tx.insertFollowUp(foreignFollowUp);
+            tx.insertAttempt(attemptIn(otherPractice, foreignFollowUp, foreign.id(), 0, MessagePurpose.OUTREACH, AttemptState.SENT, day2));
+            // Outreach of another practice to a patient with the same id: not this practice's to count.
+            tx.insertAttempt(attemptIn(otherPractice, foreignFollowUp, p.id(), 1, MessagePurpose.OUTREACH, AttemptState.SENT, day2));
+        });
+        List<OutreachWindow> windows = List.of(
+                new OutreachWindow(Set.of(p.id(), q.id()), day1),
+                new OutreachWindow(Set.of(p.id()), day1.minusSeconds(1)),
+                new OutreachWindow(Set.of(q.id()), day2),
+                new OutreachWindow(Set.of(r.id()), day1),
+                new OutreachWindow(Set.of(PatientId.random()), T0),
+                new OutreachWindow(Set.of(foreign.id(), p.id()), day2),
+                new OutreachWindow(Set.of(p.id(), q.id()), day1),
+                new OutreachWindow(Set.of(p.id(), q.id(), r.id()), day2.plus(Duration.ofDays(10))));
+        run(tx -> {
+            assertThat(tx.outreachCounts(windows)).isEqualTo(oneByOne(tx).outreachCounts(windows))
+                    .containsExactly(6, 5, 1, 1, 0, 1, 6, 0);
+            assertThat(tx.outreachCounts(List.of())).isEmpty();
+        });
+        inOther(tx -> assertThat(tx.outreachCounts(windows)).containsExactly(1, 1, 0, 0, 0, 2, 1, 0));
+    }
+
+    @Test
+    void bulkConsentReadsPickTheLatestEntryLikeTheOneByOneReads() {
+        PatientId optedBackOut = PatientId.random();
+        PatientId once = PatientId.random();
+        PatientId never = PatientId.random();
+        PatientId foreignOnly = PatientId.random();
+        PhoneNumber shared = PhoneNumber.ofE164("+14155550172");
+        PhoneNumber tied = PhoneNumber.ofE164("+14155550173");
+        PhoneNumber silent = PhoneNumber.ofE164("+14155550174");
+        ConsentChange firstOut = consent(practice, optedBackOut, shared, ConsentStatus.OPTED_OUT, T0);
+        ConsentChange backIn = consent(practice, optedBackOut, null, ConsentStatus.OPTED_IN, T0.plusSeconds(60));
+        // Recorded after backIn at the same moment: the later entry wins the tie.
+        ConsentChange outAgain = consent(practice, optedBackOut, null, ConsentStatus.OPTED_OUT, T0.plusSeconds(60));
+        ConsentChange onlyOne = consent(practice, once, null, ConsentStatus.OPTED_IN, T0.plusSeconds(5));
+        ConsentChange unmatchedStart = consent(practice, null, shared, ConsentStatus.OPTED_IN, T0.plusSeconds(120));
+        ConsentChange tiedIn = consent(practice, null, tied, ConsentStatus.OPTED_IN, T0.plusSeconds(30));
+        ConsentChange tiedOut = consent(practice, null, tied, ConsentStatus.OPTED_OUT, T0.plusSeconds(30));
+        run(tx -> List.of(firstOut, backIn, onlyOne, unmatchedStart, tiedIn).forEach(tx::recordConsent));
+        run(tx -> List.of(outAgain, tiedOut).forEach(tx::recordConsent));
+        inOther(tx -> {
+            // Later entries of another practice, for the same patient ids and numbers: never this practice's answer.
+            tx.recordConsent(consent(otherPractice, optedBackOut, shared, ConsentStatus.OPTED_IN, T0.plusSeconds(900)));
+            tx.recordConsent(consent(otherPractice, foreignOnly, tied, ConsentStatus.OPTED_IN, T0.plusSeconds(900)));
+        });
+        List<PatientId> patientIds = List.of(optedBackOut, once, never, optedBackOut, foreignOnly);
+        PhoneNumber sharedOtherLine = otherLineType(shared);
+        List<PhoneNumber> phones = List.of(shared, tied, silent, shared, sharedOtherLine);
+        run(tx -> {
+            PracticeTransaction oneByOne = oneByOne(tx);
+            assertThat(tx.latestConsentsOfPatients(patientIds)).isEqualTo(oneByOne.latestConsentsOfPatients(patientIds))
+                    .containsOnly(Map.entry(optedBackOut, outAgain), Map.entry(once, onlyOne));
+            assertThat(tx.latestConsentsOfPhones(phones)).isEqualTo(oneByOne.latestConsentsOfPhones(phones))
+                    .containsOnly(Map.entry(shared, unmatchedStart), Map.entry(sharedOtherLine, unmatchedStart), Map.entry(tied, tiedOut));
+            assertThat(tx.latestConsentsOfPatients(List.of())).isEmpty();
+            assertThat(tx.latestConsentsOfPhones(List.of())).isEmpty();
+        });
+        inOther(tx -> assertThat(tx.latestConsentsOfPatients(patientIds)).containsOnlyKeys(optedBackOut, foreignOnly));
+    }
+
+    @Test
+    void bulkSuppressionReadEqualsItsOneByOneAnswers() {
+        PatientId both = PatientId.random();
+        PatientId emailOnly = PatientId.random();
+        PatientId none = PatientId.random();
+        run(tx -> {
+            tx.suppress(new ChannelSuppression(practice, both, Channel.SMS, "21614", T0));
+            tx.suppress(new ChannelSuppression(practice, both, Channel.SMS, "21211", T0.plusSeconds(1)));
+            tx.suppress(new ChannelSuppression(practice, both, Channel.EMAIL, "bounce", T0.plusSeconds(2)));
+            tx.suppress(new ChannelSuppression(practice, emailOnly, Channel.EMAIL, "bounce", T0));
+        });
+        inOther(tx -> tx.suppress(new ChannelSuppression(otherPractice, emailOnly, Channel.SMS, "21614", T0)));
+        List<PatientId> ids = List.of(both, emailOnly, none, both);
+        run(tx -> {
+            assertThat(tx.suppressedChannelsOf(ids)).isEqualTo(oneByOne(tx).suppressedChannelsOf(ids))
+                    .containsOnly(Map.entry(both, EnumSet.of(Channel.SMS, Channel.EMAIL)), Map.entry(emailOnly, EnumSet.of(Channel.EMAIL)),
+                            Map.entry(none, EnumSet.noneOf(Channel.class)));
+            assertThat(tx.suppressedChannelsOf(List.of())).isEmpty();
+        });
+    }
+
+    private static ConsentChange consent(PracticeId owner, @Nullable PatientId patientId, @Nullable PhoneNumber phone,
+            ConsentStatus status, Instant at) {
+        return new ConsentChange(owner, patientId, phone, status, ConsentSource.STAFF, at);
+    }
+
+    /** @return the same number with another line type: a distinct key for a map, the same number for a lookup */
+    private static PhoneNumber otherLineType(PhoneNumber phone) {
+        return new PhoneNumber(phone.e164(),
+                phone.lineType() == PhoneNumber.LineType.MOBILE ? PhoneNumber.LineType.UNKNOWN : PhoneNumber.LineType.MOBILE);
+    }
+
+    private static SendAttempt attemptIn(PracticeId owner, FollowUp f, PatientId patientId, int step, MessagePurpose purpose,
+            AttemptState state, Instant at) {
+        return new SendAttempt("att-" + java.util.UUID.randomUUID(), owner, f.id(), patientId, Channel.SMS, purpose, step, 1, state, null,
+                null, null, "foreign", 1, new BigDecimal("0.0079"), at, at);
     }
 
     // ------------------------------------------------------------------ follow-ups
@@ -960,6 +1248,15 @@ public abstract class FollowUpStoreContract {
      *     interface's default (the reference a store's own aggregate must agree with)
      */
     protected static PracticeTransaction defaultCounting(PracticeTransaction tx) {
+        return oneByOne(tx);
+    }
+
+    /**
+     * @param tx a transaction
+     * @return the same transaction, but answering every call the interface has a default for (the
+     *     bulk reads among them) with that default, the reference a store's own form must agree with
+     */
+    protected static PracticeTransaction oneByOne(PracticeTransaction tx) {
         InvocationHandler handler = (proxy, method, args) -> {
             if (method.isDefault()) {
                 return InvocationHandler.invokeDefault(proxy, method, args);
