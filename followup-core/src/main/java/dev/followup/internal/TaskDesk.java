@@ -6,9 +6,10 @@ import dev.followup.audit.AuditType;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpId;
 import dev.followup.followup.FollowUpState;
+import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.PracticeTransaction;
-import dev.followup.patient.Patient;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskCard;
 import dev.followup.task.TaskId;
@@ -18,7 +19,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The staff's side: listing, claiming and completing tasks, and bookings made outside the flow
@@ -51,10 +55,16 @@ public final class TaskDesk {
     public List<TaskCard> board(PracticeId practiceId) {
         ctx.practice(practiceId);
         return ctx.inTransaction(practiceId, tx -> {
+            List<StaffTask> tasks = tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED));
+            // Two bulk reads for the whole board, not two reads per card: a busy practice has hundreds of open tasks.
+            Map<PatientId, Patient> patients = tx.patients(tasks.stream().map(StaffTask::patientId).filter(Objects::nonNull)
+                    .collect(Collectors.toSet()));
+            Map<FollowUpId, FollowUp> followUps = tx.followUps(tasks.stream().map(StaffTask::followUpId).filter(Objects::nonNull)
+                    .collect(Collectors.toSet()));
             List<TaskCard> cards = new ArrayList<>();
-            for (StaffTask t : tx.tasks(EnumSet.of(TaskState.OPEN, TaskState.CLAIMED))) {
-                Optional<Patient> patient = t.patientId() == null ? Optional.empty() : tx.patient(t.patientId());
-                Optional<FollowUp> followUp = t.followUpId() == null ? Optional.empty() : tx.followUp(t.followUpId());
+            for (StaffTask t : tasks) {
+                Optional<Patient> patient = t.patientId() == null ? Optional.empty() : Optional.ofNullable(patients.get(t.patientId()));
+                Optional<FollowUp> followUp = t.followUpId() == null ? Optional.empty() : Optional.ofNullable(followUps.get(t.followUpId()));
                 String name = patient.map(p -> (p.firstName() + " " + p.lastName()).strip()).orElse(null);
                 String lastDigits = patient.flatMap(Patient::phoneNumber).map(n -> n.e164().substring(n.e164().length() - 4)).orElse(null);
                 cards.add(new TaskCard(t, name, lastDigits, followUp.map(f -> f.type().label()).orElse(null),

@@ -294,6 +294,30 @@ abstract class JdbcStoreBehaviour {
         assertThat(answers).allSatisfy((name, size) -> assertThat(size).as(name).isEqualTo(name.equals("leasedFollowUps") ? 0 : n));
     }
 
+    /** The staff task board reads its cards' patients and follow-ups in bulk, not two reads per card. */
+    @Test
+    void theTaskBoardCostsThreeStatementsWhateverItsSize() {
+        StatementCounter counter = new StatementCounter(db.dataSource());
+        InMemorySmsSender sms = new InMemorySmsSender();
+        EngineCluster cluster = countedCluster(counter, sms);
+        assertThat(cluster.ingest(0, 0, 40)).isEqualTo(40);
+        cluster.clock.advance(Duration.ofHours(3));
+        FollowUpEngine engine = cluster.nodes.get(0);
+        assertThat(engine.runDueWork().messagesSent()).isEqualTo(40);
+        PracticeId practice = cluster.practices.get(0).id();
+        for (int i = 0; i < 40; i++) {
+            // A question needs a person: each opens a REVIEW_REPLY task.
+            engine.handleInboundSms(new dev.followup.conversation.InboundSms(practice, "SM-question-" + i, EngineCluster.phoneOf(0, i),
+                    "Can I come in the afternoon?", cluster.clock.instant()));
+        }
+        counter.reset();
+
+        List<dev.followup.task.TaskCard> board = engine.taskBoard(practice);
+
+        assertThat(board).hasSize(40).allSatisfy(card -> assertThat(card.patientName()).isNotBlank());
+        assertThat(counter.executions()).as("tasks, their patients, their follow-ups").isEqualTo(3);
+    }
+
     /** One engine and one practice on a store whose statements {@code counter} counts. */
     private EngineCluster countedCluster(StatementCounter counter, InMemorySmsSender sms) {
         return new EngineCluster(TestKeys.store(counter.dataSource(), TestKeys.k1()), 1, 1, n -> sms, n -> new InMemoryEmailSender(),
