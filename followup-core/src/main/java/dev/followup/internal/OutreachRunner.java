@@ -80,8 +80,8 @@ public final class OutreachRunner {
     }
 
     /**
-     * @param stopRequested asked before each follow-up or group of them; once it answers true the
-     *     run ends, and the follow-ups it had claimed but not yet worked on are released for the next
+     * @param stopRequested asked before each follow-up, group of them, and text of a group; once it
+     *     answers true the run ends, and the follow-ups it had claimed but not yet worked on are released for the next
      *     run or node
      * @return what the run did; claims until nothing is due or a stop is requested
      */
@@ -253,7 +253,13 @@ public final class OutreachRunner {
         tally.add(decided);
         closer.publish(opened);
         List<GroupSend> answered = new ArrayList<>(sends.size());
-        for (GroupSend s : sends) {
+        for (int i = 0; i < sends.size(); i++) {
+            if (stopRequested.getAsBoolean()) {
+                // Shutting down: the texts not started have no attempt yet, so their follow-ups go back at once.
+                sends.subList(i, sends.size()).forEach(rest -> release(rest.claim()));
+                break;
+            }
+            GroupSend s = sends.get(i);
             waitForSlot(s.send());
             if (!recordIntent(s, tally)) {
                 continue;
@@ -449,10 +455,8 @@ public final class OutreachRunner {
                 FollowUp f = tx.followUp(claim.followUpId()).orElse(null);
                 if (f != null && f.isActive() && s.purpose().isOutreach() && f.nextStep() == s.step() && f.state() != FollowUpState.ENGAGED) {
                     // The step was taken before the crash: move the ladder on exactly as a normal send would.
-                    EscalationPolicy policy = ctx.policy(f.policyName());
-                    Audits.transition(tx, f, f.stepTaken(s.channel(), s.createdAt(), s.step() + 1, nextDue(policy, s.step() + 1, s.createdAt())),
-                            Audits.ENGINE, now, "reconciled");
-                    tally.sent++;
+                    moveLadderPast(tx, f, s.channel(), s.step(), s.createdAt(), now, "reconciled");
+                    tally.sent++; // settled by this run: the crashed run never counted it
                 }
             }
             return null;
@@ -529,9 +533,9 @@ public final class OutreachRunner {
             if (taken.isPresent()) {
                 // A crashed node sent this step and a status callback settled its attempt before recovery
                 // could: the step was taken. Move the ladder on as the send would have; never send it twice.
+                // Not counted as sent by this run: a status callback, not this run, settled the attempt.
                 SendAttempt sent = taken.get();
-                Audits.transition(tx, f, f.stepTaken(sent.channel(), sent.createdAt(), current + 1, nextDue(policy, current + 1, sent.createdAt())),
-                        Audits.ENGINE, now, "already-sent");
+                moveLadderPast(tx, f, sent.channel(), current, sent.createdAt(), now, "already-sent");
                 return done(tx, claim);
             }
             String unreachable = unreachableReason(tx, practice, patient, message.channel());
@@ -651,6 +655,16 @@ public final class OutreachRunner {
         return List.of(new OutreachWindow(recipients, dayStart), new OutreachWindow(recipients, now.minus(Duration.ofDays(7))));
     }
 
+    /**
+     * Moves a follow-up past the step a message took, wherever the send was settled (its own run,
+     * recovery after a crash, or a status callback that came first): the next rung waits its delay
+     * from when the message was sent, not from when this run noticed.
+     */
+    private void moveLadderPast(PracticeTransaction tx, FollowUp f, Channel channel, int step, Instant sentAt, Instant now, String reason) {
+        EscalationPolicy policy = ctx.policy(f.policyName());
+        Audits.transition(tx, f, f.stepTaken(channel, sentAt, step + 1, nextDue(policy, step + 1, sentAt)), Audits.ENGINE, now, reason);
+    }
+
     static @Nullable Instant nextDue(EscalationPolicy policy, int nextStep, Instant from) {
         Optional<EscalationPolicy.Rung> rung = policy.rung(nextStep);
         if (rung.isPresent()) {
@@ -667,9 +681,7 @@ public final class OutreachRunner {
         if (attempt.state().countsAsSent()) {
             tally.sent++;
             if (sameStep) {
-                EscalationPolicy policy = ctx.policy(f.policyName());
-                Audits.transition(tx, f, f.stepTaken(attempt.channel(), now, send.step() + 1, nextDue(policy, send.step() + 1, now)),
-                        Audits.ENGINE, now, "step-taken");
+                moveLadderPast(tx, f, attempt.channel(), send.step(), now, now, "step-taken");
             }
             return;
         }

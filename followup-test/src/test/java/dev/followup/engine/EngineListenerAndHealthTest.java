@@ -159,21 +159,20 @@ class EngineListenerAndHealthTest {
     }
 
     @Test
-    void aRunAskedToStopFinishesTheGroupInHandAndReleasesTheRestAtOnce() {
+    void aRunAskedToStopFinishesTheTextInHandAndReleasesTheRestAtOnce() {
         FollowUpEngine engine = engine(recorder);
-        int groupSize = 25; // OutreachRunner.GROUP_SIZE: one practice's follow-ups are decided and sent in groups
-        ingest(engine, groupSize + 5);
+        ingest(engine, 30); // more than a group (OutreachRunner.GROUP_SIZE, 25)
         clock.advance(Duration.ofHours(2));
         AtomicInteger asked = new AtomicInteger();
-        // Asked before the batch and before each group or follow-up: the third question (after the first group) says stop.
-        RunSummary first = engine.runDueWorkUntil(() -> asked.incrementAndGet() > 2);
-        assertThat(first.claimed()).isEqualTo(groupSize + 5);
-        assertThat(first.messagesSent()).isEqualTo(groupSize);
-        assertThat(sms.sent()).hasSize(groupSize);
-        // The five released follow-ups are claimable again at once, not after their lease expires.
+        // Asked before the batch, before the group and before each of its texts: the fourth question (after one text) says stop.
+        RunSummary first = engine.runDueWorkUntil(() -> asked.incrementAndGet() > 3);
+        assertThat(first.claimed()).isEqualTo(30);
+        assertThat(first.messagesSent()).isEqualTo(1);
+        assertThat(sms.sent()).hasSize(1);
+        // The 29 released follow-ups are claimable again at once, not after their lease expires.
         RunSummary second = engine.runDueWork();
-        assertThat(second.claimed()).isEqualTo(5);
-        assertThat(sms.sent()).hasSize(groupSize + 5);
+        assertThat(second.claimed()).isEqualTo(29);
+        assertThat(sms.sent()).hasSize(30);
     }
 
     @Test
