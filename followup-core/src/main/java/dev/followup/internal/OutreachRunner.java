@@ -355,9 +355,12 @@ public final class OutreachRunner {
                 PrefetchedTransaction reads = new PrefetchedTransaction(tx);
                 reads.prefetchAttempts(answered.stream().map(s -> s.send().prepared().attempt().id()).toList());
                 reads.prefetchFollowUps(answered.stream().map(s -> s.claim().followUpId()).toList());
+                // Each follow-up's lease is released with its next version: one write of the row, not two.
+                reads.holdLeaseReleases();
                 for (GroupSend s : answered) {
                     afterSend(reads, s.claim(), s.send(), s.result(), s.at(), recorded);
                 }
+                reads.releaseHeldLeases();
                 return null;
             });
             tally.add(recorded);

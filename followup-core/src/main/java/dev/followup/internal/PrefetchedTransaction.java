@@ -55,6 +55,8 @@ final class PrefetchedTransaction implements PracticeTransaction {
     private final Map<PhoneNumber, Optional<ConsentChange>> consentByPhone = new HashMap<>();
     private final Map<PatientId, Set<Channel>> suppressed = new HashMap<>();
     private final Map<OutreachWindow, Integer> outreach = new HashMap<>();
+    /** Lease releases held back to be written with the follow-up's next version, by follow-up; null when not holding. */
+    private @Nullable Map<FollowUpId, String> heldReleases;
 
     PrefetchedTransaction(PracticeTransaction tx) {
         this.tx = tx;
@@ -121,6 +123,34 @@ final class PrefetchedTransaction implements PracticeTransaction {
         }
     }
 
+    // --- lease releases written with the next version ---
+
+    /**
+     * From now on, a lease release waits for the follow-up's next version and is written with it
+     * in one statement ({@link PracticeTransaction#updateFollowUpAndRelease}); {@link
+     * #releaseHeldLeases} writes those that got none. A lease read first writes the held releases,
+     * so that it never sees a lease this transaction released.
+     */
+    void holdLeaseReleases() {
+        heldReleases = new HashMap<>();
+    }
+
+    /** Writes the lease releases still held, and stops holding them. */
+    void releaseHeldLeases() {
+        Map<FollowUpId, String> held = heldReleases;
+        heldReleases = null;
+        if (held != null) {
+            held.forEach(tx::releaseLease);
+        }
+    }
+
+    private void leaseRead() {
+        if (heldReleases != null && !heldReleases.isEmpty()) {
+            releaseHeldLeases();
+            holdLeaseReleases();
+        }
+    }
+
     // --- writes drop what they could change ---
 
     private void attemptWritten(SendAttempt attempt) {
@@ -155,13 +185,31 @@ final class PrefetchedTransaction implements PracticeTransaction {
     @Override
     public void updateFollowUp(FollowUp next) {
         followUpWritten(next.id());
-        tx.updateFollowUp(next);
+        String releasing = heldReleases == null ? null : heldReleases.remove(next.id());
+        if (releasing != null) {
+            tx.updateFollowUpAndRelease(next, releasing);
+        } else {
+            tx.updateFollowUp(next);
+        }
+    }
+
+    @Override
+    public void updateFollowUpAndRelease(FollowUp next, String owner) {
+        followUpWritten(next.id());
+        if (heldReleases != null) {
+            heldReleases.remove(next.id());
+        }
+        tx.updateFollowUpAndRelease(next, owner);
     }
 
     @Override
     public void releaseLease(FollowUpId id, String owner) {
         followUpWritten(id);
-        tx.releaseLease(id, owner);
+        if (heldReleases != null) {
+            heldReleases.put(id, owner);
+        } else {
+            tx.releaseLease(id, owner);
+        }
     }
 
     @Override
@@ -194,6 +242,7 @@ final class PrefetchedTransaction implements PracticeTransaction {
 
     @Override
     public Optional<FollowUp> leasedFollowUp(FollowUpId id, String owner, Instant now) {
+        leaseRead();
         Optional<FollowUp> known = owner.equals(leaseOwner) && now.equals(leaseNow) ? leased.get(id) : null;
         return known != null ? known : tx.leasedFollowUp(id, owner, now);
     }
@@ -308,11 +357,13 @@ final class PrefetchedTransaction implements PracticeTransaction {
 
     @Override
     public boolean holdsLease(FollowUpId id, String owner, Instant now) {
+        leaseRead();
         return tx.holdsLease(id, owner, now);
     }
 
     @Override
     public Map<FollowUpId, FollowUp> leasedFollowUps(Collection<FollowUpId> ids, String owner, Instant now) {
+        leaseRead();
         return tx.leasedFollowUps(ids, owner, now);
     }
 

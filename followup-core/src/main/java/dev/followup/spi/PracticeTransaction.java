@@ -230,6 +230,20 @@ public interface PracticeTransaction {
      */
     void releaseLease(FollowUpId id, String owner);
 
+    /**
+     * Stores the next version of a follow-up and releases the lease {@code owner} holds on it, as
+     * {@link #updateFollowUp} and then {@link #releaseLease} would: the end of a node's work on it.
+     * The default makes the two calls; a database store writes the row once.
+     *
+     * @param next the new version; the stored one must be {@code next.version() - 1}
+     * @param owner the node releasing it; a lease held by another node is kept
+     * @throws dev.followup.ConcurrentUpdateException if the stored version differs (the lease is then kept)
+     */
+    default void updateFollowUpAndRelease(FollowUp next, String owner) {
+        updateFollowUp(next);
+        releaseLease(next.id(), owner);
+    }
+
     // --- send attempts (message log) ---
 
     /**

@@ -128,6 +128,32 @@ class PrefetchedTransactionTest {
         });
     }
 
+    @Test
+    void aHeldLeaseReleaseIsWrittenWithTheNextVersionOrBeforeAnyLeaseRead() {
+        ingestTwoPatients();
+        store.inTransaction(PRACTICE, real -> {
+            List<String> calls = new ArrayList<>();
+            List<FollowUp> followUps = new ArrayList<>();
+            real.forEachFollowUpTouched(Instant.EPOCH, clock.instant().plusSeconds(1), followUps::add);
+            PrefetchedTransaction cache = new PrefetchedTransaction(counting(real, calls));
+            cache.holdLeaseReleases();
+            FollowUp first = followUps.get(0);
+            cache.releaseLease(first.id(), "node-a");
+            cache.updateFollowUp(first.rescheduled(clock.instant().plusSeconds(60)));
+            assertThat(calls).containsExactly("updateFollowUpAndRelease");
+            FollowUp second = followUps.get(1);
+            cache.releaseLease(second.id(), "node-a");
+            calls.clear();
+            cache.holdsLease(second.id(), "node-a", clock.instant());
+            assertThat(calls).as("released before the lease is read").containsExactly("releaseLease", "holdsLease");
+            cache.releaseLease(second.id(), "node-a");
+            calls.clear();
+            cache.releaseHeldLeases();
+            assertThat(calls).containsExactly("releaseLease");
+            return null;
+        });
+    }
+
     private void ingestTwoPatients() {
         FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(store).smsSender(new dev.followup.test.InMemorySmsSender())
                 .practice(Practice.builder(PRACTICE).name("Prefetch Clinic").callbackPhone("(555) 010-2000").timeZone("America/Chicago")

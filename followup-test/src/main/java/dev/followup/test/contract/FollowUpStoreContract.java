@@ -715,6 +715,40 @@ public abstract class FollowUpStoreContract {
     }
 
     @Test
+    void anUpdateThatReleasesTheLeaseWritesTheVersionAndReleasesOnlyItsOwnersLease() {
+        Instant epoch = claimEpoch();
+        Patient p = patient("Rel", "Ease", PhoneNumber.ofE164("+14155550205"));
+        FollowUp f = followUp(p, "need-release", epoch);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(f);
+        });
+        Instant now = epoch.plusSeconds(1);
+        Instant leaseUntil = now.plusSeconds(60);
+        assertThat(own(store().claimDue(now, 5, "node-a", leaseUntil))).extracting(Claim::followUpId).containsExactly(f.id());
+        // Another node's release keeps node-a's lease, but the new version is written.
+        FollowUp second = f.rescheduled(epoch.plusSeconds(5));
+        run(tx -> tx.updateFollowUpAndRelease(second, "node-b"));
+        run(tx -> {
+            assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue();
+            assertThat(tx.followUp(f.id())).contains(second);
+        });
+        // A stale version is refused and the lease kept.
+        assertThatThrownBy(() -> run(tx -> tx.updateFollowUpAndRelease(f.rescheduled(epoch.plusSeconds(9)), "node-a")))
+                .isInstanceOf(ConcurrentUpdateException.class);
+        run(tx -> assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue());
+        // Its owner's: written and released in one, claimable at once by another node.
+        FollowUp third = second.rescheduled(epoch.plusSeconds(7));
+        run(tx -> tx.updateFollowUpAndRelease(third, "node-a"));
+        run(tx -> {
+            assertThat(tx.holdsLease(f.id(), "node-a", now)).isFalse();
+            assertThat(tx.followUp(f.id())).contains(third);
+        });
+        Instant due = epoch.plusSeconds(10);
+        assertThat(own(store().claimDue(due, 5, "node-c", due.plusSeconds(60)))).extracting(Claim::followUpId).containsExactly(f.id());
+    }
+
+    @Test
     @Timeout(120)
     void concurrentClaimersNeverReceiveTheSameFollowUp() throws Exception {
         Instant epoch = claimEpoch();
