@@ -5,6 +5,7 @@ import dev.followup.patient.PatientId;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import java.time.Instant;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,23 @@ public record ConsentChange(
         if (patientId == null && phone == null) {
             throw new InvalidInputException("consent change of practice " + practiceId + " needs a patient or a phone number");
         }
+    }
+
+    /**
+     * The entry that applies to a patient, from the latest entry naming the patient and the latest
+     * naming their number. The number's decides only if it is strictly later: an opt-out texted
+     * from a number covers everyone at that number from then on, while a choice recorded for the
+     * patient at the same moment stands.
+     *
+     * @param byPatient the latest entry naming the patient
+     * @param byPhone the latest entry naming the patient's number
+     * @return the entry that applies, if any
+     */
+    public static Optional<ConsentChange> applying(Optional<ConsentChange> byPatient, Optional<ConsentChange> byPhone) {
+        if (byPhone.isPresent() && (byPatient.isEmpty() || byPhone.get().at().isAfter(byPatient.get().at()))) {
+            return byPhone;
+        }
+        return byPatient;
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.followup.FollowUpException;
 import dev.followup.RunSummary;
 import dev.followup.audit.AuditType;
 import dev.followup.consent.ChannelSuppression;
-import dev.followup.consent.ConsentChange;
 import dev.followup.consent.ConsentSource;
 import dev.followup.consent.ConsentStatus;
 import dev.followup.followup.Channel;
@@ -605,13 +604,7 @@ public final class OutreachRunner {
     }
 
     static boolean isOptedOut(PracticeTransaction tx, Patient patient) {
-        Optional<ConsentChange> byPatient = tx.latestConsentOf(patient.id());
-        Optional<ConsentChange> byPhone = patient.phone() == null ? Optional.empty() : tx.latestConsentOf(patient.phone());
-        ConsentChange latest = byPatient.orElse(null);
-        if (byPhone.isPresent() && (latest == null || byPhone.get().at().isAfter(latest.at()))) {
-            latest = byPhone.get();
-        }
-        return latest != null && latest.status() == ConsentStatus.OPTED_OUT;
+        return tx.consentOf(patient.id(), patient.phone()).map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
     }
 
     private @Nullable String unreachableReason(PracticeTransaction tx, Practice practice, Patient patient, Channel channel) {

@@ -290,6 +290,16 @@ final class PrefetchedTransaction implements PracticeTransaction {
     }
 
     @Override
+    public Optional<ConsentChange> consentOf(PatientId patientId, @Nullable PhoneNumber phone) {
+        Optional<ConsentChange> byPatient = consentByPatient.get(patientId);
+        Optional<ConsentChange> byPhone = phone == null ? Optional.empty() : consentByPhone.get(phone);
+        if (byPatient == null || byPhone == null) {
+            return tx.consentOf(patientId, phone);
+        }
+        return ConsentChange.applying(byPatient, byPhone);
+    }
+
+    @Override
     public Set<Channel> suppressedChannels(PatientId patientId) {
         Set<Channel> known = suppressed.get(patientId);
         return known != null ? known : tx.suppressedChannels(patientId);

@@ -360,6 +360,19 @@ public interface PracticeTransaction {
     Optional<ConsentChange> latestConsentOf(PhoneNumber phone);
 
     /**
+     * The consent that applies to a patient now, as {@link ConsentChange#applying} decides it from
+     * the latest entry naming the patient and the latest naming their number. The default asks
+     * both {@code latestConsentOf} calls; a database store answers with one query.
+     *
+     * @param patientId a patient
+     * @param phone the patient's number, if any
+     * @return the entry that applies, if any
+     */
+    default Optional<ConsentChange> consentOf(PatientId patientId, @Nullable PhoneNumber phone) {
+        return ConsentChange.applying(latestConsentOf(patientId), phone == null ? Optional.empty() : latestConsentOf(phone));
+    }
+
+    /**
      * Answers {@link #latestConsentOf(PatientId)} for many patients at once. The default asks once
      * per id; a database store answers with one query.
      *

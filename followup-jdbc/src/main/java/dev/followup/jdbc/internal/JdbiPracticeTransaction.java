@@ -756,6 +756,29 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     @Override
+    public Optional<ConsentChange> consentOf(PatientId patientId, @Nullable PhoneNumber phone) {
+        if (phone == null) {
+            return latestConsentOf(patientId);
+        }
+        // Both latest entries in one round trip; which one applies is the domain's rule, not the query's.
+        return guard("read consent of patient " + patientId, () -> {
+            Optional<ConsentChange> byPatient = Optional.empty();
+            Optional<ConsentChange> byPhone = Optional.empty();
+            RowMapper<ConsentChange> mapper = consentMapper();
+            for (Map.Entry<String, ConsentChange> row : query(Queries.CONSENT_OF_PATIENT_AND_PHONE)
+                    .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone))
+                    .map((rs, sc) -> Map.entry(rs.getString("naming"), mapper.map(rs, sc))).list()) {
+                if (row.getKey().equals("patient")) {
+                    byPatient = Optional.of(row.getValue());
+                } else {
+                    byPhone = Optional.of(row.getValue());
+                }
+            }
+            return ConsentChange.applying(byPatient, byPhone);
+        });
+    }
+
+    @Override
     public Map<PatientId, ConsentChange> latestConsentsOfPatients(Collection<PatientId> patientIds) {
         return guard("read consent of " + patientIds.size() + " patients", () -> {
             Map<PatientId, ConsentChange> found = new HashMap<>();

@@ -120,6 +120,16 @@ public final class Queries {
             + " AND (redaction_retry_at IS NULL OR redaction_retry_at <= :now) ORDER BY received_at, provider_message_id LIMIT :limit";
 
     /**
+     * The latest consent entry naming a patient and the latest naming a number, in one round trip:
+     * each branch reads its own index backwards and stops at the first row; {@code naming} says
+     * which branch a row came from.
+     */
+    public static final String CONSENT_OF_PATIENT_AND_PHONE = "SELECT * FROM (SELECT c.*, 'patient' AS naming FROM followup_consent c"
+            + " WHERE c.practice_id = :practice AND c.patient_id = :patient ORDER BY c.changed_at DESC, c.seq DESC FETCH FIRST 1 ROWS ONLY) p"
+            + " UNION ALL SELECT * FROM (SELECT c.*, 'phone' AS naming FROM followup_consent c"
+            + " WHERE c.practice_id = :practice AND c.phone_hash = :hash ORDER BY c.changed_at DESC, c.seq DESC FETCH FIRST 1 ROWS ONLY) n";
+
+    /**
      * A bulk lookup on PostgreSQL: the values come as one array parameter, and each is looked up on
      * its own through the {@code (practice_id, column)} index: a LATERAL subquery that OFFSET 0 keeps
      * from being flattened into a join is a nested loop of index probes. Written as a plain IN list, PostgreSQL plans a scan of the practice whenever the table

@@ -494,6 +494,57 @@ public abstract class FollowUpStoreContract {
     }
 
     @Test
+    void theConsentThatAppliesToAPatientWeighsTheirOwnEntryAgainstTheirNumbers() {
+        PatientId laterByPhone = PatientId.random();
+        PatientId laterOwn = PatientId.random();
+        PatientId tie = PatientId.random();
+        PatientId phoneOnly = PatientId.random();
+        PatientId ownOnly = PatientId.random();
+        PatientId none = PatientId.random();
+        PhoneNumber a = PhoneNumber.ofE164("+14155550181");
+        PhoneNumber b = PhoneNumber.ofE164("+14155550182");
+        PhoneNumber c = PhoneNumber.ofE164("+14155550183");
+        PhoneNumber d = PhoneNumber.ofE164("+14155550184");
+        PhoneNumber silent = PhoneNumber.ofE164("+14155550185");
+        ConsentChange stopByText = consent(practice, null, a, ConsentStatus.OPTED_OUT, T0.plusSeconds(60));
+        ConsentChange ownLater = consent(practice, laterOwn, null, ConsentStatus.OPTED_IN, T0.plusSeconds(90));
+        ConsentChange tieOwn = consent(practice, tie, null, ConsentStatus.OPTED_IN, T0.plusSeconds(30));
+        ConsentChange ownOnlyEntry = consent(practice, ownOnly, null, ConsentStatus.OPTED_OUT, T0);
+        run(tx -> {
+            tx.recordConsent(consent(practice, laterByPhone, null, ConsentStatus.OPTED_IN, T0));
+            tx.recordConsent(stopByText);
+            tx.recordConsent(consent(practice, null, b, ConsentStatus.OPTED_OUT, T0.plusSeconds(30)));
+            tx.recordConsent(ownLater);
+            tx.recordConsent(tieOwn);
+            tx.recordConsent(consent(practice, null, c, ConsentStatus.OPTED_OUT, T0.plusSeconds(30)));
+            tx.recordConsent(consent(practice, null, d, ConsentStatus.OPTED_OUT, T0.plusSeconds(45)));
+            tx.recordConsent(ownOnlyEntry);
+        });
+        // Another practice's later entries for the same ids and numbers never count.
+        inOther(tx -> tx.recordConsent(consent(otherPractice, none, silent, ConsentStatus.OPTED_OUT, T0.plusSeconds(900))));
+        run(tx -> {
+            PracticeTransaction oneByOne = oneByOne(tx);
+            Map<PatientId, PhoneNumber> cases = new java.util.LinkedHashMap<>();
+            cases.put(laterByPhone, a);
+            cases.put(laterOwn, b);
+            cases.put(tie, c);
+            cases.put(phoneOnly, d);
+            cases.put(ownOnly, silent);
+            cases.put(none, silent);
+            cases.forEach((patient, phone) -> assertThat(tx.consentOf(patient, phone)).as("patient %s", patient)
+                    .isEqualTo(oneByOne.consentOf(patient, phone)));
+            assertThat(tx.consentOf(laterByPhone, a)).contains(stopByText);
+            assertThat(tx.consentOf(laterOwn, b)).contains(ownLater);
+            assertThat(tx.consentOf(tie, c)).as("a tie stands with the patient's own entry").contains(tieOwn);
+            assertThat(tx.consentOf(phoneOnly, d)).map(ConsentChange::status).contains(ConsentStatus.OPTED_OUT);
+            assertThat(tx.consentOf(ownOnly, silent)).contains(ownOnlyEntry);
+            assertThat(tx.consentOf(ownOnly, null)).contains(ownOnlyEntry);
+            assertThat(tx.consentOf(none, silent)).isEmpty();
+            assertThat(tx.consentOf(laterByPhone, null)).map(ConsentChange::status).contains(ConsentStatus.OPTED_IN);
+        });
+    }
+
+    @Test
     void bulkSuppressionReadEqualsItsOneByOneAnswers() {
         PatientId both = PatientId.random();
         PatientId emailOnly = PatientId.random();
