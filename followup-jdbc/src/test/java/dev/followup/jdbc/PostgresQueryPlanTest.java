@@ -240,6 +240,12 @@ class PostgresQueryPlanTest {
                     Queries.PATIENTS_BY_PHONES, "followup_patient_phone", Queries.FOLLOW_UPS, "followup_follow_up_pkey",
                     Queries.LEASED_FOLLOW_UPS, "followup_follow_up_pkey", Queries.LATEST_CONSENTS_OF_PATIENTS, "followup_consent_patient",
                     Queries.LATEST_CONSENTS_OF_PHONES, "followup_consent_phone", Queries.SUPPRESSIONS, "followup_suppression_patient");
+            // The consent that applies to one patient: both branches read their index backwards, first row only.
+            String consent = freshJdbi.withHandle(h -> String.join("\n", h.createQuery("EXPLAIN " + Queries.CONSENT_OF_PATIENT_AND_PHONE)
+                    .bind("practice", practice.value()).bind("patient", patientIds.get(5)).bind("hash", phoneHashes.get(5))
+                    .mapTo(String.class).list()));
+            assertIndexed(consent, "followup_consent");
+            assertThat(consent).as(consent).contains("followup_consent_patient").contains("followup_consent_phone");
             values.forEach((read, wanted) -> {
                 String plan = freshJdbi.withHandle(h -> String.join("\n", h.createQuery("EXPLAIN " + read.postgres())
                         .bind("practice", practice.value()).bindArray("values", String.class, wanted)
