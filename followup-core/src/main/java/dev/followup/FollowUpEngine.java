@@ -525,6 +525,11 @@ public final class FollowUpEngine {
         }
 
         /**
+         * Follow-ups claimed at once. A practice's claimed follow-ups are then decided in groups of
+         * up to 25, each group in one transaction; every text still has its attempt recorded, and
+         * consent checked, in a transaction of its own just before it is sent, so a crash leaves at
+         * most one text in doubt whatever the size.
+         *
          * @param size follow-ups claimed at once, 1 to 10,000
          * @return this
          */
