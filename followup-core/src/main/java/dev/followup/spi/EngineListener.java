@@ -17,10 +17,10 @@ import java.time.Duration;
  * needs. Register one or more with {@code FollowUpEngine.Builder#listener}.
  *
  * <p>Events carry practice ids and enums only, never PHI, so they can become metric tags as they
- * are. They are called on the engine's own thread, some inside a store transaction: keep them fast
- * and never block. An exception a listener throws is logged and ignored; it never changes what the
- * engine does. An event raised inside a transaction that is then rolled back has been heard all the
- * same, so counts are close, not exact, under concurrent conflicts.
+ * are. They are called on the engine's own thread, never inside a store transaction: an event about
+ * stored work is emitted once its transaction has committed, and not at all if it rolled back, so a
+ * retried step is counted once. Keep them fast and never block. An exception a listener throws is
+ * logged and ignored; it never changes what the engine does.
  */
 public interface EngineListener {
     /** Hears nothing. */
