@@ -101,7 +101,8 @@ public final class FollowUpAutoConfiguration {
             builder.nodeId(engine.getNodeId().strip());
         }
         builder.batchSize(engine.getBatchSize()).lease(engine.getLease()).maxTransientRetries(engine.getMaxTransientRetries())
-                .retention(engine.getRetention()).redactProviderCopies(engine.isRedactProviderCopies());
+                .retention(engine.getRetention()).redactProviderCopies(engine.isRedactProviderCopies())
+                .providerRedactionTries(engine.getProviderRedactionTries());
 
         PropertyPolicies.of(properties).forEach(builder::policy);
         policies.orderedStream().forEach(builder::policy);

@@ -182,6 +182,9 @@ public class FollowUpProperties {
         /** Whether the retention purge also asks the SMS provider to erase its copies of old texts. */
         private boolean redactProviderCopies = false;
 
+        /** How often a copy the SMS provider keeps is asked for before it is given up on (audited), 1 to 50. */
+        private int providerRedactionTries = 8;
+
         /** @return the node id, or null for a random one */
         public @Nullable String getNodeId() {
             return nodeId;
@@ -280,6 +283,16 @@ public class FollowUpProperties {
         /** @param redactProviderCopies whether the purge asks the SMS provider to erase its copies */
         public void setRedactProviderCopies(boolean redactProviderCopies) {
             this.redactProviderCopies = redactProviderCopies;
+        }
+
+        /** @return how often a copy the provider keeps is asked for before it is given up on */
+        public int getProviderRedactionTries() {
+            return providerRedactionTries;
+        }
+
+        /** @param providerRedactionTries how often a copy the provider keeps is asked for, 1 to 50 */
+        public void setProviderRedactionTries(int providerRedactionTries) {
+            this.providerRedactionTries = providerRedactionTries;
         }
     }
 

@@ -317,6 +317,9 @@ class FollowUpAutoConfigurationTest {
                 .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("batch size"));
         withStore.withPropertyValues(basic("followup.engine.node-id=node 1"))
                 .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("node id"));
+        withStore.withPropertyValues(basic("followup.engine.provider-redaction-tries=0"))
+                .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("provider redaction tries"));
+        withStore.withPropertyValues(basic("followup.engine.provider-redaction-tries=12")).run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
