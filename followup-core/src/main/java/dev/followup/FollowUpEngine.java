@@ -355,6 +355,14 @@ public final class FollowUpEngine {
         return templateWarnings;
     }
 
+    /**
+     * @return the clock the engine runs on: what is built beside it (report pages, jobs) should
+     *     tell the time by it too, so that "this week" means the same to both
+     */
+    public Clock clock() {
+        return ctx.clock();
+    }
+
     /** @return the configured practices */
     public List<Practice> practices() {
         return List.copyOf(ctx.practices().values());

@@ -101,10 +101,11 @@ public final class ReportPages {
         private PracticeAccess access = PracticeAccess.DENY_ALL;
         private String basePath = "/followup";
         private int trendWeeks = 8;
-        private Clock clock = Clock.systemUTC();
+        private Clock clock;
 
         private Builder(FollowUpEngine engine) {
             this.engine = engine;
+            this.clock = engine.clock();
         }
 
         /**
@@ -147,7 +148,7 @@ public final class ReportPages {
         }
 
         /**
-         * @param source tells which week is the current one (use the engine's clock)
+         * @param source tells which week is the current one (default: the engine's clock)
          * @return this
          */
         public Builder clock(Clock source) {

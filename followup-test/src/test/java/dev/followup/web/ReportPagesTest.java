@@ -36,6 +36,15 @@ class ReportPagesTest {
     }
 
     @Test
+    void byDefaultTheCurrentWeekIsTheEnginesNotTheWallClocks() {
+        ReportPages onEngineClock = ReportPages.builder(sim.engine()).access((user, practice) -> true).build();
+        WebResponse byDefault = onEngineClock.handle(WebRequest.get(base + "/report", Map.of(), JANE));
+        WebResponse explicit = get(base + "/report", Map.of());
+        assertThat(byDefault.status()).isEqualTo(200);
+        assertThat(byDefault.body()).isEqualTo(explicit.body());
+    }
+
+    @Test
     void byDefaultNobodySeesAnything() {
         ReportPages closed = ReportPages.builder(sim.engine()).build();
         for (String page : List.of("/report", "/report.csv", "/report.json", "/tasks")) {
