@@ -671,9 +671,12 @@ public final class FollowUpEngine {
 
         private static List<String> segmentWarnings(Practice practice, MessageTemplates templates) {
             // Typical values: a 10-letter first name, a 14-letter provider name, the real practice name and phone.
-            Map<String, String> sample = Map.of("firstName", "Alexandria", "lastName", "Montgomery", "providerName", "Dr. Fitzgerald",
-                    "practiceName", practice.name(), "practicePhone", practice.callbackPhone(), "visitType", "annual exam",
-                    "slotList", "1) Tue Dec 1 10:00 AM, 2) Wed Dec 2 2:30 PM, 3) Thu Dec 3 9:15 AM", "slotTime", "Tue Dec 1 10:00 AM");
+            Map<String, String> sample = Map.of(MessageTemplate.FIRST_NAME, "Alexandria", MessageTemplate.LAST_NAME, "Montgomery",
+                    MessageTemplate.PROVIDER_NAME, "Dr. Fitzgerald",
+                    MessageTemplate.PRACTICE_NAME, practice.name(), MessageTemplate.PRACTICE_PHONE, practice.callbackPhone(),
+                    MessageTemplate.VISIT_TYPE, "annual exam",
+                    MessageTemplate.SLOT_LIST, "1) Tue Dec 1 10:00 AM, 2) Wed Dec 2 2:30 PM, 3) Thu Dec 3 9:15 AM",
+                    MessageTemplate.SLOT_TIME, "Tue Dec 1 10:00 AM");
             List<String> warnings = new ArrayList<>();
             for (MessageTemplate t : templates.all()) {
                 if (t.channel() != Channel.SMS) {

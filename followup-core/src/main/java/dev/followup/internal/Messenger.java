@@ -90,12 +90,12 @@ final class Messenger {
                     + template.channel() + ", not " + channel);
         }
         Map<String, String> values = new HashMap<>(extra);
-        values.put("practiceName", practice.name());
-        values.put("practicePhone", practice.callbackPhone());
-        values.put("providerName", followUp != null ? followUp.provider().displayName() : practice.name());
+        values.put(MessageTemplate.PRACTICE_NAME, practice.name());
+        values.put(MessageTemplate.PRACTICE_PHONE, practice.callbackPhone());
+        values.put(MessageTemplate.PROVIDER_NAME, followUp != null ? followUp.provider().displayName() : practice.name());
         if (patient != null) {
-            values.put("firstName", patient.firstName().isEmpty() ? patient.lastName() : patient.firstName());
-            values.put("lastName", patient.lastName());
+            values.put(MessageTemplate.FIRST_NAME, patient.firstName().isEmpty() ? patient.lastName() : patient.firstName());
+            values.put(MessageTemplate.LAST_NAME, patient.lastName());
         }
         if (followUp != null && practice.visitTypeInMessages()) {
             values.put(MessageTemplate.VISIT_TYPE, followUp.type().label());

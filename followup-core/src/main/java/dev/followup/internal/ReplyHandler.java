@@ -15,6 +15,7 @@ import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.message.DeliveryUpdate;
 import dev.followup.message.MessagePurpose;
+import dev.followup.message.MessageTemplate;
 import dev.followup.message.SendAttempt;
 import dev.followup.message.TemplateNames;
 import dev.followup.patient.Patient;
@@ -261,7 +262,7 @@ public final class ReplyHandler {
             Audits.of(tx, AuditType.SLOTS_OFFERED, Audits.ENGINE, current, now, "count", Integer.toString(offer.size()));
             String list = Messenger.slotList(offer, patient.language(), patient.zoneOr(practice.timeZone()));
             return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.SLOT_OFFER,
-                    fresh ? TemplateNames.SLOT_TAKEN : TemplateNames.SLOT_OFFER, Map.of("slotList", list), -1, 1, REPLY_VALIDITY, now);
+                    fresh ? TemplateNames.SLOT_TAKEN : TemplateNames.SLOT_OFFER, Map.of(MessageTemplate.SLOT_LIST, list), -1, 1, REPLY_VALIDITY, now);
         });
         closer.publish(opened);
         if (message != null) {
@@ -300,7 +301,7 @@ public final class ReplyHandler {
                 Audits.of(tx, AuditType.APPOINTMENT_BOOKED, Audits.ENGINE, current, now, "slot", Messenger.token(slot.id()),
                         "confirmation", Messenger.token(booked.confirmation()), "via", via.name());
                 return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.BOOKING_CONFIRMATION,
-                        TemplateNames.BOOKED, Map.of("slotTime", Messenger.slotTime(slot, patient.language(), patient.zoneOr(practice.timeZone()))),
+                        TemplateNames.BOOKED, Map.of(MessageTemplate.SLOT_TIME, Messenger.slotTime(slot, patient.language(), patient.zoneOr(practice.timeZone()))),
                         -1, 1, REPLY_VALIDITY, now);
             }
             closer.handToStaff(tx, current, patient, TaskKind.BOOKING_FAILED, TaskPriority.HIGH, "booking failed; book by hand", null, now, opened);

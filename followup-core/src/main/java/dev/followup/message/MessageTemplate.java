@@ -36,11 +36,25 @@ public record MessageTemplate(
         @Nullable String subject,
         String body) {
 
-    /** The placeholders a template may use. */
-    public static final Set<String> PLACEHOLDERS = Set.of(
-            "firstName", "lastName", "providerName", "practiceName", "practicePhone", "visitType", "slotList", "slotTime");
+    /** Placeholder: the patient's first name (the last name when the list gives none). */
+    public static final String FIRST_NAME = "firstName";
+    /** Placeholder: the patient's last name. */
+    public static final String LAST_NAME = "lastName";
+    /** Placeholder: the provider the follow-up is with (the practice's name when there is none). */
+    public static final String PROVIDER_NAME = "providerName";
+    /** Placeholder: the practice's name. */
+    public static final String PRACTICE_NAME = "practiceName";
+    /** Placeholder: the practice's callback number. */
+    public static final String PRACTICE_PHONE = "practicePhone";
     /** The placeholder that names the visit type: allowed only where the practice opts in. */
     public static final String VISIT_TYPE = "visitType";
+    /** Placeholder: the numbered list of offered slots. */
+    public static final String SLOT_LIST = "slotList";
+    /** Placeholder: the booked slot's time. */
+    public static final String SLOT_TIME = "slotTime";
+    /** The placeholders a template may use. */
+    public static final Set<String> PLACEHOLDERS = Set.of(FIRST_NAME, LAST_NAME, PROVIDER_NAME, PRACTICE_NAME, PRACTICE_PHONE, VISIT_TYPE,
+            SLOT_LIST, SLOT_TIME);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
     /** Validates the template. */

@@ -25,8 +25,9 @@ public final class TemplateNames {
     /** The confirmation of START. */
     public static final String OPT_IN_CONFIRMATION = "opt-in-confirmation";
 
-    private static final java.util.Set<String> ALWAYS = java.util.Set.of("practiceName", "practicePhone", "providerName", "visitType");
-    private static final java.util.Set<String> PATIENT = java.util.Set.of("firstName", "lastName");
+    private static final java.util.Set<String> ALWAYS = java.util.Set.of(MessageTemplate.PRACTICE_NAME, MessageTemplate.PRACTICE_PHONE,
+            MessageTemplate.PROVIDER_NAME, MessageTemplate.VISIT_TYPE);
+    private static final java.util.Set<String> PATIENT = java.util.Set.of(MessageTemplate.FIRST_NAME, MessageTemplate.LAST_NAME);
 
     private TemplateNames() {
     }
@@ -47,8 +48,8 @@ public final class TemplateNames {
             case HELP, OPT_OUT_CONFIRMATION, OPT_IN_CONFIRMATION -> {
                 return allowed;
             }
-            case SLOT_OFFER, SLOT_TAKEN -> allowed.add("slotList");
-            case BOOKED -> allowed.add("slotTime");
+            case SLOT_OFFER, SLOT_TAKEN -> allowed.add(MessageTemplate.SLOT_LIST);
+            case BOOKED -> allowed.add(MessageTemplate.SLOT_TIME);
             default -> {
                 // outreach and the other replies: the patient is known
             }
