@@ -20,6 +20,7 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.policy.EscalationPolicy;
 import dev.followup.policy.Step;
 import dev.followup.practice.Practice;
+import dev.followup.practice.PracticeId;
 import dev.followup.practice.SendWindow;
 import dev.followup.spi.Claim;
 import dev.followup.spi.OutreachWindow;
@@ -56,10 +57,10 @@ public final class OutreachRunner {
     private static final Duration MAX_PACING_WAIT = Duration.ofSeconds(5);
     private static final int MAX_BATCHES_PER_RUN = 10_000;
     /**
-     * Follow-ups decided in one transaction and recorded in another. Small enough that the consent
-     * read at the decision is seconds old when the last of the group is sent (the pacing slots of a
-     * group all fall within {@link #MAX_PACING_WAIT}), large enough that its bulk reads cost a
-     * fraction of a query per follow-up.
+     * Follow-ups decided in one transaction and recorded in another. Small enough that a group's
+     * texts go out within seconds of its decision (its pacing slots all fall within
+     * {@link #MAX_PACING_WAIT}; consent is read again for each text in any case), large enough that
+     * its bulk reads cost a fraction of a query per follow-up.
      */
     static final int GROUP_SIZE = 25;
     private final EngineContext ctx;
@@ -80,8 +81,8 @@ public final class OutreachRunner {
 
     /**
      * @param stopRequested asked before each follow-up, group of them, and text of a group; once it
-     *     answers true the run ends, and the follow-ups it had claimed but not yet worked on are released for the next
-     *     run or node
+     *     answers true the run ends, and the follow-ups it had claimed but not yet worked on are
+     *     released for the next run or node
      * @return what the run did; claims until nothing is due or a stop is requested
      */
     public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
@@ -121,7 +122,7 @@ public final class OutreachRunner {
      * order within each practice.
      */
     private static List<List<Claim>> groups(List<Claim> claims) {
-        Map<dev.followup.practice.PracticeId, List<Claim>> byPractice = new LinkedHashMap<>();
+        Map<PracticeId, List<Claim>> byPractice = new LinkedHashMap<>();
         for (Claim claim : claims) {
             byPractice.computeIfAbsent(claim.practiceId(), id -> new ArrayList<>()).add(claim);
         }
