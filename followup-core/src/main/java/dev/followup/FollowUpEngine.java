@@ -45,7 +45,6 @@ import dev.followup.task.TaskId;
 import dev.followup.task.TaskOutcome;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -141,7 +140,8 @@ public final class FollowUpEngine {
 
     /**
      * Takes every step that is due now: claims due follow-ups in batches, checks consent, the send
-     * window and contact limits at the moment of sending, sends, and schedules the next steps.
+     * window and contact limits (consent again just before each text), sends, and schedules the
+     * next steps.
      * Call it on a schedule; it returns when nothing is due.
      *
      * @return what it did
@@ -535,8 +535,8 @@ public final class FollowUpEngine {
         /**
          * Follow-ups claimed at once. A practice's claimed follow-ups are then decided in groups of
          * up to 25, each group in one transaction; every text still has its attempt recorded, and
-         * consent checked, in a transaction of its own just before it is sent, so a crash leaves at
-         * most one text in doubt whatever the size.
+         * consent checked, in a transaction of its own just before it is sent: after a crash, no
+         * text that was decided but not handed to the provider is taken for sent, whatever the size.
          *
          * @param size follow-ups claimed at once, 1 to 10,000
          * @return this

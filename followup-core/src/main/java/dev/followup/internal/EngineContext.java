@@ -133,7 +133,11 @@ public record EngineContext(
                 AFTER_COMMIT.set(outer);
             }
         }
-        events.forEach(Runnable::run);
+        if (outer != null) {
+            outer.addAll(events); // nested: heard when the outer transaction commits, not before
+        } else {
+            events.forEach(Runnable::run);
+        }
         return result;
     }
 

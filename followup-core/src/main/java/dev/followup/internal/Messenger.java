@@ -1,6 +1,5 @@
 package dev.followup.internal;
 
-import dev.followup.FollowUpException;
 import dev.followup.InvalidConfigurationException;
 import dev.followup.audit.AuditType;
 import dev.followup.followup.Channel;

@@ -27,7 +27,6 @@ import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SendResult;
 import dev.followup.task.StaffTask;
-import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
 import java.time.Duration;
@@ -48,9 +47,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes due steps: claims due follow-ups in batches and, for each, reconciles unfinished attempts,
- * decides what the policy asks for now, and runs the send protocol. Consent, the send window and
- * the contact limits are checked in the transaction that records the attempt, i.e. at the moment
- * of sending.
+ * decides what the policy asks for now, and runs the send protocol. A follow-up decided alone has
+ * consent, the send window and the contact limits checked in the transaction that records its
+ * attempt; one decided in a group has them checked at the group's decision, seconds before, and
+ * consent, its lease and its version checked again in the transaction that records its attempt.
  */
 public final class OutreachRunner {
     private static final Logger LOG = LoggerFactory.getLogger(OutreachRunner.class);
@@ -97,8 +97,9 @@ public final class OutreachRunner {
             Tally tally = new Tally();
             tally.claimed = claims.size();
             boolean stopped = false;
+            Set<FollowUpId> lagReported = new HashSet<>();
             for (List<Claim> group : groups(claims)) {
-                List<Claim> each = stopped || group.size() == 1 ? group : processGroup(group, tally, stopRequested);
+                List<Claim> each = stopped || group.size() == 1 ? group : processGroup(group, tally, stopRequested, lagReported);
                 for (Claim claim : each) {
                     if (stopped || stopRequested.getAsBoolean()) {
                         // Shutting down: hand the rest back at once rather than let their leases run out.
@@ -106,7 +107,7 @@ public final class OutreachRunner {
                         release(claim);
                         continue;
                     }
-                    guarded(claim, tally, () -> process(claim, tally));
+                    guarded(claim, tally, () -> process(claim, tally, lagReported.contains(claim.followUpId())));
                 }
             }
             total = total.plus(tally.summary());
@@ -208,16 +209,18 @@ public final class OutreachRunner {
      * Decides a group of one practice's follow-ups in one transaction from bulk reads; then, for each
      * message decided, records its attempt in a short transaction of its own and sends it; then
      * records the provider's answers in one transaction. Each message still follows the send
-     * protocol of {@link Messenger}, so a crash leaves at most one ambiguous attempt, as a lone
-     * send would; the reads, decisions and answers cost a few queries for the whole group.
+     * protocol of {@link Messenger}: no attempt exists for a text not yet handed to the provider,
+     * and a crash leaves the texts already handed over as PENDING attempts for recovery to settle
+     * (never to send again); the reads, decisions and answers cost a few queries for the group.
      * Anything the group cannot settle alone (a crashed node's attempt, a follow-up sharing a
      * patient or phone with an earlier one, a pacing slot not free soon) is handed back to be
      * worked on one by one; if a group transaction fails, nothing of it was kept and all of the
      * group is.
      *
+     * @param lagReported receives the follow-ups handed back whose step lag the group reported
      * @return the follow-ups to work on one by one, in order
      */
-    private List<Claim> processGroup(List<Claim> group, Tally tally, BooleanSupplier stopRequested) {
+    private List<Claim> processGroup(List<Claim> group, Tally tally, BooleanSupplier stopRequested, Set<FollowUpId> lagReported) {
         if (stopRequested.getAsBoolean()) {
             return group;
         }
@@ -236,11 +239,14 @@ public final class OutreachRunner {
                 decided.reset();
                 PrefetchedTransaction reads = new PrefetchedTransaction(tx);
                 for (Claim claim : prefetchDecisions(reads, group, practice, now, each)) {
-                    Plan plan = decide(reads, claim, practice, now, decided, opened, true);
+                    Plan plan = decide(reads, claim, practice, now, decided, opened, true, false);
                     if (plan instanceof Plan.Send send) {
                         sends.add(new GroupSend(claim, send, null, null));
                     } else if (!(plan instanceof Plan.Done)) {
                         each.add(claim);
+                        if (plan instanceof Plan.Later) {
+                            lagReported.add(claim.followUpId());
+                        }
                     }
                 }
                 return null;
@@ -281,14 +287,9 @@ public final class OutreachRunner {
      * @return the claims to decide in the group
      */
     private List<Claim> prefetchDecisions(PrefetchedTransaction reads, List<Claim> group, Practice practice, Instant now, List<Claim> each) {
-        String owner = group.get(0).owner();
-        List<FollowUpId> ids = new ArrayList<>(group.size());
-        for (Claim claim : group) {
-            if (claim.owner().equals(owner)) {
-                ids.add(claim.followUpId());
-            }
-        }
-        Map<FollowUpId, FollowUp> leased = reads.prefetchLeased(ids, owner, now);
+        // Every claim of a batch is this node's (claimDue was asked for ctx.nodeId()).
+        List<FollowUpId> ids = group.stream().map(Claim::followUpId).toList();
+        Map<FollowUpId, FollowUp> leased = reads.prefetchLeased(ids, ctx.nodeId(), now);
         Set<PatientId> patientIds = new LinkedHashSet<>();
         leased.values().forEach(f -> patientIds.add(f.patientId()));
         Map<PatientId, Patient> patients = reads.prefetchPatients(patientIds);
@@ -297,13 +298,9 @@ public final class OutreachRunner {
         Set<PatientId> seenPatients = new HashSet<>();
         Set<PhoneNumber> seenPhones = new HashSet<>();
         for (Claim claim : group) {
-            FollowUp f = claim.owner().equals(owner) ? leased.get(claim.followUpId()) : null;
+            FollowUp f = leased.get(claim.followUpId());
             if (f == null) {
-                if (claim.owner().equals(owner)) {
-                    together.add(claim); // its lease ran out: deciding it writes nothing
-                } else {
-                    each.add(claim);
-                }
+                together.add(claim); // its lease ran out: deciding it writes nothing
                 continue;
             }
             Patient patient = patients.get(f.patientId());
@@ -384,21 +381,29 @@ public final class OutreachRunner {
     }
 
     /**
-     * Records the attempt of a group's send, checking consent again in the same transaction: the
-     * group's decision may be seconds old, and an opt-out must stop a send up to its last moment.
+     * Records the attempt of a group's send, checking again in the same transaction what a lone
+     * send checks in its own: that the node still holds the lease, that the follow-up is the
+     * version the group decided on (no reply, booking or other change since), and consent. The
+     * group's decision may be seconds old; an opt-out or a reply must stop a send up to its last
+     * moment.
      *
      * @return whether the attempt is recorded, so that it may be handed to the provider
      */
     private boolean recordIntent(GroupSend s, Tally tally) {
         boolean[] recorded = {false};
         guarded(s.claim(), tally, () -> recorded[0] = ctx.inTransaction(s.claim().practiceId(), tx -> {
+            Instant now = ctx.clock().instant();
+            FollowUp current = tx.leasedFollowUp(s.claim().followUpId(), s.claim().owner(), now).orElse(null);
+            if (current == null) {
+                return false; // the lease ran out; another node owns the work now
+            }
             Patient patient = s.send().prepared().patient();
-            if (patient != null && isOptedOut(tx, patient)) {
-                // Still due: the next claim decides it afresh and closes it as opted out.
+            if (current.version() != s.send().followUp().version() || (patient != null && isOptedOut(tx, patient))) {
+                // Changed since the decision: the next claim decides it afresh (and closes it if opted out).
                 tx.releaseLease(s.claim().followUpId(), s.claim().owner());
                 return false;
             }
-            messenger.recordIntent(tx, s.send().prepared(), ctx.clock().instant());
+            messenger.recordIntent(tx, s.send().prepared(), now);
             return true;
         }));
         return recorded[0];
@@ -412,16 +417,16 @@ public final class OutreachRunner {
         }
     }
 
-    private void process(Claim claim, Tally tally) {
+    private void process(Claim claim, Tally tally, boolean lagReported) {
         Practice practice = ctx.practice(claim.practiceId());
         List<StaffTask> opened = new ArrayList<>();
         Instant now = ctx.clock().instant();
-        Plan plan = ctx.inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened, false));
+        Plan plan = ctx.inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, now, tally, opened, false, lagReported));
         if (plan instanceof Plan.Reconcile reconcile) {
             // Unfinished attempts of a crashed node decide whether their step was taken: settle them first.
             reconcile(claim, reconcile.pending(), tally);
             Instant later = ctx.clock().instant();
-            plan = ctx.inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, later, tally, opened, false));
+            plan = ctx.inTransaction(claim.practiceId(), tx -> decide(tx, claim, practice, later, tally, opened, false, lagReported));
             if (plan instanceof Plan.Reconcile) {
                 release(claim); // still unsettled (a concurrent writer): the next claim tries again
                 return;
@@ -466,9 +471,12 @@ public final class OutreachRunner {
         });
     }
 
-    /** @param inGroup whether other follow-ups are decided in the same transaction, to be sent right after */
+    /**
+     * @param inGroup whether other follow-ups are decided in the same transaction, to be sent right after
+     * @param lagReported whether this follow-up's step lag was reported already (by a group that handed it back)
+     */
     private Plan decide(PracticeTransaction tx, Claim claim, Practice practice, Instant now, Tally tally, List<StaffTask> opened,
-            boolean inGroup) {
+            boolean inGroup, boolean lagReported) {
         FollowUp claimed = tx.leasedFollowUp(claim.followUpId(), claim.owner(), now).orElse(null);
         if (claimed == null) {
             return new Plan.Done(); // the lease ran out; another node owns the work now
@@ -488,8 +496,9 @@ public final class OutreachRunner {
             // next rung waits for its delay like any other. Claims only ever return due follow-ups.
             return done(tx, claim);
         }
-        // After the reconcile check, so that a follow-up decided twice (reconcile, then decide) is reported once.
-        if (claimed.nextActionAt() != null) {
+        // After the reconcile check, so that a follow-up decided twice (reconcile, then decide) is reported once;
+        // not again for one a group handed back (its lag was reported with the group's decision).
+        if (claimed.nextActionAt() != null && !lagReported) {
             Duration lag = Duration.between(claimed.nextActionAt(), now);
             ctx.afterCommit(() -> ctx.listener().stepLag(claim.practiceId(), lag));
         }
@@ -571,7 +580,7 @@ public final class OutreachRunner {
             int step0 = f.nextStep();
             int attemptNumber = (int) attempts.stream().filter(a -> a.purpose().isOutreach() && a.step() == step0).count() + 1;
             // In a group the attempt is recorded just before its send, in a transaction of its own: a crash
-            // mid-group then leaves one ambiguous attempt, as a lone send would, not one for every follow-up decided.
+            // mid-group then leaves no attempt for the texts not handed over, which recovery would count as sent.
             Messenger.Prepared prepared = inGroup
                     ? messenger.render(practice, patient, patient.phone(), f, message.channel(), MessagePurpose.OUTREACH,
                             message.template(), Map.of(), step0, attemptNumber, policy.within(), now)

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -240,6 +241,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
 
     // --- reads answered from the bulk reads where they cover the question ---
 
+    /** @return what the bulk reads said of {@code key}, or the store's answer where they did not cover it */
+    private static <K, V> V cached(Map<K, V> answers, K key, Function<K, V> store) {
+        V known = answers.get(key);
+        return known != null ? known : store.apply(key);
+    }
+
     @Override
     public Optional<FollowUp> leasedFollowUp(FollowUpId id, String owner, Instant now) {
         leaseRead();
@@ -249,44 +256,37 @@ final class PrefetchedTransaction implements PracticeTransaction {
 
     @Override
     public Optional<FollowUp> followUp(FollowUpId id) {
-        Optional<FollowUp> known = followUps.get(id);
-        return known != null ? known : tx.followUp(id);
+        return cached(followUps, id, tx::followUp);
     }
 
     @Override
     public List<SendAttempt> attemptsOf(FollowUpId id) {
-        List<SendAttempt> known = attemptsOf.get(id);
-        return known != null ? known : tx.attemptsOf(id);
+        return cached(attemptsOf, id, tx::attemptsOf);
     }
 
     @Override
     public Optional<SendAttempt> attempt(String attemptId) {
-        Optional<SendAttempt> known = attempts.get(attemptId);
-        return known != null ? known : tx.attempt(attemptId);
+        return cached(attempts, attemptId, tx::attempt);
     }
 
     @Override
     public Optional<Patient> patient(PatientId id) {
-        Optional<Patient> known = patients.get(id);
-        return known != null ? known : tx.patient(id);
+        return cached(patients, id, tx::patient);
     }
 
     @Override
     public List<Patient> patientsByPhone(PhoneNumber phone) {
-        List<Patient> known = patientsByPhone.get(phone);
-        return known != null ? known : tx.patientsByPhone(phone);
+        return cached(patientsByPhone, phone, tx::patientsByPhone);
     }
 
     @Override
     public Optional<ConsentChange> latestConsentOf(PatientId patientId) {
-        Optional<ConsentChange> known = consentByPatient.get(patientId);
-        return known != null ? known : tx.latestConsentOf(patientId);
+        return cached(consentByPatient, patientId, tx::latestConsentOf);
     }
 
     @Override
     public Optional<ConsentChange> latestConsentOf(PhoneNumber phone) {
-        Optional<ConsentChange> known = consentByPhone.get(phone);
-        return known != null ? known : tx.latestConsentOf(phone);
+        return cached(consentByPhone, phone, tx::latestConsentOf);
     }
 
     @Override
@@ -301,8 +301,7 @@ final class PrefetchedTransaction implements PracticeTransaction {
 
     @Override
     public Set<Channel> suppressedChannels(PatientId patientId) {
-        Set<Channel> known = suppressed.get(patientId);
-        return known != null ? known : tx.suppressedChannels(patientId);
+        return cached(suppressed, patientId, tx::suppressedChannels);
     }
 
     @Override

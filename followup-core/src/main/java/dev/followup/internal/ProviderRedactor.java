@@ -78,7 +78,9 @@ public final class ProviderRedactor {
             if (!answers.isEmpty()) {
                 record(practiceId, answers);
             }
-            if (paused || answers.isEmpty() || batch.size() < ctx.batchSize()) {
+            // More than asked for: a store without its own record (the port's default) returned every copy at once,
+            // and asking again would read the whole history once more only to find them all asked.
+            if (paused || answers.isEmpty() || batch.size() != ctx.batchSize()) {
                 return;
             }
         }
@@ -121,7 +123,7 @@ public final class ProviderRedactor {
         });
         // Logged after the commit, so that a line never reports an outcome the store rolled back.
         for (Recorded r : recorded) {
-            String id = r.answer().copy().providerMessageId();
+            String id = Messenger.token(r.answer().copy().providerMessageId()); // an inbound id came from a webhook
             if (!r.changed()) {
                 if (!r.answer().erased()) {
                     LOG.info("the provider kept its copy of message {} of practice {} ({}), and the store recorded no outcome",

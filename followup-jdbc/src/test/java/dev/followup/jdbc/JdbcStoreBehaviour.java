@@ -200,17 +200,12 @@ abstract class JdbcStoreBehaviour {
     void aReplyCostsABoundedNumberOfStatements() {
         StatementCounter counter = new StatementCounter(db.dataSource());
         InMemorySmsSender sms = new InMemorySmsSender();
-        EngineCluster cluster = countedCluster(counter, sms);
-        assertThat(cluster.ingest(0, 0, 50)).isEqualTo(50);
-        cluster.clock.advance(Duration.ofHours(3));
-        FollowUpEngine engine = cluster.nodes.get(0);
-        assertThat(engine.runDueWork().messagesSent()).isEqualTo(50);
+        EngineCluster cluster = textedCluster(counter, sms, 50);
         String[] bodies = {"YES", "Can I come in the afternoon?", "STOP", "yes please", "no thanks"};
         counter.reset();
 
         for (int i = 0; i < 50; i++) {
-            engine.handleInboundSms(new dev.followup.conversation.InboundSms(cluster.practices.get(0).id(), "SM-reply-" + i,
-                    EngineCluster.phoneOf(0, i), bodies[i % bodies.length], cluster.clock.instant()));
+            replyFrom(cluster, i, bodies[i % bodies.length]);
         }
 
         double perReply = counter.executions() / 50.0;
@@ -300,24 +295,31 @@ abstract class JdbcStoreBehaviour {
     @Test
     void theTaskBoardCostsThreeStatementsWhateverItsSize() {
         StatementCounter counter = new StatementCounter(db.dataSource());
-        InMemorySmsSender sms = new InMemorySmsSender();
-        EngineCluster cluster = countedCluster(counter, sms);
-        assertThat(cluster.ingest(0, 0, 40)).isEqualTo(40);
-        cluster.clock.advance(Duration.ofHours(3));
-        FollowUpEngine engine = cluster.nodes.get(0);
-        assertThat(engine.runDueWork().messagesSent()).isEqualTo(40);
-        PracticeId practice = cluster.practices.get(0).id();
+        EngineCluster cluster = textedCluster(counter, new InMemorySmsSender(), 40);
         for (int i = 0; i < 40; i++) {
-            // A question needs a person: each opens a REVIEW_REPLY task.
-            engine.handleInboundSms(new dev.followup.conversation.InboundSms(practice, "SM-question-" + i, EngineCluster.phoneOf(0, i),
-                    "Can I come in the afternoon?", cluster.clock.instant()));
+            replyFrom(cluster, i, "Can I come in the afternoon?"); // a question needs a person: a REVIEW_REPLY task each
         }
         counter.reset();
 
-        List<dev.followup.task.TaskCard> board = engine.taskBoard(practice);
+        List<dev.followup.task.TaskCard> board = cluster.nodes.get(0).taskBoard(cluster.practices.get(0).id());
 
         assertThat(board).hasSize(40).allSatisfy(card -> assertThat(card.patientName()).isNotBlank());
         assertThat(counter.executions()).as("tasks, their patients, their follow-ups").isEqualTo(3);
+    }
+
+    /** {@link #countedCluster} with {@code patients} follow-ups ingested and each sent its first text. */
+    private EngineCluster textedCluster(StatementCounter counter, InMemorySmsSender sms, int patients) {
+        EngineCluster cluster = countedCluster(counter, sms);
+        assertThat(cluster.ingest(0, 0, patients)).isEqualTo(patients);
+        cluster.clock.advance(Duration.ofHours(3));
+        assertThat(cluster.nodes.get(0).runDueWork().messagesSent()).isEqualTo(patients);
+        return cluster;
+    }
+
+    /** Patient {@code n} of the cluster's practice texts {@code body}. */
+    private static void replyFrom(EngineCluster cluster, int n, String body) {
+        cluster.nodes.get(0).handleInboundSms(new dev.followup.conversation.InboundSms(cluster.practices.get(0).id(), "SM-reply-" + n,
+                EngineCluster.phoneOf(0, n), body, cluster.clock.instant()));
     }
 
     /** One engine and one practice on a store whose statements {@code counter} counts. */

@@ -183,7 +183,7 @@ public class FollowUpProperties {
         private boolean redactProviderCopies = false;
 
         /** How often a copy the SMS provider keeps is asked for before it is given up on (audited), 1 to 50. */
-        private int providerRedactionTries = 8;
+        private int providerRedactionTries = dev.followup.FollowUpEngine.DEFAULT_PROVIDER_REDACTION_TRIES;
 
         /** @return the node id, or null for a random one */
         public @Nullable String getNodeId() {

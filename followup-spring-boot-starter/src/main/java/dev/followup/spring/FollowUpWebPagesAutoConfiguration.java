@@ -6,7 +6,6 @@ import dev.followup.spring.internal.ReportPagesController;
 import dev.followup.web.PracticeAccess;
 import dev.followup.web.ReportPages;
 import jakarta.servlet.ServletContext;
-import java.time.Clock;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -45,14 +44,13 @@ public final class FollowUpWebPagesAutoConfiguration {
      * @param engine the engine
      * @param access the application's access hook
      * @param properties {@code followup.web.*}
-     * @param clock the engine's clock (which week is the current one)
      * @param servletContext the container's context of this application, whose context path the
      *     pages' links and forms include
      * @return the pages
      */
     @Bean
     @ConditionalOnMissingBean
-    ReportPages followUpReportPages(FollowUpEngine engine, PracticeAccess access, FollowUpProperties properties, Clock clock,
+    ReportPages followUpReportPages(FollowUpEngine engine, PracticeAccess access, FollowUpProperties properties,
             ServletContext servletContext) {
         String path = properties.getWeb().getPath();
         if (path.endsWith("/")) {
@@ -60,12 +58,10 @@ public final class FollowUpWebPagesAutoConfiguration {
         }
         // The container's word, not server.servlet.context-path: a war deployed to an external
         // container gets its context path from there, and the property is not read at all.
+        // Empty for the root, never ending in '/' (Servlet spec). The week is the engine's clock's.
         String contextPath = servletContext.getContextPath();
-        if (contextPath.endsWith("/")) {
-            contextPath = contextPath.substring(0, contextPath.length() - 1);
-        }
         return ReportPages.builder(engine).access(access).basePath(contextPath + path).trendWeeks(properties.getWeb().getTrendWeeks())
-                .clock(clock).build();
+                .build();
     }
 
     /** @return the default user: the request's principal name */

@@ -47,6 +47,10 @@ class EngineListenerAndHealthTest {
     }
 
     private FollowUpEngine engine(FollowUpStore store, EngineListener... listeners) {
+        return engine(store, b -> { }, listeners);
+    }
+
+    private FollowUpEngine engine(FollowUpStore store, java.util.function.Consumer<FollowUpEngine.Builder> change, EngineListener... listeners) {
         InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of("America/Chicago"));
         FollowUpEngine.Builder b = FollowUpEngine.builder().clock(clock).store(store).smsSender(sms)
                 .slotProvider(scheduling).appointmentBooker(scheduling).nodeId("listen-node")
@@ -55,6 +59,7 @@ class EngineListenerAndHealthTest {
         for (EngineListener l : listeners) {
             b.listener(l);
         }
+        change.accept(b);
         return b.build();
     }
 
@@ -208,5 +213,17 @@ class EngineListenerAndHealthTest {
         engine.runDueWork();
         assertThat(sms.sent()).as("reconciled, not sent again").hasSize(1);
         assertThat(events.stream().filter(e -> e.startsWith("message:"))).containsExactly("message:SMS:OUTREACH:SENT");
+    }
+
+    @Test
+    void eachStepsLagIsReportedOnceEvenWhenPacingHandsPartOfAGroupBack() {
+        // At one text a second, a group reserves the slots of the next few seconds and hands the rest back to be
+        // decided alone: those were already reported by the group and must not be reported again.
+        FollowUpEngine engine = engine(store, b -> b.sendRate("+13125550100", dev.followup.message.SendRate.perSecond(1))
+                .pacingSleeper(clock::advance), recorder);
+        ingest(engine, 12);
+        clock.advance(Duration.ofHours(2));
+        assertThat(engine.runDueWork().messagesSent()).isEqualTo(12);
+        assertThat(events.stream().filter(e -> e.startsWith("lag:"))).hasSize(12);
     }
 }

@@ -32,13 +32,32 @@ class GroupedOutreachTest {
 
     @Test
     void anOptOutArrivingWhileTheGroupIsSentStopsTheTextsNotSentYet() {
+        EngineFixture fx = thirdPatientTextsAfterTheFirstSend("STOP");
+        fx.run(); // handed back still due: decided afresh, and closed
+        assertThat(fx.followUpOf(rows[2]).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(outreachTo(fx, rows[2])).isEmpty();
+    }
+
+    @Test
+    void aReplyArrivingWhileTheGroupIsSentStopsTheOutreachToThatPatient() {
+        // Not an opt-out: the group's decision is stale because the follow-up changed, not because consent did.
+        EngineFixture fx = thirdPatientTextsAfterTheFirstSend("no thanks");
+        assertThat(fx.followUpOf(rows[2]).state()).isEqualTo(FollowUpState.DECLINED);
+        fx.run();
+        assertThat(outreachTo(fx, rows[2])).isEmpty();
+    }
+
+    /**
+     * The group of three is decided with no reply from anyone; the third patient texts {@code reply}
+     * right after the first text went out: only the first two get their text.
+     */
+    private EngineFixture thirdPatientTextsAfterTheFirstSend(String reply) {
         AtomicReference<EngineFixture> fixture = new AtomicReference<>();
         AtomicInteger outreach = new AtomicInteger();
         EngineFixture fx = EngineFixture.builder().smsWrapper(inner -> (SmsSender) sms -> {
             var result = inner.send(sms);
             if (outreach.incrementAndGet() == 1) {
-                // The group was decided with everyone opted in; the third patient says STOP after the first text went out.
-                fixture.get().reply(rows[2], "STOP");
+                fixture.get().reply(rows[2], reply);
             }
             return result;
         }).build();
@@ -52,9 +71,7 @@ class GroupedOutreachTest {
         assertThat(outreachTo(fx, rows[2])).as("checked again at the moment of sending").isEmpty();
         assertThat(outreachTo(fx, rows[0])).hasSize(1);
         assertThat(outreachTo(fx, rows[1])).hasSize(1);
-        fx.run(); // handed back still due: decided afresh, and closed
-        assertThat(fx.followUpOf(rows[2]).state()).isEqualTo(FollowUpState.OPTED_OUT);
-        assertThat(outreachTo(fx, rows[2])).isEmpty();
+        return fx;
     }
 
     @Test

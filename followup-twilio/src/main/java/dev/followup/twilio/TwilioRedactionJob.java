@@ -86,7 +86,8 @@ public final class TwilioRedactionJob {
             try {
                 done = sender.redact(message.practiceId(), message.providerMessageId());
             } catch (FollowUpException e) {
-                LOG.warn("Redaction of message {} of practice {} failed: {}", message.providerMessageId(), message.practiceId(), e.getMessage());
+                LOG.warn("Redaction of message {} of practice {} failed: {}", message.providerMessageId(), message.practiceId(),
+                        FollowUpException.loggable(e));
                 done = false;
             }
             if (done) {

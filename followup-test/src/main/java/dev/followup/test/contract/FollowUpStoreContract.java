@@ -725,15 +725,9 @@ public abstract class FollowUpStoreContract {
     @Test
     void leasesAreHeldUntilTheyExpireOrTheirOwnerReleasesThem() {
         Instant epoch = claimEpoch();
-        Patient p = patient("Lea", "Sing", PhoneNumber.ofE164("+14155550200"));
-        FollowUp f = followUp(p, "need-lease", epoch);
-        run(tx -> {
-            tx.savePatient(p);
-            tx.insertFollowUp(f);
-        });
         Instant now = epoch.plusSeconds(1);
         Instant leaseUntil = now.plusSeconds(60);
-        assertThat(own(store().claimDue(now, 5, "node-a", leaseUntil))).extracting(Claim::followUpId).containsExactly(f.id());
+        FollowUp f = claimedByNodeA(PhoneNumber.ofE164("+14155550200"), "need-lease", epoch, now, leaseUntil);
         run(tx -> {
             assertThat(tx.holdsLease(f.id(), "node-a", now)).isTrue();
             assertThat(tx.holdsLease(f.id(), "node-b", now)).isFalse();
@@ -765,18 +759,24 @@ public abstract class FollowUpStoreContract {
                 .containsExactly(f.id());
     }
 
-    @Test
-    void anUpdateThatReleasesTheLeaseWritesTheVersionAndReleasesOnlyItsOwnersLease() {
-        Instant epoch = claimEpoch();
-        Patient p = patient("Rel", "Ease", PhoneNumber.ofE164("+14155550205"));
-        FollowUp f = followUp(p, "need-release", epoch);
+    /** Stores a patient with one follow-up due at {@code due}, which {@code node-a} then claims. */
+    private FollowUp claimedByNodeA(PhoneNumber phone, String need, Instant due, Instant now, Instant leaseUntil) {
+        Patient p = patient("Lea", "Sing", phone);
+        FollowUp f = followUp(p, need, due);
         run(tx -> {
             tx.savePatient(p);
             tx.insertFollowUp(f);
         });
+        assertThat(own(store().claimDue(now, 5, "node-a", leaseUntil))).extracting(Claim::followUpId).containsExactly(f.id());
+        return f;
+    }
+
+    @Test
+    void anUpdateThatReleasesTheLeaseWritesTheVersionAndReleasesOnlyItsOwnersLease() {
+        Instant epoch = claimEpoch();
         Instant now = epoch.plusSeconds(1);
         Instant leaseUntil = now.plusSeconds(60);
-        assertThat(own(store().claimDue(now, 5, "node-a", leaseUntil))).extracting(Claim::followUpId).containsExactly(f.id());
+        FollowUp f = claimedByNodeA(PhoneNumber.ofE164("+14155550205"), "need-release", epoch, now, leaseUntil);
         // Another node's release keeps node-a's lease, but the new version is written.
         FollowUp second = f.rescheduled(epoch.plusSeconds(5));
         run(tx -> tx.updateFollowUpAndRelease(second, "node-b"));
