@@ -93,6 +93,10 @@ class PostgresQueryPlanTest {
                     SendAttempt a = new SendAttempt("a-" + n, practice, followUpId, patient.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
                             AttemptState.SENT, null, "SM" + n, null, "body " + n, 1, new BigDecimal("0.0079"), created, created);
                     tx.insertAttempt(a);
+                    if (n % 2 == 0) {
+                        tx.recordInbound(new dev.followup.conversation.InboundMessage(practice, "SMin" + n, patient.id(), followUpId,
+                                dev.followup.conversation.ReplyKind.YES, "yes " + n, created.plusSeconds(900)));
+                    }
                     if (n % 4 == 0) {
                         tx.insertTask(StaffTask.open(TaskId.of("t-" + n), practice, followUpId, patient.id(), TaskKind.CALL_PATIENT,
                                 TaskPriority.NORMAL, "no reply", null, created));
@@ -179,6 +183,7 @@ class PostgresQueryPlanTest {
         Function<Query, Query> run = q -> q.bind("practice", practice.value()).bind("cutoff", Sql.instant(START.plus(Duration.ofDays(30))))
                 .bind("now", Sql.instant(START.plus(Duration.ofDays(31)))).bind("limit", 100);
         assertIndexed(explain(Queries.OWED_OUTBOUND_COPIES, run), "followup_send_attempt");
+        assertIndexed(explain(Queries.OWED_INBOUND_COPIES, run), "followup_inbound_message");
         assertIndexed(explain(Queries.SETTLE_PROVIDER_COPIES, q -> q.bind("practice", practice.value())
                 .bind("cutoff", Sql.instant(START.plus(Duration.ofDays(30))))), "followup_send_attempt");
     }

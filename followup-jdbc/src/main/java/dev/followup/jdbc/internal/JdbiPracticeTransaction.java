@@ -429,18 +429,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** @param releasedBy a node whose lease the same write releases, if any */
     private void update(FollowUp next, @Nullable String releasedBy) {
         requireOwn(next.practiceId(), "follow-up " + next.id());
-        // Releasing in the same UPDATE writes the row (and each index that changes) once instead of twice.
-        String release = releasedBy == null ? "" : ", claimed_by = CASE WHEN claimed_by = :owner THEN NULL ELSE claimed_by END,"
-                + " lease_until = CASE WHEN claimed_by = :owner THEN NULL ELSE lease_until END";
         guard("update follow-up " + next.id(), () -> {
-            Update statement = handle.createUpdate("UPDATE followup_follow_up SET patient_id = :patient,"
-                    + " provider_id = :providerId, provider_name = :providerName, type_code = :type, preferred_days = :days,"
-                    + " preferred_from = :from, preferred_to = :to, due_date = :due, batch_id = :batch, need_hash = :needHash,"
-                    + " key_id = :key, need_key_enc = :need, policy_name = :policy, state = :state, next_step = :nextStep,"
-                    + " next_action_at = :nextAt, created_at = :createdAt, first_contact_at = :contactedAt,"
-                    + " last_outreach_channel = :lastChannel, replied_at = :repliedAt, responded_channel = :respondedChannel,"
-                    + " closed_at = :closedAt, offered_slots = :slots, slot_offers = :slotOffers, version = :version" + release
-                    + " WHERE practice_id = :practice AND id = :id AND version = :previousVersion");
+            Update statement = handle.createUpdate(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE);
             if (releasedBy != null) {
                 statement.bind("owner", releasedBy);
             }

@@ -98,6 +98,26 @@ public final class Queries {
             + " COUNT(CASE WHEN outcome IS DISTINCT FROM 'UNREACHABLE' THEN 1 END) AS reached FROM followup_task"
             + " WHERE practice_id = :practice AND updated_at >= :from AND updated_at < :to AND state = 'DONE'"
             + " AND outcome IS DISTINCT FROM 'RESOLVED'";
+    /** A follow-up's next version, guarded by the previous one. */
+    public static final String UPDATE_FOLLOW_UP = followUpUpdate("");
+    /**
+     * A follow-up's next version and the release of {@code :owner}'s lease, in one write of the row
+     * (and of each index that changes) instead of two.
+     */
+    public static final String UPDATE_FOLLOW_UP_AND_RELEASE = followUpUpdate(", claimed_by = CASE WHEN claimed_by = :owner THEN NULL"
+            + " ELSE claimed_by END, lease_until = CASE WHEN claimed_by = :owner THEN NULL ELSE lease_until END");
+
+    private static String followUpUpdate(String alsoSet) {
+        return "UPDATE followup_follow_up SET patient_id = :patient,"
+                + " provider_id = :providerId, provider_name = :providerName, type_code = :type, preferred_days = :days,"
+                + " preferred_from = :from, preferred_to = :to, due_date = :due, batch_id = :batch, need_hash = :needHash,"
+                + " key_id = :key, need_key_enc = :need, policy_name = :policy, state = :state, next_step = :nextStep,"
+                + " next_action_at = :nextAt, created_at = :createdAt, first_contact_at = :contactedAt,"
+                + " last_outreach_channel = :lastChannel, replied_at = :repliedAt, responded_channel = :respondedChannel,"
+                + " closed_at = :closedAt, offered_slots = :slots, slot_offers = :slotOffers, version = :version" + alsoSet
+                + " WHERE practice_id = :practice AND id = :id AND version = :previousVersion";
+    }
+
     /** Contact limits: a patient's recent outreach. */
     public static final String OUTREACH_COUNT = "SELECT COUNT(*) FROM followup_send_attempt"
             + " WHERE practice_id = :practice AND patient_id = :patient AND created_at >= :since"
