@@ -98,20 +98,19 @@ public final class FollowUpTwilioAutoConfiguration {
      * Once every bean exists: when the starter's sender is in use, every practice of the engine
      * that texts must have a Twilio account.
      *
-     * @param properties {@code followup.*}
      * @param engine the engine, if any
      * @param beans to find out whether the starter's sender is in use
      * @return the check
      * @throws InvalidConfigurationException at start-up, naming the practice and the property to set
      */
     @Bean
-    SmartInitializingSingleton followUpTwilioAccountCheck(FollowUpProperties properties, ObjectProvider<FollowUpEngine> engine,
-            BeanFactory beans) {
+    SmartInitializingSingleton followUpTwilioAccountCheck(ObjectProvider<FollowUpEngine> engine, BeanFactory beans) {
         return () -> {
             FollowUpEngine theEngine = engine.getIfUnique();
-            // An application's own SmsSender may serve practices that have no Twilio account.
+            // An application's own SmsSender may serve practices that have no Twilio account: only the starter's is asked.
             if (theEngine != null && beans.containsBean(SENDER_BEAN)) {
-                PropertyTwilioAccounts.requireAccountOfEveryTextingPractice(properties.getTwilio(), theEngine.practices());
+                PropertyTwilioAccounts.requireAccountOfEveryTextingPractice(beans.getBean(SENDER_BEAN, TwilioSmsSender.class),
+                        theEngine.practices());
             }
         };
     }

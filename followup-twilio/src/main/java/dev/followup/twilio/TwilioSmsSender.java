@@ -248,6 +248,15 @@ public final class TwilioSmsSender implements SmsSender, AutoCloseable {
                 + (publicBaseUrl != null) + "]";
     }
 
+    /**
+     * @param practiceId a practice
+     * @return whether this sender has an account to send the practice's texts with: its own, or the
+     *     {@linkplain Builder#defaultAccount default} one
+     */
+    public boolean sendsFor(PracticeId practiceId) {
+        return clients.containsKey(practiceId) || defaultClient != null;
+    }
+
     private TwilioRestClient clientOf(PracticeId practiceId) {
         TwilioRestClient client = clients.getOrDefault(practiceId, defaultClient);
         if (client == null) {

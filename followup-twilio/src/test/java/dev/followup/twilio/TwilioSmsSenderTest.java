@@ -112,7 +112,9 @@ class TwilioSmsSenderTest {
             assertThat(stub.sends()).extracting(TwilioApiStub.Received::path).containsExactly(
                     "/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages.json", "/2010-04-01/Accounts/" + ownSid + "/Messages.json");
             assertThat(withDefault.toString()).contains("defaultAccount=true").doesNotContain(AUTH_TOKEN);
+            assertThat(withDefault.sendsFor(later)).isTrue();
         }
+        assertThat(sender.sendsFor(PracticeId.of("added-later"))).as("no default account: only its own practices").isFalse();
         assertThatThrownBy(() -> sender.send(new OutboundSms("att-d3", PracticeId.of("added-later"), FROM, PhoneNumber.ofE164(PATIENT),
                 BODY, Duration.ofHours(1)))).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("added-later");
         assertThatThrownBy(() -> TwilioSmsSender.builder().build()).isInstanceOf(InvalidConfigurationException.class);

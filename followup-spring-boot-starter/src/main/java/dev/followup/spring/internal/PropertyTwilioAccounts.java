@@ -51,18 +51,15 @@ public final class PropertyTwilioAccounts {
     }
 
     /**
-     * Checks that every practice that texts has an account: its own, or the default one.
+     * Checks that the sender has an account for every practice that texts.
      *
-     * @param twilio the Twilio properties
+     * @param sender the starter's sender, which knows the practices' own accounts and the default one
      * @param practices every practice the engine serves
      * @throws InvalidConfigurationException naming the first practice without one and the property to set
      */
-    public static void requireAccountOfEveryTextingPractice(FollowUpProperties.Twilio twilio, Collection<Practice> practices) {
-        if (twilio.getAccountSid() != null && !twilio.getAccountSid().isBlank()) {
-            return;
-        }
+    public static void requireAccountOfEveryTextingPractice(dev.followup.twilio.TwilioSmsSender sender, Collection<Practice> practices) {
         for (Practice p : practices) {
-            if (p.smsFrom() != null && !twilio.getAccounts().containsKey(p.id().value())) {
+            if (p.smsFrom() != null && !sender.sendsFor(p.id())) {
                 String own = "followup.twilio.accounts." + p.id().value();
                 throw new InvalidConfigurationException("practice " + p.id() + " sends texts (it has an SMS sender) but has no Twilio"
                         + " account: set " + own + ".account-sid and " + own + ".auth-token, or followup.twilio.account-sid and"
