@@ -103,16 +103,17 @@ public final class TwilioWebhookController {
         return ResponseEntity.noContent().build();
     }
 
+    private static final long MAX_BODY_BYTES = 4L * TwilioWebhooks.MAX_FORM_CHARS;
+
     /**
      * A declared body too big for any Twilio form is refused before the container parses it into
-     * parameters (its own limit is megabytes). The form's characters are checked again by
+     * parameters (its own limit is megabytes). A body without a declared length (chunked) is left to
+     * the container's limit: Twilio always declares one. The form's characters are checked again by
      * {@link TwilioWebhooks}; percent-encoding makes a byte count up to several times the characters.
      */
     private static boolean tooLarge(HttpServletRequest request) {
         return request.getContentLengthLong() > MAX_BODY_BYTES;
     }
-
-    private static final long MAX_BODY_BYTES = 4L * TwilioWebhooks.MAX_FORM_CHARS;
 
     private static String url(HttpServletRequest request) {
         return TwilioWebhooks.requestUrl(request.getRequestURL(), request.getQueryString());
