@@ -182,30 +182,12 @@ class EngineListenerAndHealthTest {
 
     @Test
     void eventsOfATransactionThatRolledBackAreNeverHeard() {
-        AtomicInteger transactions = new AtomicInteger();
-        AtomicInteger failing = new AtomicInteger(-1);
-        FollowUpStore flaky = new FollowUpStore() {
-            @Override
-            public <T> T inTransaction(PracticeId practiceId, java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
-                return store.inTransaction(practiceId, tx -> {
-                    T result = work.apply(tx);
-                    if (transactions.incrementAndGet() == failing.get()) {
-                        throw new IllegalStateException("simulated commit failure");
-                    }
-                    return result;
-                });
-            }
-
-            @Override
-            public List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
-                return store.claimDue(now, limit, owner, leaseUntil);
-            }
-        };
+        dev.followup.test.FlakyStore flaky = new dev.followup.test.FlakyStore(store);
         FollowUpEngine engine = engine(flaky, recorder);
         ingest(engine, 1);
         clock.advance(Duration.ofHours(2));
-        transactions.set(0);
-        failing.set(2); // the run decides (1), sends, then fails to record the provider's answer (2)
+        // The run decides (1), sends, then fails to record the provider's answer (2).
+        flaky.failing(n -> n == 2, () -> new IllegalStateException("simulated commit failure"));
         assertThat(engine.runDueWork().errors()).isEqualTo(1);
         assertThat(sms.sent()).hasSize(1);
         assertThat(events).as("the rolled-back record was not counted").noneMatch(e -> e.startsWith("message:"));

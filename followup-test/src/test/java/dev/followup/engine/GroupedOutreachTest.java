@@ -9,18 +9,12 @@ import dev.followup.followup.FollowUpState;
 import dev.followup.message.AttemptState;
 import dev.followup.message.MessagePurpose;
 import dev.followup.message.SendAttempt;
-import dev.followup.practice.PracticeId;
-import dev.followup.spi.Claim;
-import dev.followup.spi.FollowUpStore;
-import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SmsSender;
+import dev.followup.test.FlakyStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class GroupedOutreachTest {
     private final EngineFixture.Row[] rows = {patient(1), patient(2), patient(3)};
+    private FlakyStore flaky;
 
     @Test
     void anOptOutArrivingWhileTheGroupIsSentStopsTheTextsNotSentYet() {
@@ -76,12 +71,11 @@ class GroupedOutreachTest {
 
     @Test
     void whenAReplyRacesTheGroupsRecordEachAnswerIsRecordedAloneNothingLostOrSentTwice() {
-        AtomicInteger transactions = new AtomicInteger();
         // The group's decision (1), three intents (2-4), then the answers of all three (5), which loses a race.
-        EngineFixture fx = failingTransaction(transactions, 5, () -> new ConcurrentUpdateException("simulated lost race"));
+        EngineFixture fx = flakyFixture();
         fx.ingestNew(rows);
         fx.clock.advance(Duration.ofHours(2));
-        transactions.set(0);
+        flaky.failing(n -> n == 5, () -> new ConcurrentUpdateException("simulated lost race"));
 
         RunSummary run = fx.run();
 
@@ -98,16 +92,15 @@ class GroupedOutreachTest {
 
     @Test
     void whenTheStoreFailsToRecordTheGroupsAnswersTheyAreReconciledAfterTheLeasesNotTriedOneByOne() {
-        AtomicInteger transactions = new AtomicInteger();
-        EngineFixture fx = failingTransaction(transactions, 5, () -> new IllegalStateException("simulated outage"));
+        EngineFixture fx = flakyFixture();
         fx.ingestNew(rows);
         fx.clock.advance(Duration.ofHours(2));
-        transactions.set(0);
+        flaky.failing(n -> n == 5, () -> new IllegalStateException("simulated outage"));
 
         RunSummary run = fx.run();
 
         assertThat(run.errors()).isEqualTo(3);
-        assertThat(transactions.get()).as("no transaction per send after the failure").isEqualTo(5);
+        assertThat(flaky.transactions()).as("no transaction per send after the failure").isEqualTo(5);
         assertThat(fx.attempts()).extracting(SendAttempt::state).containsOnly(AttemptState.PENDING);
         fx.clock.advance(Duration.ofMinutes(6)); // past the leases: the provider's lookup settles each attempt
         RunSummary recovery = fx.run();
@@ -119,25 +112,9 @@ class GroupedOutreachTest {
         assertThat(fx.sms.sent()).as("nothing sent twice").hasSize(3);
     }
 
-    /** A fixture whose store fails the given transaction (counted from when {@code counter} is reset), after its work. */
-    private static EngineFixture failingTransaction(AtomicInteger counter, int failing, Supplier<RuntimeException> failure) {
-        return EngineFixture.builder().storeWrapper(store -> new FollowUpStore() {
-            @Override
-            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
-                return store.inTransaction(practiceId, tx -> {
-                    T result = work.apply(tx);
-                    if (counter.incrementAndGet() == failing) {
-                        throw failure.get();
-                    }
-                    return result;
-                });
-            }
-
-            @Override
-            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
-                return store.claimDue(now, limit, owner, leaseUntil);
-            }
-        }).build();
+    /** A fixture whose store is {@link #flaky}. */
+    private EngineFixture flakyFixture() {
+        return EngineFixture.builder().storeWrapper(store -> flaky = new FlakyStore(store)).build();
     }
 
     private static List<SendAttempt> outreachTo(EngineFixture fx, EngineFixture.Row row) {

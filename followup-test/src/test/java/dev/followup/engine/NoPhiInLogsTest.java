@@ -88,25 +88,7 @@ class NoPhiInLogsTest {
         InMemoryEmailSender email = new InMemoryEmailSender();
         // A foreign store failure whose message echoes the values it was given, as JDBC drivers' do.
         InMemoryFollowUpStore memory = new InMemoryFollowUpStore();
-        int[] failNext = {0};
-        dev.followup.spi.FollowUpStore echoingStore = new dev.followup.spi.FollowUpStore() {
-            @Override
-            public <T> T inTransaction(PracticeId practiceId, java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
-                return memory.inTransaction(practiceId, tx -> {
-                    T result = work.apply(tx);
-                    if (failNext[0] > 0) {
-                        failNext[0]--;
-                        throw new IllegalStateException("duplicate key value (first_name)=(Zebulon) phone=(3125550177)");
-                    }
-                    return result;
-                });
-            }
-
-            @Override
-            public java.util.List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
-                return memory.claimDue(now, limit, owner, leaseUntil);
-            }
-        };
+        dev.followup.test.FlakyStore echoingStore = new dev.followup.test.FlakyStore(memory);
         InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of("America/Chicago"));
         PracticeId id = PracticeId.of("phi-scan");
         FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(echoingStore).smsSender(exploding).emailSender(email)
@@ -121,7 +103,8 @@ class NoPhiInLogsTest {
                 + "MRN-98X,Yxolotl,Yxolotl,2125550199,,,annual,sometimes,xx\n";
         engine.ingest(id, new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), null);
         sms.failNextWith(SendResult.permanentFailure("21211", "invalid number"));
-        failNext[0] = 2; // the run's first two transactions fail inside the store: its group's decision, then the first follow-up's own
+        // The run's first two transactions fail inside the store: its group's decision, then the first follow-up's own.
+        echoingStore.failing(n -> n <= 2, () -> new IllegalStateException("duplicate key value (first_name)=(Zebulon) phone=(3125550177)"));
         assertThat(engine.runDueWork().errors()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(10));
         engine.runDueWork();
