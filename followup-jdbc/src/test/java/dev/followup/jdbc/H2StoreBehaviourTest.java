@@ -76,6 +76,9 @@ class H2StoreBehaviourTest extends JdbcStoreBehaviour {
                 Queries.ATTEMPTS_OF_FOLLOW_UPS, "followup_send_attempt_follow_up", Queries.OUTREACH_SINCE, "followup_send_attempt_patient",
                 Queries.LATEST_CONSENTS_OF_PATIENTS, "followup_consent_patient", Queries.LATEST_CONSENTS_OF_PHONES, "followup_consent_phone",
                 Queries.SUPPRESSIONS, "followup_suppression_patient");
+        indexes = new java.util.HashMap<>(indexes); // Map.of takes ten pairs at most
+        indexes.put(Queries.PATIENTS_BY_IDENTITY, "followup_patient_identity");
+        indexes.put(Queries.FOLLOW_UPS_BY_NEED, "followup_follow_up_need");
         Jdbi jdbi = Jdbi.create(db.dataSource());
         indexes.forEach((read, index) -> {
             String plan = jdbi.withHandle(h -> {

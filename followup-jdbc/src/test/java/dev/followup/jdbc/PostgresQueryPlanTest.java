@@ -147,10 +147,10 @@ class PostgresQueryPlanTest {
             identities.add(index.identity(practice, "identity-" + i));
             ids.add(java.util.UUID.randomUUID().toString());
         }
-        assertIndexed(explain(Queries.inArray("*", "followup_patient", "identity_hash"),
+        assertIndexed(explain(Queries.PATIENTS_BY_IDENTITY.postgres(),
                 q -> q.bind("practice", practice.value()).bindArray("values", String.class, identities)), "followup_patient");
         // Which follow-ups of a batch went in, when the driver hides the update counts.
-        assertIndexed(explain(Queries.inArray("id", "followup_follow_up", "id"),
+        assertIndexed(explain(Queries.FOLLOW_UPS.postgres(),
                 q -> q.bind("practice", practice.value()).bindArray("values", String.class, ids)), "followup_follow_up");
     }
 

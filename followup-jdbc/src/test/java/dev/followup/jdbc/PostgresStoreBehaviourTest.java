@@ -93,7 +93,7 @@ class PostgresStoreBehaviourTest extends JdbcStoreBehaviour {
         assertThat(strings(jdbi, "SELECT CAST(last_analyze AS VARCHAR) FROM pg_stat_user_tables WHERE relname = 'followup_patient'"
                 + " AND last_analyze IS NOT NULL")).isEmpty();
         String plan = jdbi.withHandle(h -> String.join("\n", h.createQuery("EXPLAIN "
-                + Queries.inArray("*", "followup_patient", "identity_hash"))
+                + Queries.PATIENTS_BY_IDENTITY.postgres())
                 .bind("practice", practice.value()).bindArray("values", String.class, hashes).mapTo(String.class).list()));
         assertThat(plan).as(plan).doesNotContain("Seq Scan on followup_patient").contains("followup_patient_identity");
     }

@@ -77,7 +77,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JdbiPracticeTransaction implements PracticeTransaction {
     private static final int STREAM_FETCH_SIZE = 500;
-    private static final int IN_LIST_SLICE = 1_000;
     /** Values per bulk read on H2: two parameters each, well under H2's limit of 100,000 per statement. */
     private static final int H2_VALUES_PER_STATEMENT = 20_000;
     private static final List<String> ACTIVE_STATES = Arrays.stream(FollowUpState.values())
@@ -192,13 +191,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             }
             Map<String, Patient> found = new HashMap<>();
             RowMapper<Patient> patients = patientMapper();
-            for (List<String> hashes : slices(List.copyOf(keyByHash.keySet()))) {
-                // Should two rows share an identity, the lower id wins, as in patientByIdentityKey.
-                whereIn("*", "followup_patient", "identity_hash", hashes)
-                        .map((rs, sc) -> Map.entry(keyByHash.get(rs.getString("identity_hash")), patients.map(rs, sc)))
-                        .forEach(e -> found.merge(e.getKey(), e.getValue(),
-                                (a, b) -> a.id().value().compareTo(b.id().value()) <= 0 ? a : b));
-            }
+            // Should two rows share an identity, the lower id wins, as in patientByIdentityKey.
+            bulkRead(Queries.PATIENTS_BY_IDENTITY, keyByHash.keySet(), q -> q,
+                    (rs, sc) -> Map.entry(keyByHash.get(rs.getString("identity_hash")), patients.map(rs, sc)),
+                    e -> found.merge(e.getKey(), e.getValue(), (a, b) -> a.id().value().compareTo(b.id().value()) <= 0 ? a : b));
             return found;
         });
     }
@@ -313,9 +309,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private List<Boolean> insertFollowUpBatchSkippingKnown(List<FollowUp> followUps) {
         List<String> needHashes = followUps.stream().map(f -> ctx.index().need(practiceId, f.needKey())).toList();
         Set<String> known = new HashSet<>();
-        for (List<String> hashes : slices(List.copyOf(new HashSet<>(needHashes)))) {
-            whereIn("need_hash", "followup_follow_up", "need_hash", hashes).mapTo(String.class).forEach(known::add);
-        }
+        bulkRead(Queries.FOLLOW_UPS_BY_NEED, needHashes, q -> q, (rs, sc) -> rs.getString("need_hash"), known::add);
         List<FollowUp> fresh = new ArrayList<>();
         for (int i = 0; i < followUps.size(); i++) {
             if (known.add(needHashes.get(i))) { // also marks the need as known: a need listed twice goes in once
@@ -353,41 +347,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     private Set<String> storedIds(List<FollowUp> followUps) {
         Set<String> stored = new HashSet<>();
-        for (List<String> ids : slices(followUps.stream().map(f -> f.id().value()).toList())) {
-            whereIn("id", "followup_follow_up", "id", ids).mapTo(String.class).forEach(stored::add);
-        }
+        bulkRead(Queries.FOLLOW_UPS, followUps.stream().map(f -> f.id().value()).toList(), q -> q, (rs, sc) -> rs.getString("id"),
+                stored::add);
         return stored;
-    }
-
-    /**
-     * {@code SELECT columns FROM table WHERE practice_id = :practice AND column IN (values…)}, in the form each
-     * database reads from its {@code (practice_id, column)} index: H2 2.5 scans the whole practice
-     * for a plain IN list after an equality, but uses the index for a row-value IN; PostgreSQL gets
-     * {@link Queries#inArray}.
-     */
-    private Query whereIn(String columns, String table, String column, List<String> values) {
-        if (ctx.dialect() == Dialect.POSTGRESQL) {
-            return query(Queries.inArray(columns, table, column)).bindArray("values", String.class, values);
-        }
-        StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
-                .append(" WHERE (practice_id, ").append(column).append(") IN (");
-        for (int i = 0; i < values.size(); i++) {
-            sql.append(i == 0 ? "(:practice, :v" : ", (:practice, :v").append(i).append(')');
-        }
-        Query q = query(sql.append(')').toString());
-        for (int i = 0; i < values.size(); i++) {
-            q.bind("v" + i, values.get(i));
-        }
-        return q;
-    }
-
-    /** Splits a long IN list so that no statement carries more parameters than a driver accepts. */
-    private static List<List<String>> slices(List<String> values) {
-        List<List<String>> slices = new ArrayList<>();
-        for (int from = 0; from < values.size(); from += IN_LIST_SLICE) {
-            slices.add(values.subList(from, Math.min(values.size(), from + IN_LIST_SLICE)));
-        }
-        return slices;
     }
 
     /**

@@ -149,28 +149,16 @@ public final class Queries {
             + " UNION ALL SELECT * FROM (SELECT c.*, 'phone' AS naming FROM followup_consent c"
             + " WHERE c.practice_id = :practice AND c.phone_hash = :hash ORDER BY c.changed_at DESC, c.seq DESC FETCH FIRST 1 ROWS ONLY) n";
 
-    /**
-     * A bulk lookup on PostgreSQL: the values come as one array parameter, and each is looked up on
-     * its own through the {@code (practice_id, column)} index: a LATERAL subquery that OFFSET 0 keeps
-     * from being flattened into a join is a nested loop of index probes. Written as a plain IN list, PostgreSQL plans a scan of the practice whenever the table
-     * has no statistics yet (a fresh database's first import), comparing each row with every value.
-     *
-     * @param columns the columns wanted, or {@code *}
-     * @param table the table
-     * @param column the column matched, second in a {@code (practice_id, column)} index
-     * @return the statement, with parameters {@code :practice} and the array {@code :values}
-     */
-    public static String inArray(String columns, String table, String column) {
-        return "SELECT found." + columns + " FROM unnest(:values) AS wanted(value) CROSS JOIN LATERAL (SELECT " + columns + " FROM "
-                + table + " WHERE practice_id = :practice AND " + column + " = wanted.value OFFSET 0) found";
-    }
-
     /** Bulk read: patients by id. */
     public static final BulkRead PATIENTS = new BulkRead("followup_patient", "id", "", "", "", "");
     /** Bulk read: patients by phone hash, each number's in id order as {@link #PATIENTS_BY_PHONE} gives them. */
     public static final BulkRead PATIENTS_BY_PHONES = new BulkRead("followup_patient", "phone_hash", "", "", "", "id");
     /** Bulk read: follow-ups by id. */
     public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "", "", "", "");
+    /** Bulk read: patients by identity hash (ingestion's lookup of the known patients of a chunk). */
+    public static final BulkRead PATIENTS_BY_IDENTITY = new BulkRead("followup_patient", "identity_hash", "", "", "", "");
+    /** Bulk read: follow-ups by need hash (ingestion on H2: the needs of a chunk already stored). */
+    public static final BulkRead FOLLOW_UPS_BY_NEED = new BulkRead("followup_follow_up", "need_hash", "", "", "", "");
     /** Bulk read: follow-ups by id on which {@code :owner} holds a lease that is live at {@code :now}. */
     public static final BulkRead LEASED_FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "",
             "claimed_by = :owner AND lease_until > :now", "", "");
@@ -209,8 +197,12 @@ public final class Queries {
      */
     public record BulkRead(String table, String column, String wideIndex, String condition, String latestBy, String orderBy) {
         /**
-         * PostgreSQL: {@link #inArray}'s lateral probe per value of the array {@code :values}, which
-         * must hold no value twice (a repeated value would repeat its rows). With {@code latestBy} the
+         * PostgreSQL: the values come as one array parameter {@code :values} (which must hold no value
+         * twice: a repeated value would repeat its rows), each looked up through the
+         * {@code (practice_id, column)} index by a LATERAL subquery that OFFSET 0 keeps from being
+         * flattened into a join: a nested loop of index probes. Written as a plain IN list,
+         * PostgreSQL plans a scan of the practice whenever the table has no statistics yet (a fresh
+         * database's first import), comparing each row with every value. With {@code latestBy} the
          * probe reads its value's index entries in that order and stops at the first row.
          *
          * @return the statement, with parameters {@code :practice}, {@code :values} and the condition's
