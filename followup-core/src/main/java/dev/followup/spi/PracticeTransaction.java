@@ -575,7 +575,7 @@ public interface PracticeTransaction {
                         a.createdAt(), 0));
             }
         });
-        owed.sort(java.util.Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId));
+        owed.sort(ProviderCopy.OLDEST_FIRST);
         return owed;
     }
 

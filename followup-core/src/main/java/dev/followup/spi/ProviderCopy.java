@@ -38,6 +38,23 @@ public record ProviderCopy(
         }
     }
 
+    /** The order stores return copies owed a redaction in: oldest first, then by the provider's id. */
+    public static final java.util.Comparator<ProviderCopy> OLDEST_FIRST =
+            java.util.Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId);
+
+    /**
+     * The check every store makes of an outcome it is asked to record.
+     *
+     * @param outcome the outcome
+     * @param retryAt when to ask again
+     * @throws InvalidInputException if a refusal comes without a retry time
+     */
+    public void requireRetryTimeFor(Outcome outcome, java.time.@Nullable Instant retryAt) {
+        if (outcome == Outcome.NOT_REDACTED && retryAt == null) {
+            throw new InvalidInputException("provider copy " + providerMessageId + ": a refusal needs a retry time");
+        }
+    }
+
     /** Who wrote the text. */
     public enum Direction {
         /** The practice sent it (a send attempt). */

@@ -479,7 +479,7 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
                             m.receivedAt(), 0), now, owed);
                 }
             }
-            owed.sort(Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId));
+            owed.sort(ProviderCopy.OLDEST_FIRST);
             return List.copyOf(owed.subList(0, Math.min(limit, owed.size())));
         }
 
@@ -495,9 +495,7 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
 
         @Override
         public boolean recordProviderRedaction(ProviderCopy copy, ProviderCopy.Outcome outcome, Instant at, @Nullable Instant retryAt) {
-            if (outcome == ProviderCopy.Outcome.NOT_REDACTED && retryAt == null) {
-                throw new dev.followup.InvalidInputException("provider copy " + copy.providerMessageId() + ": a refusal needs a retry time");
-            }
+            copy.requireRetryTimeFor(outcome, retryAt);
             boolean known = copy.direction() == ProviderCopy.Direction.OUTBOUND
                     ? Optional.ofNullable(data.attempts.get(copy.attemptId()))
                             .filter(a -> a.channel() == Channel.SMS && copy.providerMessageId().equals(a.providerMessageId())).isPresent()

@@ -1151,7 +1151,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     ProviderCopy.Direction.OUTBOUND, rs.getString("id"), "created_at")));
             owed.addAll(owedCopies(Queries.OWED_INBOUND_COPIES, cutoff, now, limit, (rs, sc) -> copy(rs,
                     ProviderCopy.Direction.INBOUND, null, "received_at")));
-            owed.sort(java.util.Comparator.comparing(ProviderCopy::messageAt).thenComparing(ProviderCopy::providerMessageId));
+            owed.sort(ProviderCopy.OLDEST_FIRST);
             return List.copyOf(owed.subList(0, Math.min(limit, owed.size())));
         });
     }
@@ -1170,9 +1170,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public boolean recordProviderRedaction(ProviderCopy copy, ProviderCopy.Outcome outcome, Instant at, @Nullable Instant retryAt) {
-        if (outcome == ProviderCopy.Outcome.NOT_REDACTED && retryAt == null) {
-            throw new InvalidInputException("provider copy " + copy.providerMessageId() + ": a refusal needs a retry time");
-        }
+        copy.requireRetryTimeFor(outcome, retryAt);
         // A refused copy stays owed; the guard on the tries makes a second node's record of the same try a no-op.
         String sql = copy.direction() == ProviderCopy.Direction.OUTBOUND
                 ? "UPDATE followup_send_attempt SET redaction = :redaction, redaction_tries = :tries, redaction_retry_at = :retryAt,"
