@@ -10,7 +10,9 @@ import java.util.List;
  * <p>Options: {@code --quick} (small sizes, about two minutes), {@code --only ingest|throughput|inbound|report},
  * {@code --reps N} (measured repetitions after one warm-up), {@code --rows N} (override the size of the
  * selected benchmarks), {@code --child-jvm-arg ARG} (repeatable, for the ingestion child JVMs; "{task}" in it is replaced by the measurement's name,
- * e.g. {@code -XX:StartFlightRecording=filename=/tmp/{task}.jfr,settings=profile}).
+ * e.g. {@code -XX:StartFlightRecording=filename=/tmp/{task}.jfr,settings=profile}), {@code --pg-stats} (load
+ * pg_stat_statements and print, after each engine-side run of the throughput and inbound benchmarks, the statements
+ * that took the server's time: the profile of the database side).
  */
 public final class BenchmarkMain {
     private BenchmarkMain() {}
@@ -25,6 +27,7 @@ public final class BenchmarkMain {
         String only = null;
         int reps = -1;
         int rows = -1;
+        boolean pgStats = false;
         List<String> childArgs = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -33,6 +36,7 @@ public final class BenchmarkMain {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--rows" -> rows = Integer.parseInt(args[++i]);
                 case "--child-jvm-arg" -> childArgs.add(args[++i]);
+                case "--pg-stats" -> pgStats = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -41,7 +45,7 @@ public final class BenchmarkMain {
         System.out.printf("Followup benchmarks (%s mode), %d measured repetitions after a warm-up; Java %s, %d CPUs%n",
                 quick ? "quick" : "full", r, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
-        try (Pg pg = new Pg()) {
+        try (Pg pg = new Pg(pgStats)) {
             if (only == null || only.equals("ingest")) {
                 new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 2_000 : 1_000_000, quick ? 2 : Math.min(r, 3));
             }

@@ -2,6 +2,7 @@ package dev.followup.benchmarks;
 
 import dev.followup.FollowUpEngine;
 import dev.followup.PracticeSettings;
+import dev.followup.RunSummary;
 import dev.followup.jdbc.ConfiguredKeyProvider;
 import dev.followup.jdbc.JdbiFollowUpStore;
 import dev.followup.message.SendRate;
@@ -10,6 +11,7 @@ import dev.followup.practice.PracticeId;
 import dev.followup.spi.SmsSender;
 import dev.followup.test.InMemoryEmailSender;
 import dev.followup.test.InMemoryScheduling;
+import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Base64;
@@ -59,6 +62,33 @@ final class Fixtures {
         }
         b.sendRate(SMS_FROM, SendRate.perSecond(100_000));
         return b.build();
+    }
+
+    /**
+     * Gives a fresh benchmark database the history a running deployment has: another practice
+     * ("p0") whose {@code rows} patients went through the whole default ladder last week (text,
+     * email, staff task), so every table the engine reads has rows and, once the caller has run
+     * ANALYZE, statistics. Without them PostgreSQL plans a never-analysed table's lookups as scans of
+     * the practice (it takes any index that starts with practice_id): in production that lasts until
+     * autovacuum's first ANALYZE, about a minute after the first outreach, but in a benchmark it
+     * lasts the whole run. None of p0's follow-ups is due afterwards (each waits on its staff task).
+     */
+    static void history(DataSource dataSource, int rows) {
+        Path csv = csv(2_000_000, rows);
+        MutableClock lastWeek = MutableClock.at(WORK_TIME.minus(Duration.ofDays(7)));
+        FollowUpEngine engine = engine(store(dataSource), lastWeek, new InMemorySmsSender(), "history", "p0");
+        engine.ingest(PracticeId.of("p0"), csv);
+        for (int rung = 0; rung < 3; rung++) {
+            for (RunSummary s = engine.runDueWork(); s.claimed() > 0; s = engine.runDueWork()) {
+                // work the rung for everyone
+            }
+            lastWeek.advance(Duration.ofHours(25));
+        }
+        try {
+            Files.deleteIfExists(csv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static String phone(int i) {

@@ -55,6 +55,7 @@ final class InboundBench {
         String seed = pg.createDatabase("in_seed", null);
         Path csv = Fixtures.csv(0, patients);
         try (HikariDataSource ds = pg.pool(seed, 2)) {
+            Fixtures.history(ds, patients);
             FollowUpEngine engine = Fixtures.engine(Fixtures.store(ds), MutableClock.at(Fixtures.WORK_TIME), new InMemorySmsSender(), "seed", "p1");
             engine.ingest(PracticeId.of("p1"), csv);
             for (RunSummary s = engine.runDueWork(); s.claimed() > 0; s = engine.runDueWork()) {
@@ -64,6 +65,7 @@ final class InboundBench {
                 s.execute("CREATE TABLE bare_inbound (practice_id VARCHAR(64) NOT NULL, provider_message_id VARCHAR(128) NOT NULL,"
                         + " from_phone VARCHAR(32) NOT NULL, body VARCHAR(1600), received_at TIMESTAMP WITH TIME ZONE NOT NULL,"
                         + " PRIMARY KEY (practice_id, provider_message_id))");
+                s.execute("ANALYZE");
             }
         }
         Files.deleteIfExists(csv);
@@ -80,7 +82,9 @@ final class InboundBench {
             for (int rep = -1; rep < reps; rep++) {
                 String db = pg.createDatabase("in", seed);
                 long[] lat = new long[patients];
+                pg.resetStatementStats();
                 double e = engineRun(db, threads, requests, lat);
+                pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep, db, 25);
                 long[] bareLat = new long[patients];
                 double b = bareRun(db, threads, requests, bareLat);
                 pg.dropDatabase(db);

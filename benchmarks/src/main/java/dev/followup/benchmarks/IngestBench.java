@@ -39,7 +39,9 @@ final class IngestBench {
         Stats batchH2 = new Stats();
         for (int rep = 0; rep < reps; rep++) {
             String db = pg.createDatabase("ingest", null);
+            pg.resetStatementStats();
             enginePg.add(child("engine-pg", csv, warm, pg.jdbcUrl(db), rows));
+            pg.printStatementStats("ingestion, repetition " + rep, db, 15);
             pg.dropDatabase(db);
             db = pg.createDatabase("copy", null);
             copyPg.add(child("copy-pg", csv, warm, pg.jdbcUrl(db), rows));

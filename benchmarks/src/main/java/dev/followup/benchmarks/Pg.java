@@ -5,9 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,37 +23,96 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Pg implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private final EmbeddedPostgres server;
+    private final boolean statementStats;
 
-    Pg() {
+    /**
+     * @param statementStats load pg_stat_statements, so that {@link #printStatementStats} can show where the
+     *     server's time went (a profile of the database side, which JFR of the benchmark JVM cannot see)
+     */
+    Pg(boolean statementStats) {
+        this.statementStats = statementStats;
         try {
-            server = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("shared_buffers", "256MB")
-                    .start();
+                    .setServerConfig("shared_buffers", "256MB");
+            if (statementStats) {
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements").setServerConfig("pg_stat_statements.track", "all")
+                        .setServerConfig("pg_stat_statements.track_planning", "on");
+            }
+            server = builder.start();
+            if (statementStats) {
+                admin("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        }
+    }
+
+    /** Forgets the statement statistics gathered so far (no-op without {@code --pg-stats}). */
+    void resetStatementStats() {
+        if (statementStats) {
+            admin("SELECT pg_stat_statements_reset()");
+        }
+    }
+
+    /**
+     * Prints the statements that took most of the server's time in {@code database} since the last
+     * reset, with calls, rows and mean time (no-op without {@code --pg-stats}).
+     */
+    void printStatementStats(String label, String database, int limit) {
+        if (!statementStats) {
+            return;
+        }
+        String sql = "SELECT calls, rows, total_exec_time, mean_exec_time, total_plan_time, query FROM pg_stat_statements s"
+                + " JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = ? ORDER BY total_exec_time + total_plan_time DESC";
+        try (Connection c = server.getPostgresDatabase().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, database);
+            double total = 0;
+            long calls = 0;
+            List<String> lines = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    double ms = rs.getDouble(3) + rs.getDouble(5);
+                    total += ms;
+                    calls += rs.getLong(1);
+                    if (lines.size() < limit) {
+                        String query = rs.getString(6).replaceAll("\\s+", " ");
+                        lines.add(String.format("  %9.1f ms %8d calls %9d rows %7.3f ms/call  plan %7.1f ms  %s", ms, rs.getLong(1), rs.getLong(2),
+                                rs.getDouble(4), rs.getDouble(5), query.length() > 160 ? query.substring(0, 160) + "..." : query));
+                    }
+                }
+            }
+            System.out.printf("pg_stat_statements, %s: %.1f ms of server time in %,d statements%n", label, total, calls);
+            lines.forEach(System.out::println);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_stat_statements", e);
+        }
+    }
+
+    /** @return the CPU time this JVM has used, all threads (the JIT compiler's and the collector's too) */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private void admin(String sql) {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot run " + sql, e);
         }
     }
 
     /** @return the name of a new empty database, or a copy of {@code template} when it is not null */
     String createDatabase(String prefix, String template) {
         String name = prefix + "_" + DATABASES.incrementAndGet();
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create database " + name, e);
-        }
+        admin("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
         return name;
     }
 
     void dropDatabase(String name) {
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot drop database " + name, e);
-        }
+        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     }
 
     String jdbcUrl(String database) {

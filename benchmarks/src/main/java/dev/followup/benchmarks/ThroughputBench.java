@@ -40,6 +40,7 @@ final class ThroughputBench {
         String seed = pg.createDatabase("tp_seed", null);
         Path csv = Fixtures.csv(0, rows);
         try (HikariDataSource ds = pg.pool(seed, 2)) {
+            Fixtures.history(ds, rows);
             FollowUpEngine engine = Fixtures.engine(Fixtures.store(ds), MutableClock.at(Fixtures.WORK_TIME), new InMemorySmsSender(), "seed", "p1");
             engine.ingest(PracticeId.of("p1"), csv);
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
@@ -47,6 +48,7 @@ final class ThroughputBench {
                         + " owner VARCHAR(128), lease_until TIMESTAMP WITH TIME ZONE)");
                 s.execute("CREATE INDEX bare_queue_due ON bare_queue (due)");
                 s.execute("INSERT INTO bare_queue SELECT g, now() - interval '1 minute', 'due', NULL, NULL FROM generate_series(1, " + rows + ") g");
+                s.execute("ANALYZE");
             }
         }
         Files.deleteIfExists(csv);
@@ -55,7 +57,12 @@ final class ThroughputBench {
             Stats bare = new Stats();
             for (int rep = -1; rep < reps; rep++) { // rep -1 is the warm-up
                 String db = pg.createDatabase("tp", seed);
+                pg.resetStatementStats();
+                long cpu = Pg.processCpuNanos();
                 double e = engineRun(db, threads, rows);
+                cpu = Pg.processCpuNanos() - cpu;
+                pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep + String.format(
+                        " (this JVM used %.2f s of CPU for %.2f s of run)", cpu / 1e9, rows / e), db, 25);
                 double b = bareRun(db, threads, rows);
                 pg.dropDatabase(db);
                 if (rep >= 0) {
