@@ -82,21 +82,46 @@ public record AuditEvent(
     private static String hashOf(PracticeId practiceId, long sequence, AuditType type, String actor,
             @Nullable FollowUpId followUpId, @Nullable PatientId patientId, Map<String, String> attributes,
             Instant occurredAt, String previousHash) {
-        StringBuilder canonical = new StringBuilder(256)
-                .append(practiceId.value()).append('\n')
-                .append(sequence).append('\n')
-                .append(type.name()).append('\n')
-                .append(actor).append('\n')
-                .append(followUpId == null ? "" : followUpId.value()).append('\n')
-                .append(patientId == null ? "" : patientId.value()).append('\n')
-                .append(occurredAt).append('\n');
-        new java.util.TreeMap<>(attributes).forEach((k, v) -> canonical.append(k).append('=').append(v).append('\n'));
-        canonical.append(previousHash);
+        HashInput input = HashInput.of(practiceId, type, actor, followUpId, patientId, attributes, occurredAt);
+        String canonical = input.beforeSequence() + sequence + input.afterSequence() + previousHash;
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(sha.digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    /**
+     * What an event's hash covers, for a store that chains events inside its database (where the
+     * sequence and the previous hash are known only once the head is locked): the hash is the
+     * lower-case hex SHA-256 of the UTF-8 bytes of {@code beforeSequence + sequence +
+     * afterSequence + previousHash}, the sequence in decimal.
+     *
+     * @param beforeSequence the text before the sequence
+     * @param afterSequence the text between the sequence and the previous hash
+     */
+    public record HashInput(String beforeSequence, String afterSequence) {
+        /**
+         * @param practiceId the trail's practice
+         * @param record the event to be chained
+         * @return what its hash will cover, but for the sequence and the previous hash
+         */
+        public static HashInput of(PracticeId practiceId, AuditRecord record) {
+            return of(practiceId, record.type(), record.actor(), record.followUpId(), record.patientId(), record.attributes(),
+                    record.occurredAt());
+        }
+
+        private static HashInput of(PracticeId practiceId, AuditType type, String actor, @Nullable FollowUpId followUpId,
+                @Nullable PatientId patientId, Map<String, String> attributes, Instant occurredAt) {
+            StringBuilder after = new StringBuilder(256).append('\n')
+                    .append(type.name()).append('\n')
+                    .append(actor).append('\n')
+                    .append(followUpId == null ? "" : followUpId.value()).append('\n')
+                    .append(patientId == null ? "" : patientId.value()).append('\n')
+                    .append(occurredAt).append('\n');
+            new java.util.TreeMap<>(attributes).forEach((k, v) -> after.append(k).append('=').append(v).append('\n'));
+            return new HashInput(practiceId.value() + '\n', after.toString());
         }
     }
 }

@@ -34,7 +34,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Writes that could race with another node are guarded: {@link #updateFollowUp} and
  * {@link #updateTask} compare versions, inserts rely on unique keys, and each throws
  * {@link dev.followup.ConcurrentUpdateException} when it loses, leaving the transaction to be
- * rolled back.
+ * rolled back. A store may hold updates back and send them together (the JDBC store batches
+ * follow-up and attempt updates until the transaction's next statement or its commit): a lost
+ * race of {@link #updateFollowUp} or {@link #updateFollowUpAndRelease} may then surface from a
+ * later call of the same transaction or from its commit, never after a commit. Callers therefore
+ * act on a guarded write's success only once the transaction has committed.
  */
 public interface PracticeTransaction {
 

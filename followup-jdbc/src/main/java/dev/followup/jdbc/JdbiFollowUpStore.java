@@ -49,7 +49,11 @@ import org.jspecify.annotations.Nullable;
  * is all the store needs (a stronger level works too, with more conflicts): every write that could
  * race is guarded by a version compare ({@code UPDATE … WHERE version = ?}), a unique key (need key, send
  * attempt dedupe key, provider message id) or a row lock (claims, the audit trail's head), and a
- * lost race surfaces as {@link dev.followup.ConcurrentUpdateException}.
+ * lost race surfaces as {@link dev.followup.ConcurrentUpdateException}. Follow-up and send-attempt
+ * updates are held back and sent as one JDBC batch per statement when the transaction next runs a
+ * statement or commits (a group's 25 recorded sends cost two round trips, not fifty), so their lost
+ * race surfaces there; on PostgreSQL a transaction's lone audit event is chained by the trail
+ * head's own UPDATE, one statement.
  *
  * <p>PHI (patient names, phone, email, MRN, need keys, message bodies, task reply texts) is stored
  * only as AES-256-GCM ciphertext under keys from the {@link KeyProvider}; lookups by phone number,
@@ -144,7 +148,7 @@ public final class JdbiFollowUpStore implements FollowUpStore {
             return ctx.jdbi().inTransaction(handle -> {
                 JdbiPracticeTransaction tx = new JdbiPracticeTransaction(handle, practiceId, ctx);
                 T result = work.apply(tx);
-                tx.flushAudit();
+                tx.beforeCommit();
                 return result;
             });
         } catch (JdbiException e) {

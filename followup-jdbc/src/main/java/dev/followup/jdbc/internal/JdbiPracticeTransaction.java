@@ -41,6 +41,7 @@ import dev.followup.task.TaskOutcome;
 import dev.followup.task.TaskPriority;
 import dev.followup.task.TaskState;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -94,6 +95,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private final String practice;
     private final StoreContext ctx;
     private final List<AuditRecord> pendingAudit = new ArrayList<>();
+    /** Updates not yet sent, one batch per statement, in the order they were asked for; see {@link #handle()}. */
+    private final Map<String, DeferredUpdates> deferred = new LinkedHashMap<>();
 
     /**
      * @param handle a handle inside a transaction
@@ -175,7 +178,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void savePatient(Patient patient) {
         requireOwn(patient.practiceId(), "patient " + patient.id());
-        guard("save patient " + patient.id(), () -> bindPatient(handle.createUpdate(ctx.dialect().upsertPatient()), patient,
+        guard("save patient " + patient.id(), () -> bindPatient(handle().createUpdate(ctx.dialect().upsertPatient()), patient,
                 patient.id().value()).execute());
     }
 
@@ -206,7 +209,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
         patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
         guard("save " + patients.size() + " patients", () -> {
-            PreparedBatch batch = handle.prepareBatch(ctx.dialect().upsertPatient());
+            PreparedBatch batch = handle().prepareBatch(ctx.dialect().upsertPatient());
             for (Patient p : patients) {
                 bindPatient(batch, p, p.id().value()).add();
             }
@@ -258,7 +261,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public boolean insertFollowUp(FollowUp f) {
         requireOwn(f.practiceId(), "follow-up " + f.id());
-        return guard("insert follow-up " + f.id(), () -> insertUnlessExists(bindFollowUp(handle.createUpdate(INSERT_FOLLOW_UP
+        return guard("insert follow-up " + f.id(), () -> insertUnlessExists(bindFollowUp(handle().createUpdate(INSERT_FOLLOW_UP
                 + ctx.dialect().onConflictDoNothing()), f)));
     }
 
@@ -290,7 +293,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     private List<Boolean> insertFollowUpBatch(List<FollowUp> followUps) {
-        PreparedBatch batch = handle.prepareBatch(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
+        PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
         for (FollowUp f : followUps) {
             bindFollowUp(batch, f).add();
         }
@@ -318,7 +321,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
         Set<String> inserted = fresh.stream().map(f -> f.id().value()).collect(Collectors.toSet());
         if (!fresh.isEmpty()) {
-            PreparedBatch batch = handle.prepareBatch(INSERT_FOLLOW_UP);
+            PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP);
             fresh.forEach(f -> bindFollowUp(batch, f).add());
             try {
                 batch.execute();
@@ -391,17 +394,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** @param releasedBy a node whose lease the same write releases, if any */
     private void update(FollowUp next, @Nullable String releasedBy) {
         requireOwn(next.practiceId(), "follow-up " + next.id());
+        String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
         guard("update follow-up " + next.id(), () -> {
-            Update statement = handle.createUpdate(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE);
+            PreparedBatch statement = defer(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE,
+                    "follow-up updates", lost);
             if (releasedBy != null) {
                 statement.bind("owner", releasedBy);
             }
-            int updated = bindFollowUp(statement, next).bind("previousVersion", next.version() - 1).execute();
-            if (updated == 0) {
-                throw new ConcurrentUpdateException("follow-up " + next.id() + " is not at version " + (next.version() - 1)
-                        + " in practice " + practiceId);
-            }
-            return null;
+            return bindFollowUp(statement, next).bind("previousVersion", next.version() - 1).add();
         });
     }
 
@@ -493,7 +493,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public void releaseLease(FollowUpId id, String owner) {
-        guard("release lease of follow-up " + id, () -> handle.createUpdate("UPDATE followup_follow_up SET claimed_by = NULL,"
+        guard("release lease of follow-up " + id, () -> handle().createUpdate("UPDATE followup_follow_up SET claimed_by = NULL,"
                 + " lease_until = NULL WHERE practice_id = :practice AND id = :id AND claimed_by = :owner")
                 .bind("practice", practice).bind("id", id.value()).bind("owner", owner).execute());
     }
@@ -503,7 +503,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void insertAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        guard("insert send attempt " + a.id(), () -> bindAttempt(handle.createUpdate("INSERT INTO followup_send_attempt"
+        guard("insert send attempt " + a.id(), () -> bindAttempt(handle().createUpdate("INSERT INTO followup_send_attempt"
                 + " (practice_id, id, dedupe_key, follow_up_id, patient_id, channel, purpose, step, attempt_number, state,"
                 + " delivery_status, provider_message_id, error_code, key_id, body_enc, segments, cost, created_at, updated_at)"
                 + " VALUES (:practice, :id, :dedupe, :followUp, :patient, :channel, :purpose, :step, :attemptNumber, :state,"
@@ -513,15 +513,16 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        guard("update send attempt " + a.id(), () -> bindAttempt(handle.createUpdate("UPDATE followup_send_attempt SET"
-                + " dedupe_key = :dedupe, follow_up_id = :followUp, patient_id = :patient, channel = :channel, purpose = :purpose,"
-                + " step = :step, attempt_number = :attemptNumber, state = :state, delivery_status = :status,"
-                + " provider_message_id = :providerId, error_code = :error, key_id = :key, body_enc = :body, segments = :segments,"
-                + " cost = :cost, created_at = :createdAt, updated_at = :updatedAt WHERE practice_id = :practice AND id = :id"), a)
-                .execute());
+        guard("update send attempt " + a.id(), () -> bindAttempt(defer(UPDATE_ATTEMPT, "send attempt updates", null), a).add());
     }
 
-    private Update bindAttempt(Update u, SendAttempt a) {
+    private static final String UPDATE_ATTEMPT = "UPDATE followup_send_attempt SET"
+            + " dedupe_key = :dedupe, follow_up_id = :followUp, patient_id = :patient, channel = :channel, purpose = :purpose,"
+            + " step = :step, attempt_number = :attemptNumber, state = :state, delivery_status = :status,"
+            + " provider_message_id = :providerId, error_code = :error, key_id = :key, body_enc = :body, segments = :segments,"
+            + " cost = :cost, created_at = :createdAt, updated_at = :updatedAt WHERE practice_id = :practice AND id = :id";
+
+    private <S extends SqlStatement<S>> S bindAttempt(S u, SendAttempt a) {
         byte[] body = ctx.cipher().encrypt(a.body(), place(ATTEMPT, "body", a.id()));
         return u.bind("practice", practice).bind("id", a.id()).bind("dedupe", a.dedupeKey())
                 .bind("followUp", a.followUpId() == null ? null : a.followUpId().value())
@@ -641,7 +642,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         requireOwn(m.practiceId(), "inbound message");
         return guard("record inbound message", () -> {
             byte[] body = ctx.cipher().encrypt(m.body(), place(INBOUND, "body", m.providerMessageId()));
-            return insertUnlessExists(handle.createUpdate("INSERT INTO followup_inbound_message (practice_id,"
+            return insertUnlessExists(handle().createUpdate("INSERT INTO followup_inbound_message (practice_id,"
                     + " provider_message_id, patient_id, follow_up_id, kind, key_id, body_enc, received_at) VALUES (:practice,"
                     + " :providerId, :patient, :followUp, :kind, :key, :body, :receivedAt)" + ctx.dialect().onConflictDoNothing())
                     .bind("practice", practice).bind("providerId", m.providerMessageId())
@@ -680,7 +681,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             String id = UUID.randomUUID().toString();
             PhoneNumber phone = change.phone();
             byte[] phoneEnc = ctx.cipher().encrypt(phone == null ? null : phone.e164(), place(CONSENT, "phone", id));
-            return handle.createUpdate("INSERT INTO followup_consent (practice_id, id, patient_id, phone_hash, key_id, phone_enc,"
+            return handle().createUpdate("INSERT INTO followup_consent (practice_id, id, patient_id, phone_hash, key_id, phone_enc,"
                     + " phone_line_type, status, source, changed_at) VALUES (:practice, :id, :patient, :phoneHash, :key, :phone,"
                     + " :lineType, :status, :source, :at)")
                     .bind("practice", practice).bind("id", id)
@@ -767,7 +768,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void suppress(ChannelSuppression s) {
         requireOwn(s.practiceId(), "channel suppression");
-        guard("suppress a channel of patient " + s.patientId(), () -> handle.createUpdate("INSERT INTO followup_suppression"
+        guard("suppress a channel of patient " + s.patientId(), () -> handle().createUpdate("INSERT INTO followup_suppression"
                 + " (practice_id, patient_id, channel, reason_code, suppressed_at) VALUES (:practice, :patient, :channel, :reason, :at)")
                 .bind("practice", practice).bind("patient", s.patientId().value()).bind("channel", s.channel().name())
                 .bind("reason", s.reasonCode()).bind("at", Sql.instant(s.at())).execute());
@@ -800,7 +801,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void insertTask(StaffTask t) {
         requireOwn(t.practiceId(), "task " + t.id());
-        guard("insert task " + t.id(), () -> bindTask(handle.createUpdate("INSERT INTO followup_task (practice_id, id,"
+        guard("insert task " + t.id(), () -> bindTask(handle().createUpdate("INSERT INTO followup_task (practice_id, id,"
                 + " follow_up_id, patient_id, kind, priority, reason, key_id, reply_enc, state, assignee, outcome, created_at,"
                 + " updated_at, version) VALUES (:practice, :id, :followUp, :patient, :kind, :priority, :reason, :key, :reply,"
                 + " :state, :assignee, :outcome, :createdAt, :updatedAt, :version)"), t).execute());
@@ -810,7 +811,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void updateTask(StaffTask next) {
         requireOwn(next.practiceId(), "task " + next.id());
         guard("update task " + next.id(), () -> {
-            int updated = bindTask(handle.createUpdate("UPDATE followup_task SET follow_up_id = :followUp, patient_id = :patient,"
+            int updated = bindTask(handle().createUpdate("UPDATE followup_task SET follow_up_id = :followUp, patient_id = :patient,"
                     + " kind = :kind, priority = :priority, reason = :reason, key_id = :key, reply_enc = :reply, state = :state,"
                     + " assignee = :assignee, outcome = :outcome, created_at = :createdAt, updated_at = :updatedAt,"
                     + " version = :version WHERE practice_id = :practice AND id = :id AND version = :previousVersion"), next)
@@ -872,7 +873,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * {@inheritDoc}
      *
-     * <p>Kept in memory until {@link #flushAudit()}, which the store calls just before commit.
+     * <p>Kept in memory until {@link #beforeCommit()}, which the store calls just before commit.
      */
     @Override
     public void appendAudit(AuditRecord record) {
@@ -882,13 +883,29 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /**
+     * Sends what the transaction still holds back, the store's last call before commit: the
+     * deferred updates (which may throw {@link ConcurrentUpdateException}), then the audit records.
+     */
+    public void beforeCommit() {
+        sendDeferred();
+        flushAudit();
+    }
+
+    /**
      * Chains the transaction's pending audit records onto the trail: lock the head row, insert
      * them as one batch, move the head. Called last before commit, so the head row, which every
      * writer of the practice needs, is held only for the commit.
      */
-    public void flushAudit() {
+    private void flushAudit() {
         if (pendingAudit.isEmpty()) {
             return;
+        }
+        if (ctx.dialect() == Dialect.POSTGRESQL && pendingAudit.size() == 1) {
+            AuditRecord record = pendingAudit.get(0);
+            if (guard("append an event to the audit trail", () -> appendMovingHead(record) || (createTrailHead() && appendMovingHead(record)))) {
+                pendingAudit.clear();
+                return;
+            }
         }
         guard("append " + pendingAudit.size() + " events to the audit trail", () -> {
             Head head = lockTrailHead();
@@ -904,11 +921,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             if (ctx.dialect() == Dialect.POSTGRESQL && events.size() <= EVENTS_PER_STATEMENT) {
                 insertEventsMovingHead(events);
             } else {
-                PreparedBatch batch = handle.prepareBatch(INSERT_AUDIT_EVENT + " VALUES " + auditValues(""));
+                PreparedBatch batch = handle().prepareBatch(INSERT_AUDIT_EVENT + " VALUES " + auditValues(""));
                 events.forEach(e -> bindEvent(batch, e, "").add());
                 batch.execute();
-                handle.createUpdate(MOVE_AUDIT_HEAD).bind("practice", practice).bind("headSeq", sequence).bind("headHash", hash)
-                        .execute();
+                AuditEvent last = events.get(events.size() - 1);
+                handle().createUpdate(MOVE_AUDIT_HEAD).bind("practice", practice).bind("headSeq", last.sequence())
+                        .bind("headHash", last.hash()).execute();
             }
             pendingAudit.clear();
             return null;
@@ -919,6 +937,18 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " patient_id, attributes, occurred_at, previous_hash, hash)";
     private static final String MOVE_AUDIT_HEAD = "UPDATE followup_audit_head SET seq = :headSeq, hash = :headHash"
             + " WHERE practice_id = :practice";
+    /**
+     * PostgreSQL, one event: the head's move computes the event's hash from the head as it is when
+     * the row lock is granted (a concurrent appender's move included, as UPDATE re-reads a row
+     * changed under it), and the event is inserted from what the move returns. The hash is
+     * {@link AuditEvent.HashInput}'s: SHA-256 of {@code before || sequence || after || previous hash},
+     * built from bytes so that the database's encoding plays no part.
+     */
+    private static final String APPEND_MOVING_HEAD = "WITH moved AS (UPDATE followup_audit_head SET seq = seq + 1, previous_hash = hash,"
+            + " hash = encode(sha256(:before || convert_to((seq + 1)::text, 'UTF8') || :after || convert_to(hash, 'UTF8')), 'hex')"
+            + " WHERE practice_id = :practice RETURNING seq, previous_hash, hash) "
+            + INSERT_AUDIT_EVENT + " SELECT :practice, seq, :type, :actor, :followUp, :patient, :attributes, :at, previous_hash, hash"
+            + " FROM moved";
     /** Up to this many events go in the one-statement form; an import chunk's hundreds go as a batch. */
     private static final int EVENTS_PER_STATEMENT = 50;
 
@@ -931,12 +961,25 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         for (int i = 0; i < events.size(); i++) {
             values.append(i == 0 ? "" : ", ").append(auditValues(Integer.toString(i)));
         }
-        Update update = handle.createUpdate("WITH inserted AS (" + INSERT_AUDIT_EVENT + " VALUES " + values + ") " + MOVE_AUDIT_HEAD);
+        Update update = handle().createUpdate("WITH inserted AS (" + INSERT_AUDIT_EVENT + " VALUES " + values + ") " + MOVE_AUDIT_HEAD);
         for (int i = 0; i < events.size(); i++) {
             bindEvent(update, events.get(i), Integer.toString(i));
         }
         AuditEvent last = events.get(events.size() - 1);
         update.bind("practice", practice).bind("headSeq", last.sequence()).bind("headHash", last.hash()).execute();
+    }
+
+    /** @return false if the practice has no trail head yet (nothing was written) */
+    private boolean appendMovingHead(AuditRecord record) {
+        AuditEvent.HashInput input = AuditEvent.HashInput.of(practiceId, record);
+        return handle().createUpdate(APPEND_MOVING_HEAD).bind("practice", practice)
+                .bind("before", input.beforeSequence().getBytes(StandardCharsets.UTF_8))
+                .bind("after", input.afterSequence().getBytes(StandardCharsets.UTF_8))
+                .bind("type", record.type().name()).bind("actor", record.actor())
+                .bind("followUp", record.followUpId() == null ? null : record.followUpId().value())
+                .bind("patient", record.patientId() == null ? null : record.patientId().value())
+                .bind("attributes", TextCodecs.attributes(record.attributes())).bind("at", Sql.instant(record.occurredAt()))
+                .execute() == 1;
     }
 
     private static String auditValues(String suffix) {
@@ -964,7 +1007,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         if (head.isPresent()) {
             return head.get();
         }
-        Update create = handle.createUpdate("INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)"
+        createTrailHead();
+        return lockedHead().orElseThrow(() -> new ConcurrentUpdateException("audit trail head of practice " + practiceId
+                + " could not be locked"));
+    }
+
+    /** Creates the practice's trail head unless another transaction did; @return true */
+    private boolean createTrailHead() {
+        Update create = handle().createUpdate("INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)"
                 + ctx.dialect().onConflictDoNothing()).bind("practice", practice).bind("genesis", AuditEvent.GENESIS);
         if (ctx.dialect() == Dialect.H2) {
             try {
@@ -978,8 +1028,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         } else {
             create.execute();
         }
-        return lockedHead().orElseThrow(() -> new ConcurrentUpdateException("audit trail head of practice " + practiceId
-                + " could not be locked"));
+        return true;
     }
 
     private Optional<Head> lockedHead() {
@@ -1125,13 +1174,13 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public int purgeBodiesBefore(Instant cutoff) {
         return guard("purge message bodies", () -> {
-            int purged = handle.createUpdate("UPDATE followup_send_attempt SET body_enc = NULL, key_id = NULL"
+            int purged = handle().createUpdate("UPDATE followup_send_attempt SET body_enc = NULL, key_id = NULL"
                     + " WHERE practice_id = :practice AND created_at < :cutoff AND body_enc IS NOT NULL")
                     .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
-            purged += handle.createUpdate("UPDATE followup_inbound_message SET body_enc = NULL, key_id = NULL"
+            purged += handle().createUpdate("UPDATE followup_inbound_message SET body_enc = NULL, key_id = NULL"
                     + " WHERE practice_id = :practice AND received_at < :cutoff AND body_enc IS NOT NULL")
                     .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
-            purged += handle.createUpdate("UPDATE followup_task SET reply_enc = NULL, key_id = NULL"
+            purged += handle().createUpdate("UPDATE followup_task SET reply_enc = NULL, key_id = NULL"
                     + " WHERE practice_id = :practice AND created_at < :cutoff AND reply_enc IS NOT NULL")
                     .bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
             return purged;
@@ -1146,7 +1195,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             throw new InvalidInputException("limit must be at least 1, was " + limit);
         }
         return guard("list provider copies owed a redaction", () -> {
-            handle.createUpdate(Queries.SETTLE_PROVIDER_COPIES).bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
+            handle().createUpdate(Queries.SETTLE_PROVIDER_COPIES).bind("practice", practice).bind("cutoff", Sql.instant(cutoff)).execute();
             List<ProviderCopy> owed = new ArrayList<>(owedCopies(Queries.OWED_OUTBOUND_COPIES, cutoff, now, limit, (rs, sc) -> copy(rs,
                     ProviderCopy.Direction.OUTBOUND, rs.getString("id"), "created_at")));
             owed.addAll(owedCopies(Queries.OWED_INBOUND_COPIES, cutoff, now, limit, (rs, sc) -> copy(rs,
@@ -1179,7 +1228,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 : "UPDATE followup_inbound_message SET redaction = :redaction, redaction_tries = :tries, redaction_retry_at = :retryAt,"
                         + " redaction_at = :at WHERE practice_id = :practice AND provider_message_id = :providerId"
                         + " AND redaction = 'OWED' AND redaction_tries = :expected";
-        return guard("record the provider's redaction of a copy", () -> handle.createUpdate(sql).bind("practice", practice)
+        return guard("record the provider's redaction of a copy", () -> handle().createUpdate(sql).bind("practice", practice)
                 .bind("redaction", outcome == ProviderCopy.Outcome.NOT_REDACTED ? "OWED" : outcome.name())
                 .bind("tries", copy.tries() + 1).bind("expected", copy.tries())
                 .bind("retryAt", outcome == ProviderCopy.Outcome.NOT_REDACTED ? Sql.instant(retryAt) : null)
@@ -1189,8 +1238,53 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     // --- plumbing ---
 
+    /**
+     * The handle, for a statement to be run now: the deferred updates are sent first, so that the
+     * statement, whatever it is, sees the transaction's writes in the order they were asked for.
+     */
+    private Handle handle() {
+        sendDeferred();
+        return handle;
+    }
+
+    /**
+     * Updates whose only answer is a row count are held back and sent as one JDBC batch per
+     * statement when the transaction next runs any statement or commits: recording a group's 25
+     * sends then costs two round trips, not fifty. A guarded update that matched no row fails
+     * there, with the message it would have failed with at once, which rolls the transaction back
+     * as the SPI asks.
+     *
+     * @param ifUnchanged the message of the {@link ConcurrentUpdateException} if this entry updates
+     *     no row, or null when no row is not a failure
+     * @return the statement's batch, to bind one entry and {@code add()} it
+     */
+    private PreparedBatch defer(String sql, String what, @Nullable String ifUnchanged) {
+        DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>()));
+        updates.ifUnchanged().add(ifUnchanged);
+        return updates.batch();
+    }
+
+    private void sendDeferred() {
+        if (deferred.isEmpty()) {
+            return;
+        }
+        List<DeferredUpdates> pending = List.copyOf(deferred.values());
+        deferred.clear();
+        for (DeferredUpdates updates : pending) {
+            int[] counts = guard("write " + updates.ifUnchanged().size() + " " + updates.what(), () -> updates.batch().execute());
+            for (int i = 0; i < counts.length; i++) {
+                String lost = updates.ifUnchanged().get(i);
+                if (lost != null && counts[i] == 0) {
+                    throw new ConcurrentUpdateException(lost);
+                }
+            }
+        }
+    }
+
+    private record DeferredUpdates(String what, PreparedBatch batch, List<@Nullable String> ifUnchanged) {}
+
     private Query query(String sql) {
-        return handle.createQuery(sql).bind("practice", practice);
+        return handle().createQuery(sql).bind("practice", practice);
     }
 
     /** Streams rows from the server in pages rather than loading a practice's whole history at once. */
