@@ -395,14 +395,16 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private void update(FollowUp next, @Nullable String releasedBy) {
         requireOwn(next.practiceId(), "follow-up " + next.id());
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
-        guard("update follow-up " + next.id(), () -> {
-            PreparedBatch statement = defer(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE,
-                    "follow-up updates", lost);
-            if (releasedBy != null) {
-                statement.bind("owner", releasedBy);
-            }
-            return bindFollowUp(statement, next).bind("previousVersion", next.version() - 1).add();
-        });
+        defer(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates", lost,
+                new DeferredEntry() {
+                    @Override
+                    public <S extends SqlStatement<S>> S bindTo(S statement) {
+                        if (releasedBy != null) {
+                            statement.bind("owner", releasedBy);
+                        }
+                        return bindFollowUp(statement, next).bind("previousVersion", next.version() - 1);
+                    }
+                });
     }
 
     private <S extends SqlStatement<S>> S bindFollowUp(S u, FollowUp f) {
@@ -513,7 +515,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        guard("update send attempt " + a.id(), () -> bindAttempt(defer(UPDATE_ATTEMPT, "send attempt updates", null), a).add());
+        defer(UPDATE_ATTEMPT, "send attempt updates", null, new DeferredEntry() {
+            @Override
+            public <S extends SqlStatement<S>> S bindTo(S statement) {
+                return bindAttempt(statement, a);
+            }
+        });
     }
 
     private static final String UPDATE_ATTEMPT = "UPDATE followup_send_attempt SET"
@@ -1248,30 +1255,38 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /**
-     * Updates whose only answer is a row count are held back and sent as one JDBC batch per
-     * statement when the transaction next runs any statement or commits: recording a group's 25
-     * sends then costs two round trips, not fifty. A guarded update that matched no row fails
-     * there, with the message it would have failed with at once, which rolls the transaction back
-     * as the SPI asks.
+     * Updates whose only answer is a row count are held back and sent when the transaction next
+     * runs any statement or commits, as one JDBC batch per statement: recording a group's 25 sends
+     * then costs two round trips, not fifty. A lone update goes as a plain statement, because the
+     * PostgreSQL driver sends a batch of one unprepared, to be planned again each time. A guarded
+     * update that matched no row fails there, with the message it would have failed with at once,
+     * which rolls the transaction back as the SPI asks. The entries are bound when sent.
      *
      * @param ifUnchanged the message of the {@link ConcurrentUpdateException} if this entry updates
      *     no row, or null when no row is not a failure
-     * @return the statement's batch, to bind one entry and {@code add()} it
      */
-    private PreparedBatch defer(String sql, String what, @Nullable String ifUnchanged) {
-        DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>()));
+    private void defer(String sql, String what, @Nullable String ifUnchanged, DeferredEntry entry) {
+        DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, new ArrayList<>(), new ArrayList<>()));
+        updates.entries().add(entry);
         updates.ifUnchanged().add(ifUnchanged);
-        return updates.batch();
     }
 
     private void sendDeferred() {
         if (deferred.isEmpty()) {
             return;
         }
-        List<DeferredUpdates> pending = List.copyOf(deferred.values());
+        List<Map.Entry<String, DeferredUpdates>> pending = List.copyOf(deferred.entrySet());
         deferred.clear();
-        for (DeferredUpdates updates : pending) {
-            int[] counts = guard("write " + updates.ifUnchanged().size() + " " + updates.what(), () -> updates.batch().execute());
+        for (Map.Entry<String, DeferredUpdates> e : pending) {
+            DeferredUpdates updates = e.getValue();
+            int[] counts = guard("write " + updates.entries().size() + " " + updates.what(), () -> {
+                if (updates.entries().size() == 1) {
+                    return new int[] {updates.entries().get(0).bindTo(handle.createUpdate(e.getKey())).execute()};
+                }
+                PreparedBatch batch = handle.prepareBatch(e.getKey());
+                updates.entries().forEach(entry -> entry.bindTo(batch).add());
+                return batch.execute();
+            });
             for (int i = 0; i < counts.length; i++) {
                 String lost = updates.ifUnchanged().get(i);
                 if (lost != null && counts[i] == 0) {
@@ -1281,7 +1296,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
     }
 
-    private record DeferredUpdates(String what, PreparedBatch batch, List<@Nullable String> ifUnchanged) {}
+    /** One deferred update: binds its values to the statement that sends it, plain or batched. */
+    private interface DeferredEntry {
+        <S extends SqlStatement<S>> S bindTo(S statement);
+    }
+
+    private record DeferredUpdates(String what, List<DeferredEntry> entries, List<@Nullable String> ifUnchanged) {}
 
     private Query query(String sql) {
         return handle().createQuery(sql).bind("practice", practice);
