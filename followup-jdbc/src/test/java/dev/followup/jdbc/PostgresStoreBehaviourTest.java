@@ -97,4 +97,33 @@ class PostgresStoreBehaviourTest extends JdbcStoreBehaviour {
                 .bind("practice", practice.value()).bindArray("values", String.class, hashes).mapTo(String.class).list()));
         assertThat(plan).as(plan).doesNotContain("Seq Scan on followup_patient").contains("followup_patient_identity");
     }
+
+    /**
+     * A statement whose nullable timestamps alternate (a follow-up's next action set one time, its
+     * closing time the next) stays one server-prepared statement: with nulls bound without their
+     * type's name the driver prepared it again on every execution, which PostgreSQL then parsed and
+     * planned each time.
+     */
+    @Test
+    void nullsOfAlternatingParametersKeepOnePreparedStatement() {
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        long executions = jdbi.withHandle(h -> {
+            h.execute("CREATE TEMPORARY TABLE alternating (id INTEGER PRIMARY KEY, a TIMESTAMP WITH TIME ZONE, b TIMESTAMP WITH TIME ZONE,"
+                    + " d DATE, x BYTEA)");
+            h.execute("INSERT INTO alternating (id) VALUES (1)");
+            java.time.Instant now = java.time.Instant.parse("2026-03-02T16:30:00Z");
+            for (int i = 0; i < 20; i++) {
+                boolean even = i % 2 == 0;
+                h.createUpdate("UPDATE alternating SET a = :a, b = :b, d = :d, x = :x WHERE id = 1")
+                        .bind("a", dev.followup.jdbc.internal.Sql.instant(even ? now : null))
+                        .bind("b", dev.followup.jdbc.internal.Sql.instant(even ? null : now))
+                        .bind("d", dev.followup.jdbc.internal.Sql.date(even ? null : java.time.LocalDate.of(2026, 3, 2)))
+                        .bind("x", dev.followup.jdbc.internal.Sql.bytes(even ? new byte[] {1} : null)).execute();
+            }
+            return h.createQuery("SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE 'UPDATE alternating%'")
+                    .mapTo(Long.class).list().stream().mapToLong(Long::longValue).max().orElse(0);
+        });
+        // The driver runs the first four unprepared (its prepareThreshold is 5), then prepares once.
+        assertThat(executions).as("executions of the one prepared statement").isGreaterThanOrEqualTo(15);
+    }
 }

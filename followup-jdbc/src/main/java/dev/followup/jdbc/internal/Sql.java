@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * ambiguous for one hour each autumn. Both databases keep microseconds, so instants are truncated
  * to microseconds on the way in; what is read back equals what is stored, whatever the server's,
  * the session's or the JVM's time zone.
+ *
+ * <p>Nulls are bound with their type's name as well as its JDBC type. The PostgreSQL driver sends a
+ * null timestamp of an unnamed type as "unspecified", and a server-prepared statement prepared with
+ * that parameter unspecified is prepared again when a value arrives in it: a statement whose
+ * nullable timestamps alternate (a follow-up's next action one time, its closing time the next)
+ * was then parsed and planned on every execution, a third of a reply's database time.
  */
 public final class Sql {
     private Sql() {}
@@ -32,7 +38,7 @@ public final class Sql {
     /** @param instant an instant or null @return the argument */
     public static Argument instant(@Nullable Instant instant) {
         if (instant == null) {
-            return (position, statement, ctx) -> statement.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE);
+            return (position, statement, ctx) -> statement.setNull(position, Types.TIMESTAMP_WITH_TIMEZONE, "timestamptz");
         }
         OffsetDateTime utc = OffsetDateTime.ofInstant(stored(instant), ZoneOffset.UTC);
         return new ValueArgument(utc) {
@@ -46,7 +52,7 @@ public final class Sql {
     /** @param bytes bytes or null @return the argument */
     public static Argument bytes(byte @Nullable [] bytes) {
         if (bytes == null) {
-            return (position, statement, ctx) -> statement.setNull(position, Types.VARBINARY);
+            return (position, statement, ctx) -> statement.setNull(position, Types.VARBINARY, "bytea");
         }
         return (position, statement, ctx) -> statement.setBytes(position, bytes);
     }
@@ -54,7 +60,7 @@ public final class Sql {
     /** @param date a date or null @return the argument */
     public static Argument date(@Nullable LocalDate date) {
         if (date == null) {
-            return (position, statement, ctx) -> statement.setNull(position, Types.DATE);
+            return (position, statement, ctx) -> statement.setNull(position, Types.DATE, "date");
         }
         return (position, statement, ctx) -> statement.setObject(position, date);
     }
