@@ -65,7 +65,7 @@ final class Pg implements AutoCloseable {
         if (!statementStats) {
             return;
         }
-        String sql = "SELECT calls, rows, total_exec_time, mean_exec_time, total_plan_time, query FROM pg_stat_statements s"
+        String sql = "SELECT calls, rows, total_exec_time, mean_exec_time, total_plan_time, query, plans FROM pg_stat_statements s"
                 + " JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = ? ORDER BY total_exec_time + total_plan_time DESC";
         try (Connection c = server.getPostgresDatabase().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, database);
@@ -79,8 +79,8 @@ final class Pg implements AutoCloseable {
                     calls += rs.getLong(1);
                     if (lines.size() < limit) {
                         String query = rs.getString(6).replaceAll("\\s+", " ");
-                        lines.add(String.format("  %9.1f ms %8d calls %9d rows %7.3f ms/call  plan %7.1f ms  %s", ms, rs.getLong(1), rs.getLong(2),
-                                rs.getDouble(4), rs.getDouble(5), query.length() > 160 ? query.substring(0, 160) + "..." : query));
+                        lines.add(String.format("  %9.1f ms %8d calls %9d rows %7.3f ms/call  %6d plans %7.1f ms  %s", ms, rs.getLong(1), rs.getLong(2),
+                                rs.getDouble(4), rs.getLong(7), rs.getDouble(5), query.length() > 160 ? query.substring(0, 160) + "..." : query));
                     }
                 }
             }
