@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * lost race surfaces as {@link dev.followup.ConcurrentUpdateException}. Follow-up and send-attempt
  * updates are held back and sent as one JDBC batch per statement when the transaction next runs a
  * statement or commits (a group's 25 recorded sends cost two round trips, not fifty), so their lost
- * race surfaces there; on PostgreSQL a transaction's lone audit event is chained by the trail
- * head's own UPDATE, one statement.
+ * race surfaces there; on PostgreSQL the database chains a transaction's audit events onto the
+ * trail in one statement, so the trail head is locked for that statement and the commit only.
  *
  * <p>PHI (patient names, phone, email, MRN, need keys, message bodies, task reply texts) is stored
  * only as AES-256-GCM ciphertext under keys from the {@link KeyProvider}; lookups by phone number,

@@ -899,17 +899,19 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /**
-     * Chains the transaction's pending audit records onto the trail: lock the head row, insert
-     * them as one batch, move the head. Called last before commit, so the head row, which every
-     * writer of the practice needs, is held only for the commit.
+     * Chains the transaction's pending audit records onto the trail: on PostgreSQL in one statement
+     * ({@link #chainInDatabase}) for up to {@value #EVENTS_PER_STATEMENT} events; else lock the head
+     * row, insert them as one batch, move the head. Called last before commit, so the head row,
+     * which every writer of the practice needs, is held only for the commit.
      */
     private void flushAudit() {
         if (pendingAudit.isEmpty()) {
             return;
         }
-        if (ctx.dialect() == Dialect.POSTGRESQL && pendingAudit.size() == 1) {
-            AuditRecord record = pendingAudit.get(0);
-            if (guard("append an event to the audit trail", () -> appendMovingHead(record) || (createTrailHead() && appendMovingHead(record)))) {
+        if (ctx.dialect() == Dialect.POSTGRESQL && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
+            List<AuditRecord> records = List.copyOf(pendingAudit);
+            if (guard("append " + records.size() + " events to the audit trail",
+                    () -> chainInDatabase(records) || (createTrailHead() && chainInDatabase(records)))) {
                 pendingAudit.clear();
                 return;
             }
@@ -925,16 +927,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 sequence = event.sequence();
                 hash = event.hash();
             }
-            if (ctx.dialect() == Dialect.POSTGRESQL && events.size() <= EVENTS_PER_STATEMENT) {
-                insertEventsMovingHead(events);
-            } else {
-                PreparedBatch batch = handle().prepareBatch(INSERT_AUDIT_EVENT + " VALUES " + auditValues(""));
-                events.forEach(e -> bindEvent(batch, e, "").add());
-                batch.execute();
-                AuditEvent last = events.get(events.size() - 1);
-                handle().createUpdate(MOVE_AUDIT_HEAD).bind("practice", practice).bind("headSeq", last.sequence())
-                        .bind("headHash", last.hash()).execute();
-            }
+            PreparedBatch batch = handle().prepareBatch(INSERT_AUDIT_EVENT + " VALUES " + auditValues(""));
+            events.forEach(e -> bindEvent(batch, e, "").add());
+            batch.execute();
+            handle().createUpdate(MOVE_AUDIT_HEAD).bind("practice", practice).bind("headSeq", sequence).bind("headHash", hash).execute();
             pendingAudit.clear();
             return null;
         });
@@ -944,49 +940,52 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " patient_id, attributes, occurred_at, previous_hash, hash)";
     private static final String MOVE_AUDIT_HEAD = "UPDATE followup_audit_head SET seq = :headSeq, hash = :headHash"
             + " WHERE practice_id = :practice";
-    /**
-     * PostgreSQL, one event: the head's move computes the event's hash from the head as it is when
-     * the row lock is granted (a concurrent appender's move included, as UPDATE re-reads a row
-     * changed under it), and the event is inserted from what the move returns. The hash is
-     * {@link AuditEvent.HashInput}'s: SHA-256 of {@code before || sequence || after || previous hash},
-     * built from bytes so that the database's encoding plays no part.
-     */
-    private static final String APPEND_MOVING_HEAD = "WITH moved AS (UPDATE followup_audit_head SET seq = seq + 1, previous_hash = hash,"
-            + " hash = encode(sha256(:before || convert_to((seq + 1)::text, 'UTF8') || :after || convert_to(hash, 'UTF8')), 'hex')"
-            + " WHERE practice_id = :practice RETURNING seq, previous_hash, hash) "
-            + INSERT_AUDIT_EVENT + " SELECT :practice, seq, :type, :actor, :followUp, :patient, :attributes, :at, previous_hash, hash"
-            + " FROM moved";
-    /** Up to this many events go in the one-statement form; an import chunk's hundreds go as a batch. */
+    /** Up to this many events are chained by PostgreSQL in one statement; an import chunk's hundreds go as a batch. */
     private static final int EVENTS_PER_STATEMENT = 50;
 
     /**
-     * PostgreSQL: the events and the head's move in one statement (a data-modifying WITH), so the
-     * flush costs two round trips (lock, write) instead of three; every step of the engine has one.
+     * PostgreSQL: the events are chained by the database in one statement, so the trail head, which
+     * every writer of the practice needs, is locked for that statement and the commit only (before,
+     * a locking read, then the write: a round trip longer, and a round trip more on every engine
+     * step and reply). The head is read under its lock as it is when the lock is granted (a
+     * concurrent appender's move included: a row lock waits for the other transaction, then reads
+     * its version), a recursive step chains the events from it, they are inserted, and the head
+     * moves to the last. Each hash is {@link AuditEvent.HashInput}'s, SHA-256 of {@code before ||
+     * sequence || after || previous hash}, computed from bytes so that the database's encoding plays
+     * no part.
+     *
+     * @return false if the practice has no trail head yet (nothing was written)
      */
-    private void insertEventsMovingHead(List<AuditEvent> events) {
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < events.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append(auditValues(Integer.toString(i)));
+    private boolean chainInDatabase(List<AuditRecord> records) {
+        StringBuilder events = new StringBuilder();
+        for (int i = 0; i < records.size(); i++) {
+            String n = Integer.toString(i);
+            events.append(i == 0 ? "(" : ", (").append(i + 1).append(", CAST(:before").append(n).append(" AS BYTEA), CAST(:after").append(n)
+                    .append(" AS BYTEA), CAST(:type").append(n).append(" AS VARCHAR), CAST(:actor").append(n).append(" AS VARCHAR), CAST(:followUp")
+                    .append(n).append(" AS VARCHAR), CAST(:patient").append(n).append(" AS VARCHAR), CAST(:attributes").append(n)
+                    .append(" AS VARCHAR), CAST(:at").append(n).append(" AS TIMESTAMP WITH TIME ZONE))");
         }
-        Update update = handle().createUpdate("WITH inserted AS (" + INSERT_AUDIT_EVENT + " VALUES " + values + ") " + MOVE_AUDIT_HEAD);
-        for (int i = 0; i < events.size(); i++) {
-            bindEvent(update, events.get(i), Integer.toString(i));
+        Update chain = handle().createUpdate("WITH RECURSIVE head AS (SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice"
+                + " FOR UPDATE), events (n, before_sequence, after_sequence, type, actor, follow_up_id, patient_id, attributes, occurred_at)"
+                + " AS (VALUES " + events + "), chain (n, seq, previous_hash, hash) AS (SELECT 0, seq, CAST(NULL AS TEXT), CAST(hash AS TEXT)"
+                + " FROM head UNION ALL SELECT e.n, c.seq + 1, c.hash, encode(sha256(e.before_sequence || convert_to(CAST(c.seq + 1 AS TEXT),"
+                + " 'UTF8') || e.after_sequence || convert_to(c.hash, 'UTF8')), 'hex') FROM chain c JOIN events e ON e.n = c.n + 1),"
+                + " inserted AS (" + INSERT_AUDIT_EVENT + " SELECT :practice, c.seq, e.type, e.actor, e.follow_up_id, e.patient_id,"
+                + " e.attributes, e.occurred_at, c.previous_hash, c.hash FROM chain c JOIN events e ON e.n = c.n)"
+                + " UPDATE followup_audit_head SET seq = last.seq, hash = last.hash FROM (SELECT seq, hash FROM chain WHERE n = :count) last"
+                + " WHERE practice_id = :practice");
+        for (int i = 0; i < records.size(); i++) {
+            AuditRecord record = records.get(i);
+            AuditEvent.HashInput input = AuditEvent.HashInput.of(practiceId, record);
+            String n = Integer.toString(i);
+            chain.bind("before" + n, input.beforeSequence().getBytes(StandardCharsets.UTF_8))
+                    .bind("after" + n, input.afterSequence().getBytes(StandardCharsets.UTF_8))
+                    .bind("type" + n, record.type().name()).bind("actor" + n, record.actor())
+                    .bind("followUp" + n, record.followUpId() == null ? null : record.followUpId().value())
+                    .bind("patient" + n, record.patientId() == null ? null : record.patientId().value())
+                    .bind("attributes" + n, TextCodecs.attributes(record.attributes())).bind("at" + n, Sql.instant(record.occurredAt()));
         }
-        AuditEvent last = events.get(events.size() - 1);
-        update.bind("practice", practice).bind("headSeq", last.sequence()).bind("headHash", last.hash()).execute();
-    }
-
-    /** @return false if the practice has no trail head yet (nothing was written) */
-    private boolean appendMovingHead(AuditRecord record) {
-        AuditEvent.HashInput input = AuditEvent.HashInput.of(practiceId, record);
-        return handle().createUpdate(APPEND_MOVING_HEAD).bind("practice", practice)
-                .bind("before", input.beforeSequence().getBytes(StandardCharsets.UTF_8))
-                .bind("after", input.afterSequence().getBytes(StandardCharsets.UTF_8))
-                .bind("type", record.type().name()).bind("actor", record.actor())
-                .bind("followUp", record.followUpId() == null ? null : record.followUpId().value())
-                .bind("patient", record.patientId() == null ? null : record.patientId().value())
-                .bind("attributes", TextCodecs.attributes(record.attributes())).bind("at", Sql.instant(record.occurredAt()))
-                .execute() == 1;
+        return chain.bind("practice", practice).bind("count", records.size()).execute() == 1;
     }
 
     private static String auditValues(String suffix) {
