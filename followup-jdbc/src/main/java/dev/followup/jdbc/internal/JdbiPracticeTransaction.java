@@ -942,6 +942,29 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " WHERE practice_id = :practice";
     /** Up to this many events are chained by PostgreSQL in one statement; an import chunk's hundreds go as a batch. */
     private static final int EVENTS_PER_STATEMENT = 50;
+    /** {@link #chainInDatabase}'s statement for 1, 2, … {@value #EVENTS_PER_STATEMENT} events, built once. */
+    private static final List<String> CHAIN_IN_DATABASE = java.util.stream.IntStream.rangeClosed(1, EVENTS_PER_STATEMENT)
+            .mapToObj(JdbiPracticeTransaction::chainInDatabaseSql).toList();
+
+    private static String chainInDatabaseSql(int count) {
+        StringBuilder events = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            String n = Integer.toString(i);
+            events.append(i == 0 ? "(" : ", (").append(i + 1).append(", CAST(:before").append(n).append(" AS BYTEA), CAST(:after").append(n)
+                    .append(" AS BYTEA), CAST(:type").append(n).append(" AS VARCHAR), CAST(:actor").append(n).append(" AS VARCHAR), CAST(:followUp")
+                    .append(n).append(" AS VARCHAR), CAST(:patient").append(n).append(" AS VARCHAR), CAST(:attributes").append(n)
+                    .append(" AS VARCHAR), CAST(:at").append(n).append(" AS TIMESTAMP WITH TIME ZONE))");
+        }
+        return "WITH RECURSIVE head AS (SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice"
+                + " FOR UPDATE), events (n, before_sequence, after_sequence, type, actor, follow_up_id, patient_id, attributes, occurred_at)"
+                + " AS (VALUES " + events + "), chain (n, seq, previous_hash, hash) AS (SELECT 0, seq, CAST(NULL AS TEXT), CAST(hash AS TEXT)"
+                + " FROM head UNION ALL SELECT e.n, c.seq + 1, c.hash, encode(sha256(e.before_sequence || convert_to(CAST(c.seq + 1 AS TEXT),"
+                + " 'UTF8') || e.after_sequence || convert_to(c.hash, 'UTF8')), 'hex') FROM chain c JOIN events e ON e.n = c.n + 1),"
+                + " inserted AS (" + INSERT_AUDIT_EVENT + " SELECT :practice, c.seq, e.type, e.actor, e.follow_up_id, e.patient_id,"
+                + " e.attributes, e.occurred_at, c.previous_hash, c.hash FROM chain c JOIN events e ON e.n = c.n)"
+                + " UPDATE followup_audit_head SET seq = last.seq, hash = last.hash FROM (SELECT seq, hash FROM chain WHERE n = :count) last"
+                + " WHERE practice_id = :practice";
+    }
 
     /**
      * PostgreSQL: the events are chained by the database in one statement, so the trail head, which
@@ -957,23 +980,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @return false if the practice has no trail head yet (nothing was written)
      */
     private boolean chainInDatabase(List<AuditRecord> records) {
-        StringBuilder events = new StringBuilder();
-        for (int i = 0; i < records.size(); i++) {
-            String n = Integer.toString(i);
-            events.append(i == 0 ? "(" : ", (").append(i + 1).append(", CAST(:before").append(n).append(" AS BYTEA), CAST(:after").append(n)
-                    .append(" AS BYTEA), CAST(:type").append(n).append(" AS VARCHAR), CAST(:actor").append(n).append(" AS VARCHAR), CAST(:followUp")
-                    .append(n).append(" AS VARCHAR), CAST(:patient").append(n).append(" AS VARCHAR), CAST(:attributes").append(n)
-                    .append(" AS VARCHAR), CAST(:at").append(n).append(" AS TIMESTAMP WITH TIME ZONE))");
-        }
-        Update chain = handle().createUpdate("WITH RECURSIVE head AS (SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice"
-                + " FOR UPDATE), events (n, before_sequence, after_sequence, type, actor, follow_up_id, patient_id, attributes, occurred_at)"
-                + " AS (VALUES " + events + "), chain (n, seq, previous_hash, hash) AS (SELECT 0, seq, CAST(NULL AS TEXT), CAST(hash AS TEXT)"
-                + " FROM head UNION ALL SELECT e.n, c.seq + 1, c.hash, encode(sha256(e.before_sequence || convert_to(CAST(c.seq + 1 AS TEXT),"
-                + " 'UTF8') || e.after_sequence || convert_to(c.hash, 'UTF8')), 'hex') FROM chain c JOIN events e ON e.n = c.n + 1),"
-                + " inserted AS (" + INSERT_AUDIT_EVENT + " SELECT :practice, c.seq, e.type, e.actor, e.follow_up_id, e.patient_id,"
-                + " e.attributes, e.occurred_at, c.previous_hash, c.hash FROM chain c JOIN events e ON e.n = c.n)"
-                + " UPDATE followup_audit_head SET seq = last.seq, hash = last.hash FROM (SELECT seq, hash FROM chain WHERE n = :count) last"
-                + " WHERE practice_id = :practice");
+        Update chain = handle().createUpdate(CHAIN_IN_DATABASE.get(records.size() - 1));
         for (int i = 0; i < records.size(); i++) {
             AuditRecord record = records.get(i);
             AuditEvent.HashInput input = AuditEvent.HashInput.of(practiceId, record);
