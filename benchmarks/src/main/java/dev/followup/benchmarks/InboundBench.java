@@ -140,7 +140,7 @@ final class InboundBench {
     private double engineRun(String db, int threads, List<Request> requests, long[] latencies) throws Exception {
         try (HikariDataSource ds = pg.pool(db, threads + 1)) {
             MutableClock clock = MutableClock.at(Fixtures.WORK_TIME.plusSeconds(3600));
-            FollowUpEngine engine = Fixtures.engine(Fixtures.store(ds), clock, new InMemorySmsSender(), "web", "p1");
+            FollowUpEngine engine = Fixtures.engine(Fixtures.storeOnSeededCopy(ds), clock, new InMemorySmsSender(), "web", "p1");
             TwilioWebhooks webhooks = TwilioWebhooks.builder()
                     .account(PracticeId.of("p1"), TwilioAccount.builder(ACCOUNT_SID).authToken(AUTH_TOKEN).phoneNumber(Fixtures.SMS_FROM).build())
                     .publicBaseUrl(PUBLIC_BASE + "/").clock(clock).build();

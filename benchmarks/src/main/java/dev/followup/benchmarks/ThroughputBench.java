@@ -78,7 +78,7 @@ final class ThroughputBench {
 
     private double engineRun(String db, int threads, int rows) throws Exception {
         try (HikariDataSource ds = pg.pool(db, threads * 2 + 1)) {
-            JdbiFollowUpStore store = Fixtures.store(ds);
+            JdbiFollowUpStore store = Fixtures.storeOnSeededCopy(ds);
             MutableClock clock = MutableClock.at(Fixtures.WORK_TIME);
             List<InMemorySmsSender> senders = new ArrayList<>();
             List<FollowUpEngine> nodes = new ArrayList<>();
