@@ -83,11 +83,10 @@ final class InboundBench {
                 String db = pg.createDatabase("in", seed);
                 long[] lat = new long[patients];
                 pg.resetStatementStats();
-                long cpu = Pg.processCpuNanos();
+                Pg.JvmCost before = Pg.JvmCost.now();
                 double e = engineRun(db, threads, requests, lat);
-                cpu = Pg.processCpuNanos() - cpu;
-                pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep + String.format(
-                        " (this JVM used %.2f s of CPU for %.2f s of run)", cpu / 1e9, patients / e), db, 25);
+                pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep
+                        + Pg.JvmCost.now().since(before, patients / e), db, 25);
                 long[] bareLat = new long[patients];
                 double b = bareRun(db, threads, requests, bareLat);
                 pg.dropDatabase(db);

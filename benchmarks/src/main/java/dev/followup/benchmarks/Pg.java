@@ -96,6 +96,19 @@ final class Pg implements AutoCloseable {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
+    /** What this JVM spent, from a start to now: the part of a run's cost that is not the engine's own work. */
+    record JvmCost(long cpuNanos, long compileMillis, long gcMillis) {
+        static JvmCost now() {
+            long gc = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+            return new JvmCost(processCpuNanos(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime(), gc);
+        }
+
+        String since(JvmCost start, double runSeconds) {
+            return String.format(" (this JVM: %.2f s of CPU, %.2f s of it or beside it JIT compilation, %.2f s GC, for %.2f s of run)",
+                    (cpuNanos - start.cpuNanos) / 1e9, (compileMillis - start.compileMillis) / 1e3, (gcMillis - start.gcMillis) / 1e3, runSeconds);
+        }
+    }
+
     private void admin(String sql) {
         try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);

@@ -58,11 +58,10 @@ final class ThroughputBench {
             for (int rep = -1; rep < reps; rep++) { // rep -1 is the warm-up
                 String db = pg.createDatabase("tp", seed);
                 pg.resetStatementStats();
-                long cpu = Pg.processCpuNanos();
+                Pg.JvmCost before = Pg.JvmCost.now();
                 double e = engineRun(db, threads, rows);
-                cpu = Pg.processCpuNanos() - cpu;
-                pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep + String.format(
-                        " (this JVM used %.2f s of CPU for %.2f s of run)", cpu / 1e9, rows / e), db, 25);
+                pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep
+                        + Pg.JvmCost.now().since(before, rows / e), db, 25);
                 double b = bareRun(db, threads, rows);
                 pg.dropDatabase(db);
                 if (rep >= 0) {
