@@ -157,11 +157,14 @@ public final class JdbiFollowUpStore implements FollowUpStore {
         }
     }
 
+    private record Claimed(Claim claim, Instant due) {}
+
     /**
      * {@inheritDoc}
      *
      * <p>One transaction: {@code SELECT … ORDER BY next_action_at LIMIT ? FOR UPDATE SKIP LOCKED} on
-     * the due-time index, then the leases are written and committed. A lease is live while
+     * the due-time index, then the leases are written and committed; on PostgreSQL both in one
+     * {@code UPDATE … WHERE (practice_id, id) IN (that query) RETURNING}. A lease is live while
      * {@code lease_until > now}; an expired one is claimable again.
      */
     @Override
@@ -179,6 +182,17 @@ public final class JdbiFollowUpStore implements FollowUpStore {
             claimLock.lock();
         }
         try {
+            if (ctx.dialect() == Dialect.POSTGRESQL) {
+                return ctx.jdbi().inTransaction(handle -> {
+                    List<Claimed> claimed = handle.createQuery(Queries.CLAIM_DUE_AND_LEASE).bind("owner", owner)
+                            .bind("leaseUntil", Sql.instant(leaseUntil)).bind("now", Sql.instant(now)).bind("limit", limit)
+                            .map((rs, sc) -> new Claimed(new Claim(PracticeId.of(rs.getString("practice_id")),
+                                    FollowUpId.of(rs.getString("id")), owner, Sql.stored(leaseUntil)), Sql.instant(rs, "next_action_at")))
+                            .list();
+                    // Stable: claims due at the same instant keep the order the statement returned them in.
+                    return claimed.stream().sorted(java.util.Comparator.comparing(Claimed::due)).map(Claimed::claim).toList();
+                });
+            }
             return ctx.jdbi().inTransaction(handle -> {
                 List<Claim> claims = new ArrayList<>();
                 handle.createQuery(Queries.CLAIM_DUE)

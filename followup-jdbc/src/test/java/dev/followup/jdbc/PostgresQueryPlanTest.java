@@ -127,6 +127,14 @@ class PostgresQueryPlanTest {
     }
 
     @Test
+    void theOneStatementClaimReadsTheDueTimeIndexAndUpdatesByPrimaryKey() {
+        String plan = explain(Queries.CLAIM_DUE_AND_LEASE, q -> q.bind("now", Sql.instant(START.plus(Duration.ofHours(6))))
+                .bind("limit", 50).bind("owner", "node-plan").bind("leaseUntil", Sql.instant(START.plus(Duration.ofHours(7)))));
+        assertIndexed(plan, "followup_follow_up");
+        assertThat(plan).contains("followup_follow_up_due").contains("LockRows").contains("followup_follow_up_pkey");
+    }
+
+    @Test
     void inboundLookupsReadIndexes() {
         PracticeId practice = practices.get(7);
         assertIndexed(explain(Queries.PATIENTS_BY_PHONE, q -> q.bind("practice", practice.value())
