@@ -653,6 +653,43 @@ public abstract class FollowUpStoreContract {
         run(tx -> assertThat(tx.followUp(v0.id())).contains(v2));
     }
 
+    /**
+     * A store may send updates later than they are asked for (the SPI allows it): a read later in
+     * the same transaction still sees them, and a version race lost by one of them rolls back the
+     * whole transaction, writes made before and after it included, whenever the store reports it.
+     */
+    @Test
+    void aLostVersionRaceRollsBackTheWholeTransactionAndLaterReadsSeeEarlierUpdates() {
+        Patient p = patient("Rhea", "Back", PhoneNumber.ofE164("+14155550172"));
+        FollowUp v0 = followUp(p, "need-rollback", T0);
+        run(tx -> {
+            tx.savePatient(p);
+            tx.insertFollowUp(v0);
+        });
+        FollowUp v1 = v0.rescheduled(T0.plusSeconds(1));
+        FollowUp v2 = v1.rescheduled(T0.plusSeconds(2));
+        run(tx -> {
+            tx.updateFollowUp(v1);
+            assertThat(tx.followUp(v0.id())).contains(v1);
+            tx.updateFollowUp(v2);
+            assertThat(tx.followUps(List.of(v0.id()))).containsEntry(v0.id(), v2);
+        });
+        StaffTask before = task(TaskKind.CALL_PATIENT, null, T0.plusSeconds(3));
+        StaffTask after = task(TaskKind.REVIEW_REPLY, null, T0.plusSeconds(4));
+        FollowUp stale = v1.rescheduled(T0.plusSeconds(5)); // written over v1, but v2 is stored
+        assertThatThrownBy(() -> run(tx -> {
+            tx.insertTask(before);
+            tx.updateFollowUp(stale);
+            tx.insertTask(after);
+            tx.appendAudit(audit(AuditType.TASK_OPENED, T0.plusSeconds(6), Map.of()));
+        })).isInstanceOf(ConcurrentUpdateException.class);
+        run(tx -> {
+            assertThat(tx.followUp(v0.id())).contains(v2);
+            assertThat(tx.task(before.id())).isEmpty();
+            assertThat(tx.task(after.id())).isEmpty();
+        });
+    }
+
     @Test
     void activeFollowUpsExcludesTerminalOnesAndOtherPatients() {
         Patient p = patient("Ada", "Lovelace", PhoneNumber.ofE164("+14155550180"));
