@@ -127,11 +127,7 @@ abstract class JdbcStoreBehaviour {
         } finally {
             pool.shutdownNow();
         }
-        List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
-        store.inTransaction(practice, tx -> {
-            tx.forEachAuditEvent(trail::add);
-            return null;
-        });
+        List<dev.followup.audit.AuditEvent> trail = trailOf(store, practice);
         assertThat(trail).extracting(e -> e.attributes().get("n")).as("chained in commit order").containsExactly("0", "2", "1");
         assertThat(AuditVerification.of(trail).isIntact()).isTrue();
     }
@@ -167,11 +163,7 @@ abstract class JdbcStoreBehaviour {
             tx.appendAudit(new AuditRecord(AuditType.RETENTION_PURGE, "system", null, null, Map.of("n", "6"), T0.plusSeconds(5)));
             return null;
         });
-        List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
-        store.inTransaction(practice, tx -> {
-            tx.forEachAuditEvent(trail::add);
-            return null;
-        });
+        List<dev.followup.audit.AuditEvent> trail = trailOf(store, practice);
         assertThat(trail).hasSize(6).extracting(dev.followup.audit.AuditEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         dev.followup.audit.AuditEvent previous = null;
         for (int i = 0; i < 3; i++) {
@@ -220,11 +212,7 @@ abstract class JdbcStoreBehaviour {
         } finally {
             pool.shutdownNow();
         }
-        List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
-        store.inTransaction(practice, tx -> {
-            tx.forEachAuditEvent(trail::add);
-            return null;
-        });
+        List<dev.followup.audit.AuditEvent> trail = trailOf(store, practice);
         int appended = threads * java.util.stream.IntStream.range(0, each).map(i -> 1 + i % 3).sum();
         assertThat(trail).hasSize(appended);
         assertThat(trail).extracting(dev.followup.audit.AuditEvent::sequence)
@@ -760,6 +748,16 @@ abstract class JdbcStoreBehaviour {
                 INBOUND_BODY.substring(0, 20), REPLY_TEXT.substring(0, 20), NEED_KEY, p.identityKey())) {
             assertThat(lower).as("stored text must not contain a known PHI value").doesNotContain(phi.toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** @return the practice's audit trail, in sequence order */
+    static List<dev.followup.audit.AuditEvent> trailOf(JdbiFollowUpStore store, PracticeId practice) {
+        List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
+        store.inTransaction(practice, tx -> {
+            tx.forEachAuditEvent(trail::add);
+            return null;
+        });
+        return trail;
     }
 
     static int count(Jdbi jdbi, String sql) {
