@@ -20,16 +20,14 @@ public final class Queries {
     private static final String COUNTED_STATES_SQL = COUNTED_STATES.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
 
     /** Due follow-ups of every practice, earliest first, skipping rows another node is claiming. */
-    public static final String CLAIM_DUE = "SELECT practice_id, id, next_action_at FROM followup_follow_up WHERE next_action_at <= :now"
-            + " AND (lease_until IS NULL OR lease_until <= :now) ORDER BY next_action_at LIMIT :limit FOR UPDATE SKIP LOCKED";
+    public static final String CLAIM_DUE = "SELECT practice_id, id" + dueRowsLocked();
     /**
      * PostgreSQL: the claim and the leases in one statement ({@link #CLAIM_DUE} as the subquery),
      * instead of the query and then one UPDATE per claimed row. UPDATE … RETURNING gives the rows
      * in no particular order, so it returns each one's due time for the caller to sort by.
      */
     public static final String CLAIM_DUE_AND_LEASE = "UPDATE followup_follow_up SET claimed_by = :owner, lease_until = :leaseUntil"
-            + " WHERE (practice_id, id) IN (" + CLAIM_DUE.replace(", next_action_at FROM", " FROM") + ")"
-            + " RETURNING practice_id, id, next_action_at";
+            + " WHERE (practice_id, id) IN (" + CLAIM_DUE + ") RETURNING practice_id, id, next_action_at";
     /** Health: the due time of the step that has waited longest, on the same due-time index as claims. */
     public static final String OLDEST_DUE = "SELECT next_action_at FROM followup_follow_up WHERE next_action_at <= :now"
             + " ORDER BY next_action_at LIMIT 1";
@@ -266,6 +264,12 @@ public final class Queries {
     }
 
     private Queries() {}
+
+    /** The due, unleased follow-ups a claim takes, oldest due first, skipping those another node has locked. */
+    private static String dueRowsLocked() {
+        return " FROM followup_follow_up WHERE next_action_at <= :now AND (lease_until IS NULL OR lease_until <= :now)"
+                + " ORDER BY next_action_at LIMIT :limit FOR UPDATE SKIP LOCKED";
+    }
 
     private static String bookedOnly(String expression) {
         return "CASE WHEN state = 'BOOKED' THEN " + expression + " END";
