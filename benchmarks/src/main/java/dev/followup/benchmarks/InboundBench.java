@@ -7,9 +7,9 @@ import dev.followup.conversation.InboundSms;
 import dev.followup.practice.PracticeId;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
+import dev.followup.test.TwilioSignatures;
 import dev.followup.twilio.TwilioAccount;
 import dev.followup.twilio.TwilioWebhooks;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,16 +17,12 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Benchmark 3: replies of invited patients through the whole inbound path: Twilio signature check
@@ -120,20 +116,7 @@ final class InboundBench {
         form.put("NumMedia", "0");
         Map<String, List<String>> multi = new LinkedHashMap<>();
         form.forEach((k, v) -> multi.put(k, List.of(v)));
-        return new Request("http://10.0.0.7:8080/twilio/inbound/p1", multi, sign(PUBLIC_BASE + "/twilio/inbound/p1", form), sid, from, body);
-    }
-
-    /** Twilio's documented scheme: HMAC-SHA1 of the URL followed by the sorted parameters, in Base64. */
-    private static String sign(String url, Map<String, String> parameters) {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(parameters).forEach((name, value) -> data.append(name).append(value));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(AUTH_TOKEN.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Request("http://10.0.0.7:8080/twilio/inbound/p1", multi, TwilioSignatures.sign(AUTH_TOKEN, PUBLIC_BASE + "/twilio/inbound/p1", form), sid, from, body);
     }
 
     private double engineRun(String db, int threads, List<Request> requests, long[] latencies) throws Exception {

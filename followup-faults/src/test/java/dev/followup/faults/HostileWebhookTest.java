@@ -13,20 +13,16 @@ import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemoryScheduling;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
+import dev.followup.test.TwilioSignatures;
 import dev.followup.twilio.TwilioAccount;
 import dev.followup.twilio.TwilioSignatureException;
 import dev.followup.twilio.TwilioWebhooks;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -70,21 +66,21 @@ class HostileWebhookTest {
     void missingForgedAndMisdirectedSignaturesAreRefused() {
         String sid = sid();
         Map<String, String> form = form(sid, "STOP");
-        String good = sign(AUTH_TOKEN, PUBLIC + PATH, form);
+        String good = TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, form);
         refused(SEEN_AT, multi(form), null);
         refused(SEEN_AT, multi(form), "");
         refused(SEEN_AT, multi(form), "   ");
         refused(SEEN_AT, multi(form), "bm90IGEgc2lnbmF0dXJl");
-        refused(SEEN_AT, multi(form), sign("another-token", PUBLIC + PATH, form));
+        refused(SEEN_AT, multi(form), TwilioSignatures.sign("another-token", PUBLIC + PATH, form));
         // Signed for another URL (another practice's endpoint, the raw host) or over other parameters.
-        refused(SEEN_AT, multi(form), sign(AUTH_TOKEN, PUBLIC + "/twilio/inbound/other", form));
-        refused(SEEN_AT, multi(form), sign(AUTH_TOKEN, SEEN_AT, form));
+        refused(SEEN_AT, multi(form), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + "/twilio/inbound/other", form));
+        refused(SEEN_AT, multi(form), TwilioSignatures.sign(AUTH_TOKEN, SEEN_AT, form));
         Map<String, String> changed = new LinkedHashMap<>(form);
         changed.put("Body", "YES");
         refused(SEEN_AT, multi(changed), good);
         Map<String, String> otherAccount = new LinkedHashMap<>(form);
         otherAccount.put("AccountSid", "AC" + "f".repeat(32));
-        refused(SEEN_AT, multi(otherAccount), sign(AUTH_TOKEN, PUBLIC + PATH, otherAccount));
+        refused(SEEN_AT, multi(otherAccount), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, otherAccount));
         // A path that names no practice served here, or tries to walk out of its segment.
         refused("http://10.0.0.7:8080/twilio/inbound/nobody", multi(form), good);
         refused("http://10.0.0.7:8080/twilio/inbound/..%2Ffaults", multi(form), good);
@@ -113,7 +109,7 @@ class HostileWebhookTest {
         String twoMegabytes = "Y".repeat(2 * 1024 * 1024);
         Map<String, String> form = form(sid, twoMegabytes);
         // Even correctly signed (only the auth token's holder could), a body no SMS can have is malformed: 400.
-        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(form), sign(AUTH_TOKEN, PUBLIC + PATH, form)))
+        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(form), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, form)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("too long").hasMessageNotContaining("YYYY");
         assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(form), "forged")).isInstanceOf(InvalidInputException.class);
         // Many parameters, each small: refused by their total.
@@ -121,12 +117,12 @@ class HostileWebhookTest {
         for (int i = 0; i < 5_000; i++) {
             wide.put("X" + i, "v".repeat(100));
         }
-        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(wide), sign(AUTH_TOKEN, PUBLIC + PATH, wide)))
+        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(wide), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, wide)))
                 .isInstanceOf(InvalidInputException.class);
         // The longest real message (1,600 characters) still passes.
         String longest = "a".repeat(1_600);
         Map<String, String> real = form(sid(), longest);
-        assertThat(webhooks.inboundSms(SEEN_AT, multi(real), sign(AUTH_TOKEN, PUBLIC + PATH, real)).body()).isEqualTo(longest);
+        assertThat(webhooks.inboundSms(SEEN_AT, multi(real), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, real)).body()).isEqualTo(longest);
 
         nothingStoredUnder(sid);
     }
@@ -137,19 +133,19 @@ class HostileWebhookTest {
         String sid = sid();
         Map<String, String> signed = form(sid, "Yes \u2713");
         Map<String, String> garbled = form(sid, "Yes \uFFFD");
-        refused(SEEN_AT, multi(garbled), sign(AUTH_TOKEN, PUBLIC + PATH, signed));
+        refused(SEEN_AT, multi(garbled), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, signed));
         // A lone surrogate encodes to '?' in UTF-8, so a signature over "STOP?" would also cover
         // "STOP\uD800": no decoder of valid UTF-8 produces one, so it is refused outright.
         Map<String, String> lone = form(sid, "STOP\uD800");
-        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(lone), sign(AUTH_TOKEN, PUBLIC + PATH, form(sid, "STOP?"))))
+        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(lone), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, form(sid, "STOP?"))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("not valid UTF-16");
         Map<String, String> loneLow = form(sid, "STOP");
         loneLow.put("From", PATIENT + "\uDC00");
-        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(loneLow), sign(AUTH_TOKEN, PUBLIC + PATH, loneLow)))
+        assertThatThrownBy(() -> webhooks.inboundSms(SEEN_AT, multi(loneLow), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, loneLow)))
                 .isInstanceOf(InvalidInputException.class);
         // A genuine U+FFFD that Twilio signed (a patient can type one) is an ordinary character.
         Map<String, String> typed = form(sid(), "Maybe \uFFFD later");
-        assertThat(webhooks.inboundSms(SEEN_AT, multi(typed), sign(AUTH_TOKEN, PUBLIC + PATH, typed)).body()).contains("\uFFFD");
+        assertThat(webhooks.inboundSms(SEEN_AT, multi(typed), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, typed)).body()).contains("\uFFFD");
 
         nothingStoredUnder(sid);
     }
@@ -158,7 +154,7 @@ class HostileWebhookTest {
     void parametersInUnexpectedPlacesAreRefused() {
         String sid = sid();
         Map<String, String> form = form(sid, "STOP");
-        String good = sign(AUTH_TOKEN, PUBLIC + PATH, form);
+        String good = TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, form);
         // The same parameter twice in the body (or once in the query and once in the body, merged by the container).
         Map<String, List<String>> twice = multi(form);
         twice.put("Body", List.of("STOP", "YES"));
@@ -170,7 +166,7 @@ class HostileWebhookTest {
         String withQuery = PATH + "?MessageSid=" + sid;
         Map<String, List<String>> merged = multi(noSid);
         merged.put("MessageSid", List.of(sid));
-        assertThatThrownBy(() -> webhooks.inboundSms("http://10.0.0.7:8080" + withQuery, merged, sign(AUTH_TOKEN, PUBLIC + withQuery, noSid)))
+        assertThatThrownBy(() -> webhooks.inboundSms("http://10.0.0.7:8080" + withQuery, merged, TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + withQuery, noSid)))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("no MessageSid");
         // A parameter added to the query string of a signed request changes the URL Twilio signed.
         refused(SEEN_AT + "?Body=YES", multi(form), good);
@@ -205,7 +201,7 @@ class HostileWebhookTest {
 
     private InboundResult deliver(String sid, String body) {
         Map<String, String> form = form(sid, body);
-        InboundSms sms = webhooks.inboundSms(SEEN_AT, multi(form), sign(AUTH_TOKEN, PUBLIC + PATH, form));
+        InboundSms sms = webhooks.inboundSms(SEEN_AT, multi(form), TwilioSignatures.sign(AUTH_TOKEN, PUBLIC + PATH, form));
         return engine.handleInboundSms(sms);
     }
 
@@ -229,18 +225,5 @@ class HostileWebhookTest {
         Map<String, List<String>> multi = new LinkedHashMap<>();
         form.forEach((k, v) -> multi.put(k, new ArrayList<>(List.of(v))));
         return multi;
-    }
-
-    /** Twilio's documented scheme: HMAC-SHA1 of the URL followed by the sorted parameters, in Base64. */
-    private static String sign(String token, String url, Map<String, String> parameters) {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(parameters).forEach((name, value) -> data.append(name).append(value));
-        try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

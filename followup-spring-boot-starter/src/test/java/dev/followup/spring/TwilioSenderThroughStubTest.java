@@ -11,6 +11,7 @@ import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.MutableClock;
+import dev.followup.test.TwilioSignatures;
 import dev.followup.twilio.TwilioWebhooks;
 import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
@@ -19,15 +20,11 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +90,7 @@ class TwilioSenderThroughStubTest {
                     Map<String, String> form = Map.of("MessageSid", "SM" + "b".repeat(32), "AccountSid", TestProperties.ACCOUNT_SID,
                             "From", "+12135550177", "To", "+12135550190", "Body", "YES");
                     for (String path : List.of("/hooks/twilio/inbound/harbor-pt", "/hooks/twilio/inbound")) {
-                        String signature = sign(TestProperties.AUTH_TOKEN, "https://followup.example.test" + path, form);
+                        String signature = TwilioSignatures.sign(TestProperties.AUTH_TOKEN, "https://followup.example.test" + path, form);
                         InboundSms inbound = webhooks.inboundSms("http://localhost:8080" + path, multi(form), signature);
                         assertThat(inbound.practiceId()).isEqualTo(harbor);
                     }
@@ -102,15 +99,6 @@ class TwilioSenderThroughStubTest {
 
     private static Map<String, List<String>> multi(Map<String, String> form) {
         return form.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
-    }
-
-    /** Twilio's scheme: HMAC-SHA1, keyed by the auth token, of the URL followed by each sorted parameter's name and value. */
-    private static String sign(String authToken, String url, Map<String, String> params) throws Exception {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

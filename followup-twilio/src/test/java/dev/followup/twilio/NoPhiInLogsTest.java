@@ -11,6 +11,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.followup.test.TwilioSignatures;
 import dev.followup.twilio.TwilioApiStub.Answer;
 import java.io.IOException;
 import java.time.Duration;

@@ -18,6 +18,7 @@ import dev.followup.practice.SendWindow;
 import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemoryScheduling;
 import dev.followup.test.MutableClock;
+import dev.followup.test.TwilioSignatures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -14,6 +14,7 @@ import dev.followup.conversation.InboundSms;
 import dev.followup.message.DeliveryStatus;
 import dev.followup.message.DeliveryUpdate;
 import dev.followup.practice.PracticeId;
+import dev.followup.test.TwilioSignatures;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

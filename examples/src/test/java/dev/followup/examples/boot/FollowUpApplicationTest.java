@@ -3,18 +3,15 @@ package dev.followup.examples.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.followup.FollowUpEngine;
+import dev.followup.test.TwilioSignatures;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -47,7 +44,7 @@ class FollowUpApplicationTest {
         // As in the README: Twilio signs http://localhost:8080/... (the public base URL), whatever port the app has.
         Map<String, String> form = Map.of("AccountSid", "AC00000000000000000000000000000000", "Body", "YES", "From", "+13125550101",
                 "MessageSid", "SM00000000000000000000000000000001", "To", "+13125550190");
-        String signature = sign("sandbox-auth-token", "http://localhost:8080/twilio/inbound/lakeside", form);
+        String signature = TwilioSignatures.sign("sandbox-auth-token", "http://localhost:8080/twilio/inbound/lakeside", form);
         int before = sms.acceptedCount();
         HttpResponse<String> answer = post("/twilio/inbound/lakeside", form, signature);
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -75,13 +72,5 @@ class FollowUpApplicationTest {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "application/x-www-form-urlencoded").header("X-Twilio-Signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String sign(String authToken, String url, Map<String, String> params) throws Exception {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -10,6 +10,7 @@ import dev.followup.practice.PracticeId;
 import dev.followup.spi.OutboundSms;
 import dev.followup.test.InMemoryScheduling;
 import dev.followup.test.InMemorySmsSender;
+import dev.followup.test.TwilioSignatures;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -19,13 +20,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -149,7 +146,7 @@ class TwilioWebhookApplicationTest {
 
     private HttpResponse<String> post(String pathAndQuery, Map<String, String> form, boolean correctlySigned) throws Exception {
         String signedUrl = "https://followup.example.test" + pathAndQuery;
-        String signature = sign(correctlySigned ? AUTH_TOKEN : "not-the-auth-token", signedUrl, form);
+        String signature = TwilioSignatures.sign(correctlySigned ? AUTH_TOKEN : "not-the-auth-token", signedUrl, form);
         return postWithSignature(pathAndQuery, form, signature);
     }
 
@@ -163,14 +160,5 @@ class TwilioWebhookApplicationTest {
             request.header("X-Twilio-Signature", signature);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Twilio's scheme: HMAC-SHA1, keyed by the auth token, of the URL followed by each sorted parameter's name and value. */
-    static String sign(String authToken, String url, Map<String, String> params) throws Exception {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 }
