@@ -159,6 +159,10 @@ public final class JdbiFollowUpStore implements FollowUpStore {
 
     private record Claimed(Claim claim, Instant due) {}
 
+    private static Claim claimOf(java.sql.ResultSet row, String owner, Instant leaseUntil) throws java.sql.SQLException {
+        return new Claim(PracticeId.of(row.getString("practice_id")), FollowUpId.of(row.getString("id")), owner, Sql.stored(leaseUntil));
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -186,8 +190,7 @@ public final class JdbiFollowUpStore implements FollowUpStore {
                 return ctx.jdbi().inTransaction(handle -> {
                     List<Claimed> claimed = handle.createQuery(Queries.CLAIM_DUE_AND_LEASE).bind("owner", owner)
                             .bind("leaseUntil", Sql.instant(leaseUntil)).bind("now", Sql.instant(now)).bind("limit", limit)
-                            .map((rs, sc) -> new Claimed(new Claim(PracticeId.of(rs.getString("practice_id")),
-                                    FollowUpId.of(rs.getString("id")), owner, Sql.stored(leaseUntil)), Sql.instant(rs, "next_action_at")))
+                            .map((rs, sc) -> new Claimed(claimOf(rs, owner, leaseUntil), Sql.instant(rs, "next_action_at")))
                             .list();
                     // Stable: claims due at the same instant keep the order the statement returned them in.
                     return claimed.stream().sorted(java.util.Comparator.comparing(Claimed::due)).map(Claimed::claim).toList();
@@ -197,8 +200,7 @@ public final class JdbiFollowUpStore implements FollowUpStore {
                 List<Claim> claims = new ArrayList<>();
                 handle.createQuery(Queries.CLAIM_DUE)
                         .bind("now", Sql.instant(now)).bind("limit", limit)
-                        .map((rs, sc) -> new Claim(PracticeId.of(rs.getString("practice_id")), FollowUpId.of(rs.getString("id")),
-                                owner, Sql.stored(leaseUntil)))
+                        .map((rs, sc) -> claimOf(rs, owner, leaseUntil))
                         .forEach(claims::add);
                 if (!claims.isEmpty()) {
                     PreparedBatch batch = handle.prepareBatch("UPDATE followup_follow_up SET claimed_by = :owner,"

@@ -126,4 +126,43 @@ class PostgresStoreBehaviourTest extends JdbcStoreBehaviour {
         // The driver runs the first four unprepared (its prepareThreshold is 5), then prepares once.
         assertThat(executions).as("executions of the one prepared statement").isGreaterThanOrEqualTo(15);
     }
+
+    /**
+     * A transaction's lone follow-up update is held back and sent as a batch of one, as a reply's
+     * is: it must still be one server-prepared statement, not parsed and planned on every reply. On
+     * one connection, twenty such transactions use one prepared statement.
+     */
+    @Test
+    void aLoneDeferredUpdateStaysAPreparedStatement() {
+        try (com.zaxxer.hikari.HikariDataSource migrated = SharedPostgres.newDatabase(2);
+                com.zaxxer.hikari.HikariDataSource one = new com.zaxxer.hikari.HikariDataSource()) {
+            TestKeys.store(migrated, TestKeys.k1()); // migrates the schema, which takes two connections
+            one.setJdbcUrl(migrated.getJdbcUrl());
+            one.setUsername(migrated.getUsername());
+            one.setPassword(migrated.getPassword());
+            one.setMaximumPoolSize(1);
+            JdbiFollowUpStore store = JdbiFollowUpStore.builder(one).keys(TestKeys.k1()).lookupKeyId("lookup").build();
+            Patient p = new Patient(PatientId.random(), practice, null, "Lone", "Update", PhoneNumber.ofE164("+14155550199"), null,
+                    Language.ENGLISH, null);
+            FollowUp first = followUpOf(p, "need-lone-update");
+            store.inTransaction(practice, tx -> {
+                tx.savePatient(p);
+                return tx.insertFollowUp(first);
+            });
+            FollowUp current = first;
+            for (int i = 1; i <= 20; i++) {
+                FollowUp next = current.rescheduled(T0.plusSeconds(i));
+                store.inTransaction(practice, tx -> {
+                    tx.updateFollowUp(next);
+                    return null;
+                });
+                current = next;
+            }
+            long executions = Jdbi.create(one).withHandle(h -> h.createQuery("SELECT generic_plans + custom_plans FROM pg_prepared_statements"
+                    + " WHERE statement LIKE 'UPDATE followup_follow_up SET patient_id%'").mapTo(Long.class).list().stream()
+                    .mapToLong(Long::longValue).max().orElse(0));
+            // The driver runs the first four unprepared (its prepareThreshold is 5), then prepares once.
+            assertThat(executions).as("executions of the one prepared follow-up update").isGreaterThanOrEqualTo(15);
+        }
+    }
 }

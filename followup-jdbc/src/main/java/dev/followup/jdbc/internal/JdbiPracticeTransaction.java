@@ -395,16 +395,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private void update(FollowUp next, @Nullable String releasedBy) {
         requireOwn(next.practiceId(), "follow-up " + next.id());
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
-        defer(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates", lost,
-                new DeferredEntry() {
-                    @Override
-                    public <S extends SqlStatement<S>> S bindTo(S statement) {
-                        if (releasedBy != null) {
-                            statement.bind("owner", releasedBy);
-                        }
-                        return bindFollowUp(statement, next).bind("previousVersion", next.version() - 1);
-                    }
-                });
+        guard("update follow-up " + next.id(), () -> {
+            PreparedBatch batch = defer(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE,
+                    "follow-up updates", lost);
+            if (releasedBy != null) {
+                batch.bind("owner", releasedBy);
+            }
+            return bindFollowUp(batch, next).bind("previousVersion", next.version() - 1).add();
+        });
     }
 
     private <S extends SqlStatement<S>> S bindFollowUp(S u, FollowUp f) {
@@ -515,12 +513,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        defer(UPDATE_ATTEMPT, "send attempt updates", null, new DeferredEntry() {
-            @Override
-            public <S extends SqlStatement<S>> S bindTo(S statement) {
-                return bindAttempt(statement, a);
-            }
-        });
+        guard("update send attempt " + a.id(), () -> bindAttempt(defer(UPDATE_ATTEMPT, "send attempt updates", null), a).add());
     }
 
     private static final String UPDATE_ATTEMPT = "UPDATE followup_send_attempt SET"
@@ -910,8 +903,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
         if (ctx.dialect() == Dialect.POSTGRESQL && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
             List<AuditRecord> records = List.copyOf(pendingAudit);
-            if (guard("append " + records.size() + " events to the audit trail",
-                    () -> chainInDatabase(records) || (createTrailHead() && chainInDatabase(records)))) {
+            boolean chained = guard("append " + records.size() + " events to the audit trail", () -> {
+                if (chainInDatabase(records)) {
+                    return true;
+                }
+                createTrailHead(); // the practice's first events
+                return chainInDatabase(records);
+            });
+            if (chained) {
                 pendingAudit.clear();
                 return;
             }
@@ -1025,8 +1024,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 + " could not be locked"));
     }
 
-    /** Creates the practice's trail head unless another transaction did; @return true */
-    private boolean createTrailHead() {
+    /** Creates the practice's trail head unless another transaction did. */
+    private void createTrailHead() {
         Update create = handle().createUpdate("INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)"
                 + ctx.dialect().onConflictDoNothing()).bind("practice", practice).bind("genesis", AuditEvent.GENESIS);
         if (ctx.dialect() == Dialect.H2) {
@@ -1041,7 +1040,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         } else {
             create.execute();
         }
-        return true;
     }
 
     private Optional<Head> lockedHead() {
@@ -1263,36 +1261,28 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * Updates whose only answer is a row count are held back and sent when the transaction next
      * runs any statement or commits, as one JDBC batch per statement: recording a group's 25 sends
-     * then costs two round trips, not fifty. A lone update goes as a plain statement, because the
-     * PostgreSQL driver sends a batch of one unprepared, to be planned again each time. A guarded
+     * then costs two round trips, not fifty. A guarded
      * update that matched no row fails there, with the message it would have failed with at once,
-     * which rolls the transaction back as the SPI asks. The entries are bound when sent.
+     * which rolls the transaction back as the SPI asks.
      *
      * @param ifUnchanged the message of the {@link ConcurrentUpdateException} if this entry updates
      *     no row, or null when no row is not a failure
+     * @return the statement's batch, to bind one entry and {@code add()} it
      */
-    private void defer(String sql, String what, @Nullable String ifUnchanged, DeferredEntry entry) {
-        DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, new ArrayList<>(), new ArrayList<>()));
-        updates.entries().add(entry);
+    private PreparedBatch defer(String sql, String what, @Nullable String ifUnchanged) {
+        DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>()));
         updates.ifUnchanged().add(ifUnchanged);
+        return updates.batch();
     }
 
     private void sendDeferred() {
         if (deferred.isEmpty()) {
             return;
         }
-        List<Map.Entry<String, DeferredUpdates>> pending = List.copyOf(deferred.entrySet());
+        List<DeferredUpdates> pending = List.copyOf(deferred.values());
         deferred.clear();
-        for (Map.Entry<String, DeferredUpdates> e : pending) {
-            DeferredUpdates updates = e.getValue();
-            int[] counts = guard("write " + updates.entries().size() + " " + updates.what(), () -> {
-                if (updates.entries().size() == 1) {
-                    return new int[] {updates.entries().get(0).bindTo(handle.createUpdate(e.getKey())).execute()};
-                }
-                PreparedBatch batch = handle.prepareBatch(e.getKey());
-                updates.entries().forEach(entry -> entry.bindTo(batch).add());
-                return batch.execute();
-            });
+        for (DeferredUpdates updates : pending) {
+            int[] counts = guard("write " + updates.ifUnchanged().size() + " " + updates.what(), () -> updates.batch().execute());
             for (int i = 0; i < counts.length; i++) {
                 String lost = updates.ifUnchanged().get(i);
                 if (lost != null && counts[i] == 0) {
@@ -1302,12 +1292,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
     }
 
-    /** One deferred update: binds its values to the statement that sends it, plain or batched. */
-    private interface DeferredEntry {
-        <S extends SqlStatement<S>> S bindTo(S statement);
-    }
-
-    private record DeferredUpdates(String what, List<DeferredEntry> entries, List<@Nullable String> ifUnchanged) {}
+    private record DeferredUpdates(String what, PreparedBatch batch, List<@Nullable String> ifUnchanged) {}
 
     private Query query(String sql) {
         return handle().createQuery(sql).bind("practice", practice);
