@@ -39,7 +39,7 @@ final class Closer {
     /** Opens a staff task for the follow-up and closes it as handed to staff; the task is published after commit. */
     StaffTask handToStaff(PracticeTransaction tx, FollowUp f, @Nullable Patient patient, TaskKind kind, TaskPriority priority,
             String reason, @Nullable String replyText, Instant now, List<StaffTask> outbox) {
-        StaffTask task = StaffTask.open(TaskId.random(), f.practiceId(), f.id(), patient == null ? f.patientId() : patient.id(),
+        StaffTask task = StaffTask.open(TaskId.of(ctx.newId()), f.practiceId(), f.id(), patient == null ? f.patientId() : patient.id(),
                 kind, priority, reason, replyText, now);
         tx.insertTask(task);
         Audits.of(tx, AuditType.TASK_OPENED, Audits.ENGINE, f, now, "task", task.id().value(), "kind", kind.name());

@@ -103,6 +103,11 @@ public record EngineContext(
         return p;
     }
 
+    /** @return an id for a new row ({@link TimeOrderedIds}, on this engine's clock) */
+    public String newId() {
+        return TimeOrderedIds.next(clock);
+    }
+
     /** Listener events of the transaction running on this thread, held back until it commits. */
     private static final ThreadLocal<List<Runnable>> AFTER_COMMIT = new ThreadLocal<>();
 

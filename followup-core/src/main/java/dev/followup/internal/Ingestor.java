@@ -78,7 +78,7 @@ public final class Ingestor {
 
     /**
      * Writes one chunk in one transaction with a fixed number of store calls, whatever its size:
-     * look up the chunk's known patients, save the new or changed ones, insert the follow-ups, and
+     * look up the chunk's known patients, insert the new ones and save the changed ones, insert the follow-ups, and
      * audit what was created. Row-at-a-time writes cost a database round trip per statement per row.
      */
     private void flush(Practice practice, BatchId batchId, List<ParsedRow.Accepted> chunk, ImportResult.Builder result) {
@@ -91,7 +91,7 @@ public final class Ingestor {
         List<String> identityKeys = new ArrayList<>(chunk.size());
         for (ParsedRow.Accepted row : chunk) {
             PatientRecord r = row.record();
-            Patient candidate = new Patient(PatientId.random(), practice.id(), r.mrn(), r.firstName(), r.lastName(), r.phone(),
+            Patient candidate = new Patient(PatientId.of(ctx.newId()), practice.id(), r.mrn(), r.firstName(), r.lastName(), r.phone(),
                     r.email(), r.language() == null ? Language.ENGLISH : r.language(), r.timeZone());
             candidates.add(candidate);
             identityKeys.add(candidate.identityKey());
@@ -99,8 +99,9 @@ public final class Ingestor {
         PracticeSettings settings = ctx.settings(practice.id());
         List<Boolean> inserted = ctx.inTransaction(practice.id(), tx -> {
             Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(new LinkedHashSet<>(identityKeys)));
-            // Keyed by id so that a patient listed twice in a chunk is saved once, with the last row's details.
-            Map<PatientId, Patient> toSave = new LinkedHashMap<>();
+            // Keyed by id so that a patient listed twice in a chunk is written once, with the last row's details.
+            Map<PatientId, Patient> toInsert = new LinkedHashMap<>();
+            Map<PatientId, Patient> toUpdate = new LinkedHashMap<>();
             List<FollowUp> followUps = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
                 PatientRecord r = chunk.get(i).record();
@@ -109,16 +110,18 @@ public final class Ingestor {
                 Patient known = stored.get(identityKey);
                 Patient patient = known == null ? candidate : candidate.withId(known.id());
                 if (!patient.equals(known)) {
-                    toSave.put(patient.id(), patient); // new, or contact details changed since the last list
+                    // New (to the store, or to this chunk), or contact details changed since the last list.
+                    (known == null || toInsert.containsKey(known.id()) ? toInsert : toUpdate).put(patient.id(), patient);
                     stored.put(identityKey, patient);
                 }
                 String needKey = identityKey + "|" + r.type().code() + "|" + r.provider().id() + "|"
                         + (r.dueDate() == null ? "-" : r.dueDate().toString());
                 String policy = settings.policyFor(r.type());
-                followUps.add(FollowUp.open(FollowUpId.random(), practice.id(), patient.id(), r.provider(), r.type(),
+                followUps.add(FollowUp.open(FollowUpId.of(ctx.newId()), practice.id(), patient.id(), r.provider(), r.type(),
                         r.preferredWindow(), r.dueDate(), batchId, needKey, policy, now, now));
             }
-            tx.savePatients(List.copyOf(toSave.values()));
+            tx.insertPatients(List.copyOf(toInsert.values()));
+            tx.savePatients(List.copyOf(toUpdate.values()));
             List<Boolean> created = tx.insertFollowUps(followUps);
             for (int i = 0; i < followUps.size(); i++) {
                 if (created.get(i)) {

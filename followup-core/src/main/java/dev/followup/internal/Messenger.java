@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +106,7 @@ final class Messenger {
             segments = count.segments();
             cost = ctx.pricing().costOf(count);
         }
-        SendAttempt attempt = new SendAttempt(UUID.randomUUID().toString(), practice.id(), followUp == null ? null : followUp.id(),
+        SendAttempt attempt = new SendAttempt(ctx.newId(), practice.id(), followUp == null ? null : followUp.id(),
                 patient == null ? null : patient.id(), channel, purpose, step, attemptNumber, dev.followup.message.AttemptState.PENDING,
                 null, null, null, rendered.text(), segments, cost, now, now);
         return new Prepared(attempt, practice, phone, patient, rendered, validity, templateName);

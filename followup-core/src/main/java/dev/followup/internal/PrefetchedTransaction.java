@@ -184,6 +184,13 @@ final class PrefetchedTransaction implements PracticeTransaction {
     }
 
     @Override
+    public void insertPatients(List<Patient> list) {
+        patients.clear();
+        patientsByPhone.clear();
+        tx.insertPatients(list);
+    }
+
+    @Override
     public void updateFollowUp(FollowUp next) {
         followUpWritten(next.id());
         String releasing = heldReleases == null ? null : heldReleases.remove(next.id());

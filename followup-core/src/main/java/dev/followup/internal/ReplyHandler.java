@@ -162,7 +162,7 @@ public final class ReplyHandler {
             // No conversation to continue: a person reads it, and an opted-out patient is sent nothing.
             String reason = optedOut ? "reply from an opted-out number (START resumes messages)"
                     : patient == null ? "text from a number without a patient" : "reply without an open follow-up";
-            StaffTask task = StaffTask.open(TaskId.random(), practice.id(), null, patient == null ? null : patient.id(),
+            StaffTask task = StaffTask.open(TaskId.of(ctx.newId()), practice.id(), null, patient == null ? null : patient.id(),
                     TaskKind.REVIEW_REPLY, TaskPriority.NORMAL, reason, sms.body(), now);
             tx.insertTask(task);
             Audits.record(tx, AuditType.TASK_OPENED, Audits.ENGINE, null, patient == null ? null : patient.id(), now,

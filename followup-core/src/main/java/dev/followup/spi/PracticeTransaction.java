@@ -1,5 +1,6 @@
 package dev.followup.spi;
 
+import dev.followup.ConcurrentUpdateException;
 import dev.followup.audit.AuditEvent;
 import dev.followup.audit.AuditRecord;
 import dev.followup.consent.ChannelSuppression;
@@ -91,6 +92,25 @@ public interface PracticeTransaction {
      */
     default void savePatients(List<Patient> patients) {
         patients.forEach(this::savePatient);
+    }
+
+    /**
+     * Stores patients that are new to the store, such as those an import has just given fresh ids.
+     * The default checks and saves them one by one; a database store inserts them as one batch
+     * without an upsert's search for an existing row, which makes a bulk import cheaper than
+     * {@link #savePatients}.
+     *
+     * @param patients patients whose ids are not stored yet, each id once
+     * @throws ConcurrentUpdateException if a patient with one of these ids is stored already; the
+     *     transaction is then to be rolled back
+     */
+    default void insertPatients(List<Patient> patients) {
+        for (Patient p : patients) {
+            if (patient(p.id()).isPresent()) {
+                throw new ConcurrentUpdateException("patient " + p.id() + " is stored already in practice " + p.practiceId());
+            }
+            savePatient(p);
+        }
     }
 
     /**

@@ -204,12 +204,27 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public void savePatients(List<Patient> patients) {
+        writePatients(patients, ctx.dialect().upsertPatient(), "save");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One batch of plain inserts: PostgreSQL's upsert first searches the primary key and inserts
+     * speculatively, H2's MERGE searches too, and a new id needs neither.
+     */
+    @Override
+    public void insertPatients(List<Patient> patients) {
+        writePatients(patients, Dialect.INSERT_PATIENT, "insert");
+    }
+
+    private void writePatients(List<Patient> patients, String statement, String verb) {
         if (patients.isEmpty()) {
             return;
         }
         patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
-        guard("save " + patients.size() + " patients", () -> {
-            PreparedBatch batch = handle().prepareBatch(ctx.dialect().upsertPatient());
+        guard(verb + " " + patients.size() + " patients", () -> {
+            PreparedBatch batch = handle().prepareBatch(statement);
             for (Patient p : patients) {
                 bindPatient(batch, p, p.id().value()).add();
             }

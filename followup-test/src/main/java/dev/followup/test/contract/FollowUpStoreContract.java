@@ -199,6 +199,40 @@ public abstract class FollowUpStoreContract {
     }
 
     @Test
+    void insertingNewPatientsStoresThemAndAnIdStoredAlreadyFailsTheTransaction() {
+        Patient stored = patient("Ann", "Insert", PhoneNumber.ofE164("+14155550165"));
+        run(tx -> tx.savePatient(stored));
+        Patient first = patient("Bo", "Insert", PhoneNumber.ofE164("+14155550166"));
+        Patient second = new Patient(PatientId.random(), practice, null, "Cy", "Insert", null, EmailAddress.of("cy.insert@example.com"),
+                Language.ENGLISH, null);
+        run(tx -> {
+            tx.insertPatients(List.of(first, second));
+            tx.insertPatients(List.of());
+        });
+        run(tx -> {
+            assertThat(tx.patient(first.id())).contains(first);
+            assertThat(tx.patient(second.id())).contains(second);
+            assertThat(tx.patientsByIdentityKeys(List.of(first.identityKey(), second.identityKey())))
+                    .containsOnly(Map.entry(first.identityKey(), first), Map.entry(second.identityKey(), second));
+            assertThat(tx.patientsByPhone(PhoneNumber.ofE164("+14155550166"))).containsExactly(first);
+        });
+
+        Patient third = patient("Di", "Insert", PhoneNumber.ofE164("+14155550167"));
+        Patient restated = new Patient(stored.id(), practice, null, "Ann", "Renamed", PhoneNumber.ofE164("+14155550168"), null,
+                Language.ENGLISH, null);
+        assertThatThrownBy(() -> run(tx -> tx.insertPatients(List.of(third, restated))))
+                .isInstanceOf(dev.followup.ConcurrentUpdateException.class);
+        run(tx -> {
+            assertThat(tx.patient(stored.id())).contains(stored); // not replaced
+            assertThat(tx.patient(third.id())).isEmpty(); // rolled back with the failed call
+        });
+        Patient foreign = new Patient(PatientId.random(), otherPractice, null, "Eve", "Insert", PhoneNumber.ofE164("+14155550169"), null,
+                Language.ENGLISH, null);
+        assertThatThrownBy(() -> run(tx -> tx.insertPatients(List.of(foreign))))
+                .isInstanceOf(dev.followup.InvalidInputException.class);
+    }
+
+    @Test
     void bulkFollowUpInsertSkipsKnownNeedsAndRepeatsWithinTheList() {
         Patient p = patient("Ida", "Bulk", PhoneNumber.ofE164("+14155550164"));
         FollowUp stored = followUp(p, "need-bulk-stored", T0);
