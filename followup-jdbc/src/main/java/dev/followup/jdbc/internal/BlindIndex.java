@@ -23,30 +23,36 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class BlindIndex {
     private final byte[] phoneKey;
-    private final byte[] identityKey;
-    private final byte[] needKey;
+    // One keyed MAC per purpose and thread: getting a Mac walks the provider list and keying it
+    // hashes the key pads, each time as costly as the hash itself; doFinal leaves it keyed for reuse.
+    private final ThreadLocal<Mac> phoneMac;
+    private final ThreadLocal<Mac> identityMac;
+    private final ThreadLocal<Mac> needMac;
 
     /** @param lookupKeyMaterial the configured lookup key (32 bytes) */
     public BlindIndex(byte[] lookupKeyMaterial) {
         byte[] prk = hmac(new byte[32], lookupKeyMaterial);
         this.phoneKey = expand(prk, "followup/lookup/phone/v1");
-        this.identityKey = expand(prk, "followup/lookup/patient-identity/v1");
-        this.needKey = expand(prk, "followup/lookup/need/v1");
+        byte[] identityKey = expand(prk, "followup/lookup/patient-identity/v1");
+        byte[] needKey = expand(prk, "followup/lookup/need/v1");
+        this.phoneMac = ThreadLocal.withInitial(() -> keyedMac(phoneKey));
+        this.identityMac = ThreadLocal.withInitial(() -> keyedMac(identityKey));
+        this.needMac = ThreadLocal.withInitial(() -> keyedMac(needKey));
     }
 
     /** @param practiceId the practice @param phone a number @return its blind index */
     public String phone(PracticeId practiceId, PhoneNumber phone) {
-        return hex(hmac(phoneKey, bytes(practiceId.value() + "\n" + phone.e164())));
+        return hex(phoneMac.get().doFinal(bytes(practiceId.value() + "\n" + phone.e164())));
     }
 
     /** @param practiceId the practice @param identityKey a patient's identity key @return its blind index */
     public String identity(PracticeId practiceId, String identityKey) {
-        return hex(hmac(this.identityKey, bytes(practiceId.value() + "\n" + identityKey)));
+        return hex(identityMac.get().doFinal(bytes(practiceId.value() + "\n" + identityKey)));
     }
 
     /** @param practiceId the practice @param needKeyValue a follow-up's need key @return its blind index */
     public String need(PracticeId practiceId, String needKeyValue) {
-        return hex(hmac(needKey, bytes(practiceId.value() + "\n" + needKeyValue)));
+        return hex(needMac.get().doFinal(bytes(practiceId.value() + "\n" + needKeyValue)));
     }
 
     /** @return a fingerprint of the lookup key, safe to store, to notice a changed key at start-up */
@@ -64,10 +70,14 @@ public final class BlindIndex {
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {
+        return keyedMac(key).doFinal(data);
+    }
+
+    private static Mac keyedMac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new InvalidConfigurationException("HmacSHA256 is unavailable on this JVM", e);
         }

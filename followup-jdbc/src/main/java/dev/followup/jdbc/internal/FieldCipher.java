@@ -26,6 +26,20 @@ public final class FieldCipher {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /**
+     * One cipher object per thread, initialised anew for every value. Getting a cipher walks the
+     * provider list, and a fresh one computes the AES key schedule again, which together cost about
+     * as much as sealing a short value; a reused one keeps the last key's schedule. Cipher objects
+     * are not thread-safe, hence one per thread.
+     */
+    private static final ThreadLocal<Cipher> AES_GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new StorageException("AES/GCM is unavailable on this JVM (" + e.getClass().getSimpleName() + ")");
+        }
+    });
+
     private final KeyProvider keys;
     private final SecureRandom random = new SecureRandom();
 
@@ -53,7 +67,7 @@ public final class FieldCipher {
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = AES_GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key.material(), "AES"), new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(place.aad());
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
@@ -79,7 +93,7 @@ public final class FieldCipher {
                 + ": data key '" + keyId + "' is not available from the KeyProvider"));
         int offset = 2 + stored[1];
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = AES_GCM.get();
             cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key.material(), "AES"),
                     new GCMParameterSpec(TAG_BITS, stored, offset, IV_BYTES));
             cipher.updateAAD(place.aad());
