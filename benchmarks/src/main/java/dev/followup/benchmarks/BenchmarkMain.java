@@ -7,7 +7,8 @@ import java.util.List;
  * The benchmarks of issue 8, each figure printed beside a bare-database baseline measured in the
  * same run (see BENCHMARKS.md at the repository root for the command and the recorded figures).
  *
- * <p>Options: {@code --quick} (small sizes, about two minutes), {@code --only ingest|throughput|inbound|report},
+ * <p>Options: {@code --quick} (small sizes, about two minutes), {@code --only ingest|ingest-pg|ingest-h2|throughput|inbound|report}
+ * (ingest-pg and ingest-h2: one database of the ingestion benchmark),
  * {@code --reps N} (measured repetitions after one warm-up), {@code --rows N} (override the size of the
  * selected benchmarks), {@code --child-jvm-arg ARG} (repeatable, for the ingestion child JVMs; "{task}" in it is replaced by the measurement's name,
  * e.g. {@code -XX:StartFlightRecording=filename=/tmp/{task}.jfr,settings=profile}), {@code --pg-stats} (load
@@ -46,8 +47,9 @@ public final class BenchmarkMain {
                 quick ? "quick" : "full", r, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         try (Pg pg = new Pg(pgStats)) {
-            if (only == null || only.equals("ingest")) {
-                new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 2_000 : 1_000_000, quick ? 2 : Math.min(r, 3));
+            if (only == null || only.startsWith("ingest")) {
+                new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 2_000 : 1_000_000, quick ? 2 : Math.min(r, 3),
+                        only == null || !only.equals("ingest-h2"), only == null || !only.equals("ingest-pg"));
             }
             if (only == null || only.equals("throughput")) {
                 new ThroughputBench(pg, out).run(rows > 0 ? rows : quick ? 100 : 10_000, r, new int[] {1, 2, 4});

@@ -30,7 +30,11 @@ final class IngestBench {
         this.extraJvmArgs = extraJvmArgs;
     }
 
-    void run(int rows, int reps) throws Exception {
+    /**
+     * @param postgres whether to measure the PostgreSQL side (engine and COPY)
+     * @param h2 whether to measure the H2 side (engine and batch insert)
+     */
+    void run(int rows, int reps, boolean postgres, boolean h2) throws Exception {
         Path csv = Fixtures.csv(0, rows);
         Path warm = Fixtures.csv(rows + 1, Math.min(2_000, rows));
         Stats enginePg = new Stats();
@@ -38,23 +42,31 @@ final class IngestBench {
         Stats engineH2 = new Stats();
         Stats batchH2 = new Stats();
         for (int rep = 0; rep < reps; rep++) {
-            String db = pg.createDatabase("ingest", null);
-            pg.resetStatementStats();
-            enginePg.add(child("engine-pg", csv, warm, pg.jdbcUrl(db), rows));
-            pg.printStatementStats("ingestion, repetition " + rep, db, 15);
-            pg.dropDatabase(db);
-            db = pg.createDatabase("copy", null);
-            copyPg.add(child("copy-pg", csv, warm, pg.jdbcUrl(db), rows));
-            pg.dropDatabase(db);
-            Path dir = Files.createTempDirectory("followup-bench-h2");
-            engineH2.add(child("engine-h2", csv, warm, dir.toString(), rows));
-            delete(dir);
-            dir = Files.createTempDirectory("followup-bench-h2");
-            batchH2.add(child("batch-h2", csv, warm, dir.toString(), rows));
-            delete(dir);
+            if (postgres) {
+                String db = pg.createDatabase("ingest", null);
+                pg.resetStatementStats();
+                enginePg.add(child("engine-pg", csv, warm, pg.jdbcUrl(db), rows));
+                pg.printStatementStats("ingestion, repetition " + rep, db, 15);
+                pg.dropDatabase(db);
+                db = pg.createDatabase("copy", null);
+                copyPg.add(child("copy-pg", csv, warm, pg.jdbcUrl(db), rows));
+                pg.dropDatabase(db);
+            }
+            if (h2) {
+                Path dir = Files.createTempDirectory("followup-bench-h2");
+                engineH2.add(child("engine-h2", csv, warm, dir.toString(), rows));
+                delete(dir);
+                dir = Files.createTempDirectory("followup-bench-h2");
+                batchH2.add(child("batch-h2", csv, warm, dir.toString(), rows));
+                delete(dir);
+            }
         }
-        out.pair("ingest PostgreSQL, " + String.format("%,d", rows) + " rows, -Xmx256m", "rows/s", enginePg, "COPY bare table", copyPg, 0.4);
-        out.pair("ingest H2, " + String.format("%,d", rows) + " rows, -Xmx256m", "rows/s", engineH2, "JDBC batch bare table", batchH2, 0.5);
+        if (postgres) {
+            out.pair("ingest PostgreSQL, " + String.format("%,d", rows) + " rows, -Xmx256m", "rows/s", enginePg, "COPY bare table", copyPg, 0.4);
+        }
+        if (h2) {
+            out.pair("ingest H2, " + String.format("%,d", rows) + " rows, -Xmx256m", "rows/s", engineH2, "JDBC batch bare table", batchH2, 0.5);
+        }
         Files.deleteIfExists(csv);
         Files.deleteIfExists(warm);
     }
