@@ -78,8 +78,9 @@ public final class Ingestor {
 
     /**
      * Writes one chunk in one transaction with a fixed number of store calls, whatever its size:
-     * look up the chunk's known patients, insert the new ones and save the changed ones, insert the follow-ups, and
-     * audit what was created. Row-at-a-time writes cost a database round trip per statement per row.
+     * look up the chunk's known patients, insert the new ones and save the changed ones, insert the
+     * follow-ups, and audit what was created. Row-at-a-time writes cost a database round trip per
+     * statement per row.
      */
     private void flush(Practice practice, BatchId batchId, List<ParsedRow.Accepted> chunk, ImportResult.Builder result) {
         if (chunk.isEmpty()) {
