@@ -236,10 +236,7 @@ public abstract class FollowUpStoreContract {
     void bulkFollowUpInsertSkipsKnownNeedsAndRepeatsWithinTheList() {
         Patient p = patient("Ida", "Bulk", PhoneNumber.ofE164("+14155550164"));
         FollowUp stored = followUp(p, "need-bulk-stored", T0);
-        run(tx -> {
-            tx.savePatient(p);
-            tx.insertFollowUp(stored);
-        });
+        storeWith(p, stored);
         FollowUp first = followUp(p, "need-bulk-1", T0);
         FollowUp again = followUp(p, "need-bulk-stored", T0);
         FollowUp second = followUp(p, "need-bulk-2", T0);
@@ -353,10 +350,7 @@ public abstract class FollowUpStoreContract {
         FollowUp longLease = followUp(p, "need-bulk-lease-2", epoch.plusSeconds(20));
         FollowUp otherOwner = followUp(p, "need-bulk-lease-3", epoch.plusSeconds(30));
         FollowUp unclaimed = followUp(p, "need-bulk-lease-4", epoch.plus(Duration.ofDays(1)));
-        run(tx -> {
-            tx.savePatient(p);
-            List.of(shortLease, longLease, otherOwner, unclaimed).forEach(tx::insertFollowUp);
-        });
+        storeWith(p, shortLease, longLease, otherOwner, unclaimed);
         Patient foreign = new Patient(PatientId.random(), otherPractice, null, "Oli", "Lease", p.phone(), null, Language.ENGLISH, null);
         FollowUp foreignLeased = FollowUp.open(FollowUpId.random(), otherPractice, foreign.id(), new Provider("dr-m", "Dr. Martinez"),
                 FollowUpType.GENERAL, PreferredWindow.ANY, null, BatchId.of("batch-o"), "need-bulk-lease-other", "standard", epoch,
@@ -672,10 +666,7 @@ public abstract class FollowUpStoreContract {
     void updateFollowUpIsGuardedByVersion() {
         Patient p = patient("Vera", "Wang", PhoneNumber.ofE164("+14155550170"));
         FollowUp v0 = followUp(p, "need-version", T0);
-        run(tx -> {
-            tx.savePatient(p);
-            tx.insertFollowUp(v0);
-        });
+        storeWith(p, v0);
         FollowUp v1 = v0.stepTaken(Channel.SMS, T0.plusSeconds(1), 1, T0.plus(Duration.ofHours(24)));
         run(tx -> tx.updateFollowUp(v1));
         FollowUp staleNext = v0.rescheduled(T0.plusSeconds(99));
@@ -696,10 +687,7 @@ public abstract class FollowUpStoreContract {
     void aLostVersionRaceRollsBackTheWholeTransactionAndLaterReadsSeeEarlierUpdates() {
         Patient p = patient("Rhea", "Back", PhoneNumber.ofE164("+14155550172"));
         FollowUp v0 = followUp(p, "need-rollback", T0);
-        run(tx -> {
-            tx.savePatient(p);
-            tx.insertFollowUp(v0);
-        });
+        storeWith(p, v0);
         FollowUp v1 = v0.rescheduled(T0.plusSeconds(1));
         FollowUp v2 = v1.rescheduled(T0.plusSeconds(2));
         run(tx -> {
@@ -754,10 +742,7 @@ public abstract class FollowUpStoreContract {
         FollowUp middle = followUp(p, "need-c3", epoch.plusSeconds(20));
         FollowUp future = followUp(p, "need-c4", epoch.plusSeconds(3600));
         FollowUp closed = followUp(p, "need-c5", epoch).closed(FollowUpState.EXPIRED, epoch);
-        run(tx -> {
-            tx.savePatient(p);
-            List.of(late, early, middle, future, closed).forEach(tx::insertFollowUp);
-        });
+        storeWith(p, late, early, middle, future, closed);
         Instant now = epoch.plusSeconds(60);
         Instant leaseUntil = now.plusSeconds(300);
         List<Claim> first = own(store().claimDue(now, 2, "node-a", leaseUntil));
@@ -779,10 +764,7 @@ public abstract class FollowUpStoreContract {
         FollowUp early = followUp(p, "need-o1", epoch.plusSeconds(10));
         FollowUp later = followUp(p, "need-o2", epoch.plusSeconds(20));
         FollowUp closed = followUp(p, "need-o3", epoch).closed(FollowUpState.EXPIRED, epoch);
-        run(tx -> {
-            tx.savePatient(p);
-            List.of(early, later, closed).forEach(tx::insertFollowUp);
-        });
+        storeWith(p, early, later, closed);
         assertThat(store().oldestDue(epoch.plusSeconds(5))).isEmpty();
         Instant now = epoch.plusSeconds(60);
         assertThat(store().oldestDue(now)).contains(epoch.plusSeconds(10));
@@ -834,10 +816,7 @@ public abstract class FollowUpStoreContract {
     private FollowUp claimedByNodeA(PhoneNumber phone, String need, Instant due, Instant now, Instant leaseUntil) {
         Patient p = patient("Lea", "Sing", phone);
         FollowUp f = followUp(p, need, due);
-        run(tx -> {
-            tx.savePatient(p);
-            tx.insertFollowUp(f);
-        });
+        storeWith(p, f);
         assertThat(own(store().claimDue(now, 5, "node-a", leaseUntil))).extracting(Claim::followUpId).containsExactly(f.id());
         return f;
     }
@@ -1795,6 +1774,16 @@ public abstract class FollowUpStoreContract {
     /** @return a patient of {@link #practice} */
     protected Patient patient(String first, String last, PhoneNumber phone) {
         return new Patient(PatientId.random(), practice, null, first, last, phone, null, Language.ENGLISH, null);
+    }
+
+    /** Stores a patient and follow-ups of theirs in one transaction: the setup most tests share. */
+    protected void storeWith(Patient p, FollowUp... followUps) {
+        run(tx -> {
+            tx.savePatient(p);
+            for (FollowUp f : followUps) {
+                tx.insertFollowUp(f);
+            }
+        });
     }
 
     /** @return a pending follow-up of {@link #practice} created at {@link #T0} */
