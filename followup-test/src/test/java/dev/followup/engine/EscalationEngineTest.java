@@ -53,6 +53,29 @@ class EscalationEngineTest {
     }
 
     @Test
+    void theRowsTheEngineCreatesHaveIdsThatStartWithTheEngineClocksTimeOfCreation() {
+        // Time-ordered ids (UUID v7) are what keeps bulk inserts local in the database's indexes.
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(5);
+        fx.ingestNew(row);
+        fx.runFor(Duration.ofDays(7));
+
+        FollowUp f = fx.followUpOf(row);
+        assertThat(millisOfVersion7(f.id().value())).isEqualTo(f.createdAt().toEpochMilli());
+        assertThat(millisOfVersion7(f.patientId().value())).isEqualTo(f.createdAt().toEpochMilli());
+        List<SendAttempt> attempts = fx.attemptsOf(f);
+        assertThat(attempts).hasSize(2).allSatisfy(a -> assertThat(millisOfVersion7(a.id())).isEqualTo(a.createdAt().toEpochMilli()));
+        StaffTask task = onlyTask(fx);
+        assertThat(millisOfVersion7(task.id().value())).isEqualTo(task.createdAt().toEpochMilli());
+    }
+
+    private static long millisOfVersion7(String id) {
+        java.util.UUID uuid = java.util.UUID.fromString(id);
+        assertThat(uuid.version()).as(id).isEqualTo(7);
+        return uuid.getMostSignificantBits() >>> 16;
+    }
+
+    @Test
     void aReplyCancelsTheLadder() {
         EngineFixture fx = EngineFixture.create();
         Row yes = patient(2);
