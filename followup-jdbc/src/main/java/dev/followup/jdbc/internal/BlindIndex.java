@@ -22,7 +22,6 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>The lookup key must never change: a new key would make every stored hash unreachable.
  */
 public final class BlindIndex {
-    private final byte[] phoneKey;
     // One keyed MAC per purpose and thread: getting a Mac walks the provider list and keying it
     // hashes the key pads, each time as costly as the hash itself; doFinal leaves it keyed for reuse.
     private final ThreadLocal<Mac> phoneMac;
@@ -32,7 +31,7 @@ public final class BlindIndex {
     /** @param lookupKeyMaterial the configured lookup key (32 bytes) */
     public BlindIndex(byte[] lookupKeyMaterial) {
         byte[] prk = hmac(new byte[32], lookupKeyMaterial);
-        this.phoneKey = expand(prk, "followup/lookup/phone/v1");
+        byte[] phoneKey = expand(prk, "followup/lookup/phone/v1");
         byte[] identityKey = expand(prk, "followup/lookup/patient-identity/v1");
         byte[] needKey = expand(prk, "followup/lookup/need/v1");
         this.phoneMac = ThreadLocal.withInitial(() -> keyedMac(phoneKey));
@@ -57,7 +56,7 @@ public final class BlindIndex {
 
     /** @return a fingerprint of the lookup key, safe to store, to notice a changed key at start-up */
     public String fingerprint() {
-        return hex(hmac(phoneKey, bytes("followup/lookup/fingerprint"))).substring(0, 16);
+        return hex(phoneMac.get().doFinal(bytes("followup/lookup/fingerprint"))).substring(0, 16);
     }
 
     private static byte[] expand(byte[] prk, String info) {

@@ -1276,9 +1276,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * Updates whose only answer is a row count are held back and sent when the transaction next
      * runs any statement or commits, as one JDBC batch per statement: recording a group's 25 sends
-     * then costs two round trips, not fifty. A guarded
-     * update that matched no row fails there, with the message it would have failed with at once,
-     * which rolls the transaction back as the SPI asks.
+     * then costs two round trips, not fifty. A guarded update that matched no row fails there, with
+     * the message it would have failed with at once, which rolls the transaction back as the SPI
+     * asks.
      *
      * @param ifUnchanged the message of the {@link ConcurrentUpdateException} if this entry updates
      *     no row, or null when no row is not a failure
