@@ -13,7 +13,8 @@ import java.util.List;
  * selected benchmarks), {@code --child-jvm-arg ARG} (repeatable, for the ingestion child JVMs; "{task}" in it is replaced by the measurement's name,
  * e.g. {@code -XX:StartFlightRecording=filename=/tmp/{task}.jfr,settings=profile}), {@code --pg-stats} (load
  * pg_stat_statements and print, after each engine-side run of the throughput and inbound benchmarks, the statements
- * that took the server's time: the profile of the database side).
+ * that took the server's time: the profile of the database side), {@code --pg-config name=value} (repeatable, a setting of
+ * the embedded server over the defaults in {@link Pg}, for trying how the server's configuration moves the figures).
  */
 public final class BenchmarkMain {
     private BenchmarkMain() {}
@@ -30,6 +31,7 @@ public final class BenchmarkMain {
         int rows = -1;
         boolean pgStats = false;
         List<String> childArgs = new ArrayList<>();
+        List<String> pgConfig = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -38,6 +40,7 @@ public final class BenchmarkMain {
                 case "--rows" -> rows = Integer.parseInt(args[++i]);
                 case "--child-jvm-arg" -> childArgs.add(args[++i]);
                 case "--pg-stats" -> pgStats = true;
+                case "--pg-config" -> pgConfig.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -46,7 +49,7 @@ public final class BenchmarkMain {
         System.out.printf("Followup benchmarks (%s mode), %d measured repetitions after a warm-up; Java %s, %d CPUs%n",
                 quick ? "quick" : "full", r, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
-        try (Pg pg = new Pg(pgStats)) {
+        try (Pg pg = new Pg(pgStats, pgConfig)) {
             if (only == null || only.startsWith("ingest")) {
                 new IngestBench(pg, out, childArgs).run(rows > 0 ? rows : quick ? 2_000 : 1_000_000, quick ? 2 : Math.min(r, 3),
                         only == null || !only.equals("ingest-h2"), only == null || !only.equals("ingest-pg"));

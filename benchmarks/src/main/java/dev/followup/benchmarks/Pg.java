@@ -28,8 +28,9 @@ final class Pg implements AutoCloseable {
     /**
      * @param statementStats load pg_stat_statements, so that {@link #printStatementStats} can show where the
      *     server's time went (a profile of the database side, which JFR of the benchmark JVM cannot see)
+     * @param settings {@code name=value} server settings that replace or add to the defaults below
      */
-    Pg(boolean statementStats) {
+    Pg(boolean statementStats, List<String> settings) {
         this.statementStats = statementStats;
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -40,6 +41,13 @@ final class Pg implements AutoCloseable {
             if (statementStats) {
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements").setServerConfig("pg_stat_statements.track", "all")
                         .setServerConfig("pg_stat_statements.track_planning", "on");
+            }
+            for (String setting : settings) {
+                int equals = setting.indexOf('=');
+                if (equals <= 0) {
+                    throw new IllegalArgumentException("--pg-config wants name=value, not " + setting);
+                }
+                builder.setServerConfig(setting.substring(0, equals), setting.substring(equals + 1));
             }
             server = builder.start();
             if (statementStats) {
