@@ -25,6 +25,7 @@ import dev.followup.practice.SendWindow;
 import dev.followup.spi.Claim;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.SendCheck;
 import dev.followup.spi.SendResult;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskKind;
@@ -393,12 +394,20 @@ public final class OutreachRunner {
         boolean[] recorded = {false};
         guarded(s.claim(), tally, () -> recorded[0] = ctx.inTransaction(s.claim().practiceId(), tx -> {
             Instant now = ctx.clock().instant();
-            FollowUp current = tx.leasedFollowUp(s.claim().followUpId(), s.claim().owner(), now).orElse(null);
+            Patient patient = s.send().prepared().patient();
+            FollowUp current;
+            boolean optedOut = false;
+            if (patient == null) {
+                current = tx.leasedFollowUp(s.claim().followUpId(), s.claim().owner(), now).orElse(null);
+            } else {
+                SendCheck check = tx.sendCheck(s.claim().followUpId(), s.claim().owner(), now, patient.id(), patient.phone());
+                current = check.leasedFollowUp().orElse(null);
+                optedOut = check.consent().map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
+            }
             if (current == null) {
                 return false; // the lease ran out; another node owns the work now
             }
-            Patient patient = s.send().prepared().patient();
-            if (current.version() != s.send().followUp().version() || (patient != null && isOptedOut(tx, patient))) {
+            if (current.version() != s.send().followUp().version() || optedOut) {
                 // Changed since the decision: the next claim decides it afresh (and closes it if opted out).
                 tx.releaseLease(s.claim().followUpId(), s.claim().owner());
                 return false;

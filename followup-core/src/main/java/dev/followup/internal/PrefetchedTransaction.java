@@ -16,6 +16,7 @@ import dev.followup.practice.PracticeId;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
+import dev.followup.spi.SendCheck;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -304,6 +305,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
             return tx.consentOf(patientId, phone);
         }
         return ConsentChange.applying(byPatient, byPhone);
+    }
+
+    @Override
+    public SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone) {
+        // Asked of the store as one read: what is asked just before a send must not come from a bulk read made earlier.
+        return tx.sendCheck(id, owner, now, patientId, phone);
     }
 
     @Override

@@ -35,11 +35,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Writes that could race with another node are guarded: {@link #updateFollowUp} and
  * {@link #updateTask} compare versions, inserts rely on unique keys, and each throws
  * {@link dev.followup.ConcurrentUpdateException} when it loses, leaving the transaction to be
- * rolled back. A store may hold updates back and send them together (the JDBC store batches
- * follow-up and attempt updates until the transaction's next statement or its commit): a lost
- * race of {@link #updateFollowUp} or {@link #updateFollowUpAndRelease} may then surface from a
- * later call of the same transaction or from its commit, never after a commit. Callers therefore
- * act on a guarded write's success only once the transaction has committed.
+ * rolled back. A store may hold writes back and send them together (the JDBC store batches
+ * follow-up and attempt updates until the transaction's next statement or its commit, and on
+ * PostgreSQL sends a last attempt insert with the audit events at commit): a lost race of
+ * {@link #updateFollowUp}, {@link #updateFollowUpAndRelease} or {@link #insertAttempt} may then
+ * surface from a later call of the same transaction or from its commit, never after a commit.
+ * Callers therefore act on a guarded write's success only once the transaction has committed.
  */
 public interface PracticeTransaction {
 
@@ -274,7 +275,7 @@ public interface PracticeTransaction {
      * @param attempt a new attempt
      * @throws dev.followup.ConcurrentUpdateException if an attempt with the same id or the same
      *     {@link SendAttempt#dedupeKey()} exists (that key is unique: it is what makes a duplicate
-     *     send impossible)
+     *     send impossible); possibly from a later call of the transaction or its commit instead
      */
     void insertAttempt(SendAttempt attempt);
 
@@ -394,6 +395,23 @@ public interface PracticeTransaction {
      */
     default Optional<ConsentChange> consentOf(PatientId patientId, @Nullable PhoneNumber phone) {
         return ConsentChange.applying(latestConsentOf(patientId), phone == null ? Optional.empty() : latestConsentOf(phone));
+    }
+
+    /**
+     * The reads that come just before a send is recorded, in one call: the follow-up, if
+     * {@code owner} still holds an unexpired lease on it ({@link #leasedFollowUp}), and the consent
+     * that applies to the patient ({@link #consentOf}), read whether or not the lease is live. The
+     * default makes both calls; the JDBC store answers on PostgreSQL in one round trip.
+     *
+     * @param id the follow-up to be sent for
+     * @param owner the node id that claimed it
+     * @param now the current time
+     * @param patientId its patient
+     * @param phone the patient's number, if any
+     * @return both answers
+     */
+    default SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone) {
+        return new SendCheck(leasedFollowUp(id, owner, now), consentOf(patientId, phone));
     }
 
     /**

@@ -33,6 +33,7 @@ import dev.followup.practice.Provider;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
+import dev.followup.spi.SendCheck;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -42,6 +43,8 @@ import dev.followup.task.TaskPriority;
 import dev.followup.task.TaskState;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -97,6 +100,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private final List<AuditRecord> pendingAudit = new ArrayList<>();
     /** Updates not yet sent, one batch per statement, in the order they were asked for; see {@link #handle()}. */
     private final Map<String, DeferredUpdates> deferred = new LinkedHashMap<>();
+    /**
+     * An attempt insert held back while it is the last write (PostgreSQL); see {@link #insertAttempt}.
+     * Never held together with {@link #deferred} updates: holding one sends the other first.
+     */
+    private @Nullable SendAttempt heldAttempt;
 
     /**
      * @param handle a handle inside a transaction
@@ -481,9 +489,46 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public Optional<FollowUp> leasedFollowUp(FollowUpId id, String owner, Instant now) {
-        return guard("read leased follow-up " + id, () -> query("SELECT * FROM followup_follow_up WHERE practice_id = :practice"
-                + " AND id = :id AND claimed_by = :owner AND lease_until > :now")
+        return guard("read leased follow-up " + id, () -> query(LEASED_FOLLOW_UP)
                 .bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now)).map(followUpMapper()).findFirst());
+    }
+
+    private static final String LEASED_FOLLOW_UP = "SELECT * FROM followup_follow_up WHERE practice_id = :practice"
+            + " AND id = :id AND claimed_by = :owner AND lease_until > :now";
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL both queries go to the server as one statement list, in one round trip: a
+     * text's check before it is recorded then costs one read, not two.
+     */
+    @Override
+    public SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone) {
+        if (ctx.dialect() != Dialect.POSTGRESQL || phone == null) {
+            return PracticeTransaction.super.sendCheck(id, owner, now, patientId, phone);
+        }
+        return guard("read leased follow-up " + id + " and consent of patient " + patientId, () -> query(LEASED_FOLLOW_UP + ";\n"
+                + Queries.CONSENT_OF_PATIENT_AND_PHONE).bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now))
+                .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone)).execute((statement, context) -> {
+                    PreparedStatement ps = statement.get();
+                    Optional<FollowUp> leased = Optional.empty();
+                    try (ResultSet rows = ps.getResultSet()) {
+                        if (rows.next()) {
+                            leased = Optional.of(followUpMapper().map(rows, context));
+                        }
+                    }
+                    if (!ps.getMoreResults()) {
+                        throw new IllegalStateException("the consent query's rows are missing from the statement list's results");
+                    }
+                    List<Map.Entry<String, ConsentChange>> consents = new ArrayList<>(2);
+                    RowMapper<ConsentChange> mapper = consentMapper();
+                    try (ResultSet rows = ps.getResultSet()) {
+                        while (rows.next()) {
+                            consents.add(Map.entry(rows.getString("naming"), mapper.map(rows, context)));
+                        }
+                    }
+                    return new SendCheck(leased, applyingConsent(consents));
+                }));
     }
 
     @Override
@@ -515,14 +560,37 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     // --- send attempts ---
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL the insert is held back while it is the transaction's last write: the next
+     * statement sends it first, and if none comes it goes to the server with the audit chain at
+     * commit, in one round trip ({@link #beforeCommit()}). A duplicate then fails there.
+     */
     @Override
     public void insertAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        guard("insert send attempt " + a.id(), () -> bindAttempt(handle().createUpdate("INSERT INTO followup_send_attempt"
-                + " (practice_id, id, dedupe_key, follow_up_id, patient_id, channel, purpose, step, attempt_number, state,"
-                + " delivery_status, provider_message_id, error_code, key_id, body_enc, segments, cost, created_at, updated_at)"
-                + " VALUES (:practice, :id, :dedupe, :followUp, :patient, :channel, :purpose, :step, :attemptNumber, :state,"
-                + " :status, :providerId, :error, :key, :body, :segments, :cost, :createdAt, :updatedAt)"), a).execute());
+        if (ctx.dialect() == Dialect.POSTGRESQL) {
+            handle(); // what was asked before goes first, and the held insert stays the last write
+            heldAttempt = a;
+            return;
+        }
+        guard("insert send attempt " + a.id(), () -> bindAttempt(handle().createUpdate(INSERT_ATTEMPT), a).execute());
+    }
+
+    private static final String INSERT_ATTEMPT = "INSERT INTO followup_send_attempt"
+            + " (practice_id, id, dedupe_key, follow_up_id, patient_id, channel, purpose, step, attempt_number, state,"
+            + " delivery_status, provider_message_id, error_code, key_id, body_enc, segments, cost, created_at, updated_at)"
+            + " VALUES (:practice, :id, :dedupe, :followUp, :patient, :channel, :purpose, :step, :attemptNumber, :state,"
+            + " :status, :providerId, :error, :key, :body, :segments, :cost, :createdAt, :updatedAt)";
+
+    /** Sends the held attempt insert, if any, on its own. */
+    private void sendHeldAttempt() {
+        SendAttempt a = heldAttempt;
+        if (a != null) {
+            heldAttempt = null;
+            guard("insert send attempt " + a.id(), () -> bindAttempt(handle.createUpdate(INSERT_ATTEMPT), a).execute());
+        }
     }
 
     @Override
@@ -730,20 +798,25 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
         // Both latest entries in one round trip; which one applies is the domain's rule, not the query's.
         return guard("read consent of patient " + patientId, () -> {
-            Optional<ConsentChange> byPatient = Optional.empty();
-            Optional<ConsentChange> byPhone = Optional.empty();
             RowMapper<ConsentChange> mapper = consentMapper();
-            for (Map.Entry<String, ConsentChange> row : query(Queries.CONSENT_OF_PATIENT_AND_PHONE)
+            return applyingConsent(query(Queries.CONSENT_OF_PATIENT_AND_PHONE)
                     .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone))
-                    .map((rs, sc) -> Map.entry(rs.getString("naming"), mapper.map(rs, sc))).list()) {
-                if (row.getKey().equals("patient")) {
-                    byPatient = Optional.of(row.getValue());
-                } else {
-                    byPhone = Optional.of(row.getValue());
-                }
-            }
-            return ConsentChange.applying(byPatient, byPhone);
+                    .map((rs, sc) -> Map.entry(rs.getString("naming"), mapper.map(rs, sc))).list());
         });
+    }
+
+    /** @param rows {@link Queries#CONSENT_OF_PATIENT_AND_PHONE}'s rows, each with what it names @return the entry that applies */
+    private static Optional<ConsentChange> applyingConsent(List<Map.Entry<String, ConsentChange>> rows) {
+        Optional<ConsentChange> byPatient = Optional.empty();
+        Optional<ConsentChange> byPhone = Optional.empty();
+        for (Map.Entry<String, ConsentChange> row : rows) {
+            if (row.getKey().equals("patient")) {
+                byPatient = Optional.of(row.getValue());
+            } else {
+                byPhone = Optional.of(row.getValue());
+            }
+        }
+        return ConsentChange.applying(byPatient, byPhone);
     }
 
     @Override
@@ -903,7 +976,41 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     public void beforeCommit() {
         sendDeferred();
+        if (heldAttempt != null && ctx.dialect() == Dialect.POSTGRESQL && !pendingAudit.isEmpty()
+                && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
+            insertHeldAttemptAndChain();
+            return;
+        }
+        sendHeldAttempt();
         flushAudit();
+    }
+
+    /**
+     * The held attempt insert and {@link #chainInDatabase}'s statement as one statement list, sent in
+     * one round trip: recording a send's intent then costs two reads, this and the commit. If the
+     * practice has no trail head yet, the insert is kept and the events are chained as a first
+     * append is.
+     */
+    private void insertHeldAttemptAndChain() {
+        SendAttempt a = Objects.requireNonNull(heldAttempt);
+        heldAttempt = null;
+        List<AuditRecord> records = List.copyOf(pendingAudit);
+        boolean chained = guard("insert send attempt " + a.id() + " and append " + records.size() + " events to the audit trail", () -> {
+            Update both = bindChain(bindAttempt(handle.createUpdate(INSERT_ATTEMPT + ";\n" + CHAIN_IN_DATABASE.get(records.size() - 1)), a),
+                    records);
+            return both.execute((statement, context) -> {
+                PreparedStatement ps = statement.get();
+                if (ps.getMoreResults() || ps.getUpdateCount() < 0) {
+                    throw new IllegalStateException("the audit chain's row count is missing from the statement list's results");
+                }
+                return ps.getUpdateCount() == 1;
+            });
+        });
+        if (chained) {
+            pendingAudit.clear();
+        } else {
+            flushAudit();
+        }
     }
 
     /**
@@ -994,7 +1101,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @return false if the practice has no trail head yet (nothing was written)
      */
     private boolean chainInDatabase(List<AuditRecord> records) {
-        Update chain = handle().createUpdate(CHAIN_IN_DATABASE.get(records.size() - 1));
+        return bindChain(handle().createUpdate(CHAIN_IN_DATABASE.get(records.size() - 1)), records).execute() == 1;
+    }
+
+    /** Binds {@link #chainInDatabase}'s statement for {@code records}. */
+    private Update bindChain(Update chain, List<AuditRecord> records) {
         for (int i = 0; i < records.size(); i++) {
             AuditRecord record = records.get(i);
             AuditEvent.HashInput input = AuditEvent.HashInput.of(practiceId, record);
@@ -1006,7 +1117,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .bind("patient" + n, record.patientId() == null ? null : record.patientId().value())
                     .bind("attributes" + n, TextCodecs.attributes(record.attributes())).bind("at" + n, Sql.instant(record.occurredAt()));
         }
-        return chain.bind("practice", practice).bind("count", records.size()).execute() == 1;
+        return chain.bind("practice", practice).bind("count", records.size());
     }
 
     private static String auditValues(String suffix) {
@@ -1270,6 +1381,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     private Handle handle() {
         sendDeferred();
+        sendHeldAttempt();
         return handle;
     }
 
@@ -1285,6 +1397,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @return the statement's batch, to bind one entry and {@code add()} it
      */
     private PreparedBatch defer(String sql, String what, @Nullable String ifUnchanged) {
+        sendHeldAttempt(); // an update may be of the held attempt: the insert goes first
         DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>()));
         updates.ifUnchanged().add(ifUnchanged);
         return updates.batch();

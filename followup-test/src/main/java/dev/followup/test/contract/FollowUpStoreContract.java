@@ -40,6 +40,7 @@ import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
+import dev.followup.spi.SendCheck;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
@@ -813,6 +814,41 @@ public abstract class FollowUpStoreContract {
     }
 
     /** Stores a patient with one follow-up due at {@code due}, which {@code node-a} then claims. */
+    /** The reads just before a send, asked together, answer exactly as the lease read and the consent read do apart. */
+    @Test
+    void theCheckBeforeASendAnswersAsTheLeaseAndConsentReadsDo() {
+        Instant epoch = claimEpoch();
+        Instant now = epoch.plusSeconds(1);
+        Instant leaseUntil = now.plusSeconds(60);
+        PhoneNumber phone = PhoneNumber.ofE164("+14155550243");
+        PhoneNumber another = PhoneNumber.ofE164("+14155550244");
+        FollowUp f = claimedByNodeA(phone, "need-send-check", epoch, now, leaseUntil);
+        run(tx -> assertThat(tx.sendCheck(f.id(), "node-a", now, f.patientId(), phone))
+                .isEqualTo(new SendCheck(Optional.of(f), Optional.empty())));
+        ConsentChange stop = consent(practice, null, phone, ConsentStatus.OPTED_OUT, now);
+        run(tx -> tx.recordConsent(stop));
+        inOther(tx -> tx.recordConsent(consent(otherPractice, f.patientId(), another, ConsentStatus.OPTED_OUT, now.plusSeconds(5))));
+
+        run(tx -> {
+            assertThat(tx.sendCheck(f.id(), "node-a", now, f.patientId(), phone)).isEqualTo(new SendCheck(Optional.of(f), Optional.of(stop)));
+            assertThat(tx.sendCheck(f.id(), "node-b", now, f.patientId(), phone)).as("another node's lease")
+                    .isEqualTo(new SendCheck(Optional.empty(), Optional.of(stop)));
+            assertThat(tx.sendCheck(f.id(), "node-a", leaseUntil, f.patientId(), phone)).as("the lease ran out")
+                    .isEqualTo(new SendCheck(Optional.empty(), Optional.of(stop)));
+            assertThat(tx.sendCheck(f.id(), "node-a", now, f.patientId(), another)).as("only another practice named that number")
+                    .isEqualTo(new SendCheck(Optional.of(f), Optional.empty()));
+            assertThat(tx.sendCheck(f.id(), "node-a", now, f.patientId(), null)).isEqualTo(new SendCheck(Optional.of(f), Optional.empty()));
+            PracticeTransaction oneByOne = oneByOne(tx);
+            for (String owner : List.of("node-a", "node-b")) {
+                assertThat(tx.sendCheck(f.id(), owner, now, f.patientId(), phone))
+                        .isEqualTo(oneByOne.sendCheck(f.id(), owner, now, f.patientId(), phone));
+            }
+        });
+        inOther(tx -> assertThat(tx.sendCheck(f.id(), "node-a", now, f.patientId(), another)).as("another practice's transaction")
+                .isEqualTo(new SendCheck(Optional.empty(), Optional.of(consent(otherPractice, f.patientId(), another,
+                        ConsentStatus.OPTED_OUT, now.plusSeconds(5))))));
+    }
+
     private FollowUp claimedByNodeA(PhoneNumber phone, String need, Instant due, Instant now, Instant leaseUntil) {
         Patient p = patient("Lea", "Sing", phone);
         FollowUp f = followUp(p, need, due);
@@ -974,6 +1010,53 @@ public abstract class FollowUpStoreContract {
             tx.insertAttempt(attempt(f, 0, 2, MessagePurpose.OUTREACH, AttemptState.PENDING, T0.plusSeconds(2), "retry"));
         });
         run(tx -> assertThat(tx.attemptsOf(f.id())).hasSize(2));
+    }
+
+    /**
+     * A store may send an attempt insert late, with the transaction's audit events (the JDBC store
+     * does on PostgreSQL): its refusal must still take the whole transaction back, events included.
+     */
+    @Test
+    void aRefusedAttemptInsertKeepsNothingOfItsTransactionNotEvenItsAuditEvents() {
+        Patient p = patient("Once", "Only", PhoneNumber.ofE164("+14155550241"));
+        FollowUp f = followUp(p, "need-refused-with-audit", T0);
+        SendAttempt original = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
+        storeWith(p, f);
+        run(tx -> {
+            tx.insertAttempt(original);
+            tx.appendAudit(new AuditRecord(AuditType.MESSAGE_PREPARED, "engine", f.id(), p.id(), Map.of("try", "1"), T0));
+        });
+        int trailBefore = auditTrail(practice).size();
+        SendAttempt sameStep = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0.plusSeconds(1), "second");
+
+        assertThatThrownBy(() -> run(tx -> {
+            tx.insertAttempt(sameStep);
+            tx.appendAudit(new AuditRecord(AuditType.MESSAGE_PREPARED, "engine", f.id(), p.id(), Map.of("try", "2"), T0.plusSeconds(1)));
+        })).isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(auditTrail(practice)).hasSize(trailBefore);
+        run(tx -> assertThat(tx.attemptsOf(f.id())).containsExactly(original));
+    }
+
+    /** An attempt a transaction inserted is there for its own reads and updates, whenever the store sends the insert. */
+    @Test
+    void anAttemptInsertedInATransactionIsReadAndUpdatedByTheSameTransaction() {
+        Patient p = patient("Seen", "Atonce", PhoneNumber.ofE164("+14155550242"));
+        FollowUp f = followUp(p, "need-read-own-attempt", T0);
+        SendAttempt pending = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "hello");
+        SendAttempt sent = pending.sent("SM-own", DeliveryStatus.QUEUED, T0.plusSeconds(1));
+        storeWith(p, f);
+        int trailBefore = auditTrail(practice).size();
+
+        run(tx -> {
+            tx.insertAttempt(pending);
+            assertThat(tx.attempt(pending.id())).contains(pending);
+            tx.updateAttempt(sent);
+            tx.appendAudit(new AuditRecord(AuditType.MESSAGE_SENT, "provider", f.id(), p.id(), Map.of("attempt", pending.id()), T0));
+        });
+
+        run(tx -> assertThat(tx.attempt(pending.id())).contains(sent));
+        assertThat(auditTrail(practice)).hasSize(trailBefore + 1);
     }
 
     @Test
