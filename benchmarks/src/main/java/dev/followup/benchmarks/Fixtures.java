@@ -3,9 +3,11 @@ package dev.followup.benchmarks;
 import dev.followup.FollowUpEngine;
 import dev.followup.PracticeSettings;
 import dev.followup.RunSummary;
+import dev.followup.conversation.InboundSms;
 import dev.followup.jdbc.ConfiguredKeyProvider;
 import dev.followup.jdbc.JdbiFollowUpStore;
 import dev.followup.message.SendRate;
+import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.SmsSender;
@@ -77,20 +79,33 @@ final class Fixtures {
     /**
      * Gives a fresh benchmark database the history a running deployment has: another practice
      * ("p0") whose {@code rows} patients went through the whole default ladder last week (text,
-     * email, staff task), so every table the engine reads has rows and, once the caller has run
+     * email, staff task), a tenth of them answering the text with STOP, a tenth with a no and a
+     * tenth with a YES, so every table the engine reads has rows and, once the caller has run
      * ANALYZE, statistics. Without them PostgreSQL plans a never-analysed table's lookups as scans of
      * the practice (it takes any index that starts with practice_id): in production that lasts until
      * autovacuum's first ANALYZE, about a minute after the first outreach, but in a benchmark it
-     * lasts the whole run. None of p0's follow-ups is due afterwards (each waits on its staff task).
+     * lasts the whole run (the consent lookup of every reply read all of the run's opt-outs until
+     * the history had opt-outs of its own). None of p0's follow-ups is due afterwards (each waits on
+     * its staff task or is closed).
      */
     static void history(DataSource dataSource, int rows) {
-        Path csv = csv(2_000_000, rows);
+        Path csv = csv(HISTORY_FIRST_ROW, rows);
         MutableClock lastWeek = MutableClock.at(WORK_TIME.minus(Duration.ofDays(7)));
         FollowUpEngine engine = engine(store(dataSource), lastWeek, new InMemorySmsSender(), "history", "p0");
         engine.ingest(PracticeId.of("p0"), csv);
+        String[] replies = {"STOP", "no thanks", "YES"};
         for (int rung = 0; rung < 3; rung++) {
             for (RunSummary s = engine.runDueWork(); s.claimed() > 0; s = engine.runDueWork()) {
                 // work the rung for everyone
+            }
+            if (rung == 0) {
+                lastWeek.advance(Duration.ofHours(1));
+                for (int i = 0; i < rows; i++) {
+                    if (i % 10 < replies.length) {
+                        engine.handleInboundSms(new InboundSms(PracticeId.of("p0"), String.format("SMhistory%026x", i),
+                                PhoneNumber.ofE164(phone(HISTORY_FIRST_ROW + i)), replies[i % 10], lastWeek.instant()));
+                    }
+                }
             }
             lastWeek.advance(Duration.ofHours(25));
         }
@@ -100,6 +115,9 @@ final class Fixtures {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** The CSV row of the history's first patient: far from the measured practice's rows, so no phone is shared. */
+    private static final int HISTORY_FIRST_ROW = 2_000_000;
 
     static String phone(int i) {
         return "+1312" + String.format("%07d", 5_000_000 + i);

@@ -75,12 +75,16 @@ final class InboundBench {
             Stats p50 = new Stats();
             Stats p99 = new Stats();
             Stats bareP99 = new Stats();
+            Stats jvmCpu = new Stats();
+            Stats serverCpu = new Stats();
             for (int rep = -1; rep < reps; rep++) {
                 String db = pg.createDatabase("in", seed);
                 long[] lat = new long[patients];
                 pg.resetStatementStats();
                 Pg.JvmCost before = Pg.JvmCost.now();
+                Pg.CpuCost cpuBefore = Pg.CpuCost.now(pg);
                 double e = engineRun(db, threads, requests, lat);
+                Pg.CpuCost cpuAfter = Pg.CpuCost.now(pg);
                 pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep
                         + Pg.JvmCost.now().since(before, patients / e), db, 25);
                 long[] bareLat = new long[patients];
@@ -92,12 +96,15 @@ final class InboundBench {
                     p50.add(Stats.quantile(lat, 0.50));
                     p99.add(Stats.quantile(lat, 0.99));
                     bareP99.add(Stats.quantile(bareLat, 0.99));
+                    jvmCpu.add(cpuAfter.jvmMillisPer(cpuBefore, patients));
+                    serverCpu.add(cpuAfter.serverMillisPer(cpuBefore, patients));
                 }
             }
             out.pair("inbound replies PostgreSQL, " + threads + " thread(s), " + String.format("%,d", patients) + " replies", "replies/s",
                     engineRate, "bare INSERT", bareRate, 0);
             out.add(String.format("    latency p50 %s; p99 %s (target >= 1,000/s and p99 < 50 ms: %s); bare p99 %s", p50.describe("ms"),
                     p99.describe("ms"), engineRate.median() >= 1000 && p99.median() < 50 ? "MET" : "MISSED", bareP99.describe("ms")));
+            out.add(String.format("    CPU per reply, engine side: this JVM %s; the server %s", jvmCpu.describe("ms"), serverCpu.describe("ms")));
         }
         pg.dropDatabase(seed);
     }

@@ -24,6 +24,7 @@ final class Pg implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private final EmbeddedPostgres server;
     private final boolean statementStats;
+    private final long postmasterPid;
 
     /**
      * @param statementStats load pg_stat_statements, so that {@link #printStatementStats} can show where the
@@ -50,6 +51,7 @@ final class Pg implements AutoCloseable {
                 builder.setServerConfig(setting.substring(0, equals), setting.substring(equals + 1));
             }
             server = builder.start();
+            postmasterPid = findPostmasterPid();
             if (statementStats) {
                 admin("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             }
@@ -99,6 +101,65 @@ final class Pg implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the CPU time the server's processes have used so far: the postmaster, its live
+     *     children (backends, writers) and the children it has reaped; -1 where {@code /proc} is not there
+     */
+    long serverCpuNanos() {
+        if (postmasterPid < 0) {
+            return -1;
+        }
+        long ticks = 0;
+        try (java.util.stream.Stream<java.nio.file.Path> processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+            for (java.nio.file.Path process : (Iterable<java.nio.file.Path>) processes::iterator) {
+                String name = process.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                String[] stat = procStat(process.resolve("stat"));
+                if (stat == null) {
+                    continue; // it exited while the list was read: its time is in the postmaster's reaped children now
+                }
+                long pid = Long.parseLong(name);
+                if (pid == postmasterPid) {
+                    ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]) + Long.parseLong(stat[13]) + Long.parseLong(stat[14]);
+                } else if (Long.parseLong(stat[1]) == postmasterPid) {
+                    ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
+    /** @return the fields of a /proc stat file after the command name (state first), or null if it is gone */
+    private static String @org.jspecify.annotations.Nullable [] procStat(java.nio.file.Path file) {
+        try {
+            String text = java.nio.file.Files.readString(file);
+            return text.substring(text.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The CPU a run cost both sides, to quote per unit of work: steadier on a shared machine than wall time. */
+    record CpuCost(long jvmNanos, long serverNanos) {
+        static CpuCost now(Pg pg) {
+            return new CpuCost(processCpuNanos(), pg.serverCpuNanos());
+        }
+
+        /** @return milliseconds of this JVM's CPU per unit of work since {@code start} */
+        double jvmMillisPer(CpuCost start, int units) {
+            return (jvmNanos - start.jvmNanos) / 1e6 / units;
+        }
+
+        /** @return milliseconds of the server's CPU per unit of work since {@code start}, or -1 if unknown */
+        double serverMillisPer(CpuCost start, int units) {
+            return serverNanos < 0 || start.serverNanos < 0 ? -1 : (serverNanos - start.serverNanos) / 1e6 / units;
+        }
+    }
+
     /** @return the CPU time this JVM has used, all threads (the JIT compiler's and the collector's too) */
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -114,6 +175,18 @@ final class Pg implements AutoCloseable {
         String since(JvmCost start, double runSeconds) {
             return String.format(" (this JVM: %.2f s of CPU, %.2f s of it or beside it JIT compilation, %.2f s GC, for %.2f s of run)",
                     (cpuNanos - start.cpuNanos) / 1e9, (compileMillis - start.compileMillis) / 1e3, (gcMillis - start.gcMillis) / 1e3, runSeconds);
+        }
+    }
+
+    /** @return the server's postmaster: the parent of a backend; -1 where {@code /proc} is not there */
+    private long findPostmasterPid() {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            String[] stat = procStat(java.nio.file.Path.of("/proc", Integer.toString(rs.getInt(1)), "stat"));
+            return stat == null ? -1 : Long.parseLong(stat[1]);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot ask the server for a backend's process id", e);
         }
     }
 

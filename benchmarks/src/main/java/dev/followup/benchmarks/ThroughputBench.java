@@ -55,11 +55,15 @@ final class ThroughputBench {
         for (int threads : threadCounts) {
             Stats engine = new Stats();
             Stats bare = new Stats();
+            Stats jvmCpu = new Stats();
+            Stats serverCpu = new Stats();
             for (int rep = -1; rep < reps; rep++) { // rep -1 is the warm-up
                 String db = pg.createDatabase("tp", seed);
                 pg.resetStatementStats();
                 Pg.JvmCost before = Pg.JvmCost.now();
+                Pg.CpuCost cpuBefore = Pg.CpuCost.now(pg);
                 double e = engineRun(db, threads, rows);
+                Pg.CpuCost cpuAfter = Pg.CpuCost.now(pg);
                 pg.printStatementStats("engine side, " + threads + " thread(s), repetition " + rep
                         + Pg.JvmCost.now().since(before, rows / e), db, 25);
                 double b = bareRun(db, threads, rows);
@@ -67,10 +71,13 @@ final class ThroughputBench {
                 if (rep >= 0) {
                     engine.add(e);
                     bare.add(b);
+                    jvmCpu.add(cpuAfter.jvmMillisPer(cpuBefore, rows));
+                    serverCpu.add(cpuAfter.serverMillisPer(cpuBefore, rows));
                 }
             }
             out.pair("engine throughput PostgreSQL, " + threads + " engine(s), " + String.format("%,d", rows) + " due follow-ups", "steps/s",
                     engine, "bare SKIP LOCKED loop", bare, 0.15);
+            out.add(String.format("    CPU per step, engine side: this JVM %s; the server %s", jvmCpu.describe("ms"), serverCpu.describe("ms")));
         }
         pg.dropDatabase(seed);
     }
