@@ -101,10 +101,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** Updates not yet sent, one batch per statement, in the order they were asked for; see {@link #handle()}. */
     private final Map<String, DeferredUpdates> deferred = new LinkedHashMap<>();
     /**
-     * An attempt insert held back while it is the last write (PostgreSQL); see {@link #insertAttempt}.
-     * Never held together with {@link #deferred} updates: holding one sends the other first.
+     * On PostgreSQL, the transaction's last write while it is the only one not sent: an attempt
+     * insert, or a lone update. It goes with the audit chain at commit, in one round trip
+     * ({@link #beforeCommit()}), or before the next statement. Never held together with
+     * {@link #deferred} updates: a second write sends or batches it first.
      */
-    private @Nullable SendAttempt heldAttempt;
+    private @Nullable HeldWrite held;
 
     /**
      * @param handle a handle inside a transaction
@@ -284,8 +286,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public boolean insertFollowUp(FollowUp f) {
         requireOwn(f.practiceId(), "follow-up " + f.id());
-        return guard("insert follow-up " + f.id(), () -> insertUnlessExists(bindFollowUp(handle().createUpdate(INSERT_FOLLOW_UP
-                + ctx.dialect().onConflictDoNothing()), f)));
+        return guard("insert follow-up " + f.id(), () -> {
+            Update insert = handle().createUpdate(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
+            bindFollowUp(insert, f);
+            return insertUnlessExists(insert);
+        });
     }
 
     private static final String INSERT_FOLLOW_UP = "INSERT INTO followup_follow_up (practice_id, id, patient_id, provider_id,"
@@ -318,7 +323,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private List<Boolean> insertFollowUpBatch(List<FollowUp> followUps) {
         PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
         for (FollowUp f : followUps) {
-            bindFollowUp(batch, f).add();
+            bindFollowUp(batch, f);
+            batch.add();
         }
         int[] counts = batch.execute();
         List<Boolean> inserted = new ArrayList<>(followUps.size());
@@ -345,7 +351,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         Set<String> inserted = fresh.stream().map(f -> f.id().value()).collect(Collectors.toSet());
         if (!fresh.isEmpty()) {
             PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP);
-            fresh.forEach(f -> bindFollowUp(batch, f).add());
+            fresh.forEach(f -> {
+                bindFollowUp(batch, f);
+                batch.add();
+            });
             try {
                 batch.execute();
             } catch (RuntimeException e) {
@@ -419,18 +428,22 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         requireOwn(next.practiceId(), "follow-up " + next.id());
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
         guard("update follow-up " + next.id(), () -> {
-            PreparedBatch batch = defer(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE,
-                    "follow-up updates", lost);
-            if (releasedBy != null) {
-                batch.bind("owner", releasedBy);
-            }
-            return bindFollowUp(batch, next).bind("previousVersion", next.version() - 1).add();
+            write(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates",
+                    "update follow-up " + next.id(), lost, statement -> {
+                        if (releasedBy != null) {
+                            statement.bind("owner", releasedBy);
+                        }
+                        bindFollowUp(statement, next);
+                        statement.bind("previousVersion", next.version() - 1);
+                    });
+            return null;
         });
     }
 
-    private <S extends SqlStatement<S>> S bindFollowUp(S u, FollowUp f) {
+    /** Binds a follow-up's columns to an insert or update, or to a batch's entry, which the caller then adds. */
+    private void bindFollowUp(SqlStatement<?> u, FollowUp f) {
         String id = f.id().value();
-        return u.bind("practice", practice).bind("id", id).bind("patient", f.patientId().value())
+        u.bind("practice", practice).bind("id", id).bind("patient", f.patientId().value())
                 .bind("providerId", f.provider().id()).bind("providerName", f.provider().displayName())
                 .bind("type", f.type().code()).bind("days", TextCodecs.days(f.preferredWindow().days()))
                 .bind("from", f.preferredWindow().from().toNanoOfDay()).bind("to", f.preferredWindow().to().toNanoOfDay())
@@ -564,18 +577,22 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * {@inheritDoc}
      *
      * <p>On PostgreSQL the insert is held back while it is the transaction's last write: the next
-     * statement sends it first, and if none comes it goes to the server with the audit chain at
-     * commit, in one round trip ({@link #beforeCommit()}). A duplicate then fails there.
+     * statement or write sends it first, and if none comes it goes to the server with the audit
+     * chain at commit, in one round trip ({@link #beforeCommit()}). A duplicate then fails there.
      */
     @Override
     public void insertAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
         if (ctx.dialect() == Dialect.POSTGRESQL) {
             handle(); // what was asked before goes first, and the held insert stays the last write
-            heldAttempt = a;
+            held = new HeldWrite(INSERT_ATTEMPT, "insert send attempt " + a.id(), "", true, null, u -> bindAttempt(u, a));
             return;
         }
-        guard("insert send attempt " + a.id(), () -> bindAttempt(handle().createUpdate(INSERT_ATTEMPT), a).execute());
+        guard("insert send attempt " + a.id(), () -> {
+            Update insert = handle().createUpdate(INSERT_ATTEMPT);
+            bindAttempt(insert, a);
+            return insert.execute();
+        });
     }
 
     private static final String INSERT_ATTEMPT = "INSERT INTO followup_send_attempt"
@@ -584,19 +601,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " VALUES (:practice, :id, :dedupe, :followUp, :patient, :channel, :purpose, :step, :attemptNumber, :state,"
             + " :status, :providerId, :error, :key, :body, :segments, :cost, :createdAt, :updatedAt)";
 
-    /** Sends the held attempt insert, if any, on its own. */
-    private void sendHeldAttempt() {
-        SendAttempt a = heldAttempt;
-        if (a != null) {
-            heldAttempt = null;
-            guard("insert send attempt " + a.id(), () -> bindAttempt(handle.createUpdate(INSERT_ATTEMPT), a).execute());
-        }
-    }
 
     @Override
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        guard("update send attempt " + a.id(), () -> bindAttempt(defer(UPDATE_ATTEMPT, "send attempt updates", null), a).add());
+        guard("update send attempt " + a.id(), () -> {
+            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), null, statement -> bindAttempt(statement, a));
+            return null;
+        });
     }
 
     private static final String UPDATE_ATTEMPT = "UPDATE followup_send_attempt SET"
@@ -605,9 +617,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " provider_message_id = :providerId, error_code = :error, key_id = :key, body_enc = :body, segments = :segments,"
             + " cost = :cost, created_at = :createdAt, updated_at = :updatedAt WHERE practice_id = :practice AND id = :id";
 
-    private <S extends SqlStatement<S>> S bindAttempt(S u, SendAttempt a) {
+    /** Binds an attempt's columns to an insert or update, or to a batch's entry, which the caller then adds. */
+    private void bindAttempt(SqlStatement<?> u, SendAttempt a) {
         byte[] body = ctx.cipher().encrypt(a.body(), place(ATTEMPT, "body", a.id()));
-        return u.bind("practice", practice).bind("id", a.id()).bind("dedupe", a.dedupeKey())
+        u.bind("practice", practice).bind("id", a.id()).bind("dedupe", a.dedupeKey())
                 .bind("followUp", a.followUpId() == null ? null : a.followUpId().value())
                 .bind("patient", a.patientId() == null ? null : a.patientId().value())
                 .bind("channel", a.channel().name()).bind("purpose", a.purpose().name()).bind("step", a.step())
@@ -976,30 +989,30 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     public void beforeCommit() {
         sendDeferred();
-        if (heldAttempt != null && ctx.dialect() == Dialect.POSTGRESQL && !pendingAudit.isEmpty()
-                && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
-            insertHeldAttemptAndChain();
+        if (held != null && !pendingAudit.isEmpty() && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
+            sendHeldWithChain();
             return;
         }
-        sendHeldAttempt();
+        sendHeld();
         flushAudit();
     }
 
     /**
-     * The held attempt insert and {@link #chainInDatabase}'s statement as one statement list, sent in
-     * one round trip: recording a send's intent then costs two reads, this and the commit. If the
-     * practice has no trail head yet, the insert is kept and the events are chained as a first
-     * append is.
+     * The held write and {@link #chainInDatabase}'s statement as one statement list, sent in one
+     * round trip: recording a send's intent, or a provider's answer, then costs this and the commit
+     * after its reads. If the practice has no trail head yet, the write is kept and the events are
+     * chained as a first append is.
      */
-    private void insertHeldAttemptAndChain() {
-        SendAttempt a = Objects.requireNonNull(heldAttempt);
-        heldAttempt = null;
+    private void sendHeldWithChain() {
+        HeldWrite write = Objects.requireNonNull(held);
+        held = null;
         List<AuditRecord> records = List.copyOf(pendingAudit);
-        boolean chained = guard("insert send attempt " + a.id() + " and append " + records.size() + " events to the audit trail", () -> {
-            Update both = bindChain(bindAttempt(handle.createUpdate(INSERT_ATTEMPT + ";\n" + CHAIN_IN_DATABASE.get(records.size() - 1)), a),
-                    records);
-            return both.execute((statement, context) -> {
+        boolean chained = guard(write.what() + ", and append " + records.size() + " events to the audit trail", () -> {
+            Update both = handle.createUpdate(write.sql() + ";\n" + CHAIN_IN_DATABASE.get(records.size() - 1));
+            write.binder().accept(both);
+            return bindChain(both, records).execute((statement, context) -> {
                 PreparedStatement ps = statement.get();
+                write.check(ps.getUpdateCount());
                 if (ps.getMoreResults() || ps.getUpdateCount() < 0) {
                     throw new IllegalStateException("the audit chain's row count is missing from the statement list's results");
                 }
@@ -1381,8 +1394,66 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     private Handle handle() {
         sendDeferred();
-        sendHeldAttempt();
+        sendHeld();
         return handle;
+    }
+
+    /** Sends the held write, if any, on its own. */
+    private void sendHeld() {
+        HeldWrite write = held;
+        if (write != null) {
+            held = null;
+            guard(write.what(), () -> {
+                Update update = handle.createUpdate(write.sql());
+                write.binder().accept(update);
+                write.check(update.execute());
+                return null;
+            });
+        }
+    }
+
+    /**
+     * A write held back unsent: see {@link #held}.
+     *
+     * @param what the operation, for an error's message
+     * @param batch what a batch of such writes is, should a second write make it join one
+     * @param insert whether it inserts (a later write then sends it at once, since it may be of the inserted row)
+     * @param ifUnchanged as for {@link #defer}
+     * @param binder binds its values to a statement, an update or a batch's entry
+     */
+    private record HeldWrite(String sql, String what, String batch, boolean insert, @Nullable String ifUnchanged,
+            Consumer<SqlStatement<?>> binder) {
+        void check(int rows) {
+            if (ifUnchanged != null && rows == 0) {
+                throw new ConcurrentUpdateException(ifUnchanged);
+            }
+        }
+    }
+
+    /**
+     * Asks for an update whose only answer is a row count. On PostgreSQL a lone one is held (it may
+     * go with the audit chain at commit); the others are {@link #defer deferred} into batches, the
+     * held one first.
+     */
+    private void write(String sql, String what, String operation, @Nullable String ifUnchanged, Consumer<SqlStatement<?>> binder) {
+        HeldWrite earlier = held;
+        if (earlier != null) {
+            if (earlier.insert()) {
+                sendHeld(); // the update may be of the inserted row
+            } else {
+                held = null;
+                PreparedBatch batch = defer(earlier.sql(), earlier.batch(), earlier.ifUnchanged());
+                earlier.binder().accept(batch);
+                batch.add();
+            }
+        }
+        if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
+            held = new HeldWrite(sql, operation, what, false, ifUnchanged, binder);
+            return;
+        }
+        PreparedBatch batch = defer(sql, what, ifUnchanged);
+        binder.accept(batch);
+        batch.add();
     }
 
     /**
@@ -1397,7 +1468,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @return the statement's batch, to bind one entry and {@code add()} it
      */
     private PreparedBatch defer(String sql, String what, @Nullable String ifUnchanged) {
-        sendHeldAttempt(); // an update may be of the held attempt: the insert goes first
         DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>()));
         updates.ifUnchanged().add(ifUnchanged);
         return updates.batch();

@@ -1038,6 +1038,26 @@ public abstract class FollowUpStoreContract {
         run(tx -> assertThat(tx.attemptsOf(f.id())).containsExactly(original));
     }
 
+    /** As a refused insert: a store may send a transaction's last update with its audit events (the JDBC store does on PostgreSQL). */
+    @Test
+    void anUpdateThatLostItsRaceAsTheLastWriteKeepsNoneOfItsTransactionsAuditEvents() {
+        Patient p = patient("Last", "Write", PhoneNumber.ofE164("+14155550245"));
+        FollowUp v0 = followUp(p, "need-lost-last-write", T0);
+        storeWith(p, v0);
+        FollowUp v1 = v0.rescheduled(T0.plusSeconds(1));
+        run(tx -> tx.updateFollowUp(v1));
+        int trailBefore = auditTrail(practice).size();
+        FollowUp stale = v0.rescheduled(T0.plusSeconds(2)); // written over v0, but v1 is stored
+
+        assertThatThrownBy(() -> run(tx -> {
+            tx.updateFollowUp(stale);
+            tx.appendAudit(audit(AuditType.TASK_OPENED, T0.plusSeconds(3), Map.of()));
+        })).isInstanceOf(ConcurrentUpdateException.class);
+
+        assertThat(auditTrail(practice)).hasSize(trailBefore);
+        run(tx -> assertThat(tx.followUp(v0.id())).contains(v1));
+    }
+
     /** An attempt a transaction inserted is there for its own reads and updates, whenever the store sends the insert. */
     @Test
     void anAttemptInsertedInATransactionIsReadAndUpdatedByTheSameTransaction() {
