@@ -104,7 +104,7 @@ final class InboundBench {
                     engineRate, "bare INSERT", bareRate, 0);
             out.add(String.format("    latency p50 %s; p99 %s (target >= 1,000/s and p99 < 50 ms: %s); bare p99 %s", p50.describe("ms"),
                     p99.describe("ms"), engineRate.median() >= 1000 && p99.median() < 50 ? "MET" : "MISSED", bareP99.describe("ms")));
-            out.add(String.format("    CPU per reply, engine side: this JVM %s; the server %s", jvmCpu.describe("ms"), serverCpu.describe("ms")));
+            out.add(String.format("    CPU per reply, engine side: this JVM %s; the server %s", jvmCpu.describeFine("ms"), serverCpu.describeFine("ms")));
         }
         pg.dropDatabase(seed);
     }

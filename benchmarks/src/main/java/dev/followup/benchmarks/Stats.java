@@ -41,6 +41,11 @@ final class Stats {
         return String.format("%,.1f %s (min %,.1f, max %,.1f, n=%d)", median(), unit, min(), max(), values.size());
     }
 
+    /** As {@link #describe}, to three decimals: for fractions of a millisecond. */
+    String describeFine(String unit) {
+        return String.format("%,.3f %s (min %,.3f, max %,.3f, n=%d)", median(), unit, min(), max(), values.size());
+    }
+
     /** @return the value at quantile q (0..1) of a latency sample, nearest rank */
     static double quantile(long[] nanos, double q) {
         long[] copy = nanos.clone();

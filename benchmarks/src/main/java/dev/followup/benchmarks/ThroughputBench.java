@@ -77,7 +77,7 @@ final class ThroughputBench {
             }
             out.pair("engine throughput PostgreSQL, " + threads + " engine(s), " + String.format("%,d", rows) + " due follow-ups", "steps/s",
                     engine, "bare SKIP LOCKED loop", bare, 0.15);
-            out.add(String.format("    CPU per step, engine side: this JVM %s; the server %s", jvmCpu.describe("ms"), serverCpu.describe("ms")));
+            out.add(String.format("    CPU per step, engine side: this JVM %s; the server %s", jvmCpu.describeFine("ms"), serverCpu.describeFine("ms")));
         }
         pg.dropDatabase(seed);
     }
