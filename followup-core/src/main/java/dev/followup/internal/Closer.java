@@ -66,7 +66,7 @@ final class Closer {
         }
         boolean already = !affected.isEmpty() && affected.values().stream().allMatch(p -> OutreachRunner.isOptedOut(tx, p));
         if (affected.isEmpty() && phone != null) {
-            already = tx.latestConsentOf(phone).map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
+            already = OutreachRunner.optsOut(tx.latestConsentOf(phone));
         }
         if (phone != null) {
             tx.recordConsent(new ConsentChange(tx.practiceId(), null, phone, ConsentStatus.OPTED_OUT, source, now));

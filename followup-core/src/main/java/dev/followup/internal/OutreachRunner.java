@@ -5,6 +5,7 @@ import dev.followup.FollowUpException;
 import dev.followup.RunSummary;
 import dev.followup.audit.AuditType;
 import dev.followup.consent.ChannelSuppression;
+import dev.followup.consent.ConsentChange;
 import dev.followup.consent.ConsentSource;
 import dev.followup.consent.ConsentStatus;
 import dev.followup.followup.Channel;
@@ -402,7 +403,7 @@ public final class OutreachRunner {
             } else {
                 SendCheck check = tx.sendCheck(s.claim().followUpId(), s.claim().owner(), now, patient.id(), patient.phone());
                 current = check.leasedFollowUp().orElse(null);
-                optedOut = check.consent().map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
+                optedOut = optsOut(check.consent());
             }
             if (current == null) {
                 return false; // the lease ran out; another node owns the work now
@@ -623,7 +624,12 @@ public final class OutreachRunner {
     }
 
     static boolean isOptedOut(PracticeTransaction tx, Patient patient) {
-        return tx.consentOf(patient.id(), patient.phone()).map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
+        return optsOut(tx.consentOf(patient.id(), patient.phone()));
+    }
+
+    /** @param consent the ledger entry that applies, if any @return whether it stops all outreach */
+    static boolean optsOut(Optional<ConsentChange> consent) {
+        return consent.map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
     }
 
     private @Nullable String unreachableReason(PracticeTransaction tx, Practice practice, Patient patient, Channel channel) {

@@ -157,7 +157,7 @@ public final class ReplyHandler {
             }
         }
         boolean optedOut = patient != null ? OutreachRunner.isOptedOut(tx, patient)
-                : tx.latestConsentOf(sms.from()).map(c -> c.status() == ConsentStatus.OPTED_OUT).orElse(false);
+                : OutreachRunner.optsOut(tx.latestConsentOf(sms.from()));
         if (optedOut || target == null) {
             // No conversation to continue: a person reads it, and an opted-out patient is sent nothing.
             String reason = optedOut ? "reply from an opted-out number (START resumes messages)"
