@@ -584,8 +584,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void insertAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
         if (ctx.dialect() == Dialect.POSTGRESQL) {
-            handle(); // what was asked before goes first, and the held insert stays the last write
-            held = new HeldWrite(INSERT_ATTEMPT, "insert send attempt " + a.id(), "", true, null, u -> bindAttempt(u, a));
+            sendPending(); // what was asked before goes first, and the held insert stays the last write
+            held = new HeldWrite(INSERT_ATTEMPT, "insert send attempt " + a.id(), null, null, u -> bindAttempt(u, a));
             return;
         }
         guard("insert send attempt " + a.id(), () -> {
@@ -1393,9 +1393,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * statement, whatever it is, sees the transaction's writes in the order they were asked for.
      */
     private Handle handle() {
+        sendPending();
+        return handle;
+    }
+
+    /** Sends every write held back so far, in the order they were asked for. */
+    private void sendPending() {
         sendDeferred();
         sendHeld();
-        return handle;
     }
 
     /** Sends the held write, if any, on its own. */
@@ -1416,12 +1421,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * A write held back unsent: see {@link #held}.
      *
      * @param what the operation, for an error's message
-     * @param batch what a batch of such writes is, should a second write make it join one
-     * @param insert whether it inserts (a later write then sends it at once, since it may be of the inserted row)
+     * @param batch what a batch of such updates is, should a second write make it join one; null for
+     *     an insert, which a later write sends at once instead, since that write may be of the inserted row
      * @param ifUnchanged as for {@link #defer}
      * @param binder binds its values to a statement, an update or a batch's entry
      */
-    private record HeldWrite(String sql, String what, String batch, boolean insert, @Nullable String ifUnchanged,
+    private record HeldWrite(String sql, String what, @Nullable String batch, @Nullable String ifUnchanged,
             Consumer<SqlStatement<?>> binder) {
         void check(int rows) {
             if (ifUnchanged != null && rows == 0) {
@@ -1438,17 +1443,18 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private void write(String sql, String what, String operation, @Nullable String ifUnchanged, Consumer<SqlStatement<?>> binder) {
         HeldWrite earlier = held;
         if (earlier != null) {
-            if (earlier.insert()) {
+            String earlierBatch = earlier.batch();
+            if (earlierBatch == null) {
                 sendHeld(); // the update may be of the inserted row
             } else {
                 held = null;
-                PreparedBatch batch = defer(earlier.sql(), earlier.batch(), earlier.ifUnchanged());
+                PreparedBatch batch = defer(earlier.sql(), earlierBatch, earlier.ifUnchanged());
                 earlier.binder().accept(batch);
                 batch.add();
             }
         }
         if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
-            held = new HeldWrite(sql, operation, what, false, ifUnchanged, binder);
+            held = new HeldWrite(sql, operation, what, ifUnchanged, binder);
             return;
         }
         PreparedBatch batch = defer(sql, what, ifUnchanged);
