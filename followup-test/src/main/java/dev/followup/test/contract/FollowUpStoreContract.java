@@ -682,7 +682,8 @@ public abstract class FollowUpStoreContract {
     /**
      * A store may send updates later than they are asked for (the SPI allows it): a read later in
      * the same transaction still sees them, and a version race lost by one of them rolls back the
-     * whole transaction, writes made before and after it included, whenever the store reports it.
+     * whole transaction, writes made before and after it and its audit events included, whenever the
+     * store reports it.
      */
     @Test
     void aLostVersionRaceRollsBackTheWholeTransactionAndLaterReadsSeeEarlierUpdates() {
@@ -711,6 +712,9 @@ public abstract class FollowUpStoreContract {
             assertThat(tx.task(before.id())).isEmpty();
             assertThat(tx.task(after.id())).isEmpty();
         });
+        // The same lost update as the transaction's last write, which a store may send with its audit events.
+        assertRefusedWithItsAuditEvent(tx -> tx.updateFollowUp(stale));
+        run(tx -> assertThat(tx.followUp(v0.id())).contains(v2));
     }
 
     @Test
@@ -1043,21 +1047,6 @@ public abstract class FollowUpStoreContract {
         assertThat(auditTrail(practice)).hasSize(trailBefore);
     }
 
-    /** As a refused insert: a store may send a transaction's last update with its audit events (the JDBC store does on PostgreSQL). */
-    @Test
-    void anUpdateThatLostItsRaceAsTheLastWriteKeepsNoneOfItsTransactionsAuditEvents() {
-        Patient p = patient("Last", "Write", PhoneNumber.ofE164("+14155550245"));
-        FollowUp v0 = followUp(p, "need-lost-last-write", T0);
-        storeWith(p, v0);
-        FollowUp v1 = v0.rescheduled(T0.plusSeconds(1));
-        run(tx -> tx.updateFollowUp(v1));
-        FollowUp stale = v0.rescheduled(T0.plusSeconds(2)); // written over v0, but v1 is stored
-
-        assertRefusedWithItsAuditEvent(tx -> tx.updateFollowUp(stale));
-
-        run(tx -> assertThat(tx.followUp(v0.id())).contains(v1));
-    }
-
     /** An attempt a transaction inserted is there for its own reads and updates, whenever the store sends the insert. */
     @Test
     void anAttemptInsertedInATransactionIsReadAndUpdatedByTheSameTransaction() {
@@ -1077,6 +1066,15 @@ public abstract class FollowUpStoreContract {
 
         run(tx -> assertThat(tx.attempt(pending.id())).contains(sent));
         assertThat(auditTrail(practice)).hasSize(trailBefore + 1);
+
+        // Updated at once, with no read in between: the update must not overtake the insert.
+        SendAttempt retry = attempt(f, 0, 2, MessagePurpose.OUTREACH, AttemptState.PENDING, T0.plusSeconds(2), "again");
+        SendAttempt retrySent = retry.sent("SM-own-2", DeliveryStatus.QUEUED, T0.plusSeconds(3));
+        run(tx -> {
+            tx.insertAttempt(retry);
+            tx.updateAttempt(retrySent);
+        });
+        run(tx -> assertThat(tx.attempt(retry.id())).contains(retrySent));
     }
 
     @Test
