@@ -6,6 +6,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +16,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One embedded PostgreSQL server for the whole run (no installed server needed). fsync and
@@ -110,8 +114,8 @@ final class Pg implements AutoCloseable {
             return -1;
         }
         long ticks = 0;
-        try (java.util.stream.Stream<java.nio.file.Path> processes = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
-            for (java.nio.file.Path process : (Iterable<java.nio.file.Path>) processes::iterator) {
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
                 String name = process.getFileName().toString();
                 if (!name.chars().allMatch(Character::isDigit)) {
                     continue;
@@ -134,9 +138,9 @@ final class Pg implements AutoCloseable {
     }
 
     /** @return the fields of a /proc stat file after the command name (state first), or null if it is gone */
-    private static String @org.jspecify.annotations.Nullable [] procStat(java.nio.file.Path file) {
+    private static String @Nullable [] procStat(Path file) {
         try {
-            String text = java.nio.file.Files.readString(file);
+            String text = Files.readString(file);
             return text.substring(text.lastIndexOf(')') + 2).split(" ");
         } catch (IOException e) {
             return null;
@@ -183,7 +187,7 @@ final class Pg implements AutoCloseable {
         try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
-            String[] stat = procStat(java.nio.file.Path.of("/proc", Integer.toString(rs.getInt(1)), "stat"));
+            String[] stat = procStat(Path.of("/proc", Integer.toString(rs.getInt(1)), "stat"));
             return stat == null ? -1 : Long.parseLong(stat[1]);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot ask the server for a backend's process id", e);
