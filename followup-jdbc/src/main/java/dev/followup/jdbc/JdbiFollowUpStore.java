@@ -8,6 +8,7 @@ import dev.followup.jdbc.internal.Dialect;
 import dev.followup.jdbc.internal.Failures;
 import dev.followup.jdbc.internal.FieldCipher;
 import dev.followup.jdbc.internal.JdbiPracticeTransaction;
+import dev.followup.jdbc.internal.KnownTrailHeads;
 import dev.followup.jdbc.internal.Queries;
 import dev.followup.jdbc.internal.SchemaMigrator;
 import dev.followup.jdbc.internal.Sql;
@@ -148,7 +149,7 @@ public final class JdbiFollowUpStore implements FollowUpStore {
             return ctx.jdbi().inTransaction(handle -> {
                 JdbiPracticeTransaction tx = new JdbiPracticeTransaction(handle, practiceId, ctx);
                 T result = work.apply(tx);
-                tx.beforeCommit();
+                tx.commitPending(); // on PostgreSQL, usually with the commit itself
                 return result;
             });
         } catch (JdbiException e) {
@@ -324,7 +325,8 @@ public final class JdbiFollowUpStore implements FollowUpStore {
             } catch (SQLException e) {
                 throw Failures.translate("connect to the database", e);
             }
-            StoreContext ctx = new StoreContext(Jdbi.create(dataSource), dialect, new FieldCipher(keys), new BlindIndex(lookup.material()));
+            StoreContext ctx = new StoreContext(Jdbi.create(dataSource), dialect, new FieldCipher(keys), new BlindIndex(lookup.material()),
+                    new KnownTrailHeads());
             JdbiFollowUpStore store = new JdbiFollowUpStore(dataSource, ctx, keys, lookupKeyId);
             if (migrateOnBuild) {
                 store.migrate();

@@ -53,6 +53,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -172,6 +173,44 @@ abstract class JdbcStoreBehaviour {
             previous = expected;
         }
         assertThat(AuditVerification.of(trail).isIntact()).isTrue();
+    }
+
+    /**
+     * On PostgreSQL a transaction's last statement list carries its commit, and the store creates a
+     * practice's trail head only until it has seen it. Should the head go from under the store (by
+     * hand: the library never deletes one), the transaction must fail rather than commit its writes
+     * without their events, and the next one must create the head again.
+     */
+    @Test
+    void aTrailHeadGoneFromUnderTheStoreFailsTheTransactionRatherThanCommitItWithoutItsEvents() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        PracticeId practice = PracticeId.of("audit-head-gone");
+        PhoneNumber phone = PhoneNumber.ofE164("+14155550123");
+        Function<PracticeTransaction, Void> optOutAudited = tx -> {
+            tx.recordConsent(new ConsentChange(practice, null, phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
+            tx.appendAudit(new AuditRecord(AuditType.CONSENT_CHANGED, "patient", null, null, Map.of("status", "OPTED_OUT"), T0));
+            return null;
+        };
+        store.inTransaction(practice, tx -> {
+            tx.appendAudit(new AuditRecord(AuditType.RETENTION_PURGE, "system", null, null, Map.of(), T0));
+            return null;
+        });
+        Jdbi.create(db.dataSource()).useHandle(h -> {
+            h.execute("DELETE FROM followup_audit_event WHERE practice_id = ?", practice.value());
+            h.execute("DELETE FROM followup_audit_head WHERE practice_id = ?", practice.value());
+        });
+
+        if (onPostgres()) {
+            assertThatThrownBy(() -> store.inTransaction(practice, optOutAudited)).isInstanceOf(StorageException.class);
+            Optional<ConsentChange> kept = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
+            assertThat(kept).as("nothing committed").isEmpty();
+            assertThat(trailOf(store, practice)).isEmpty();
+        }
+        store.inTransaction(practice, optOutAudited);
+
+        Optional<ConsentChange> recorded = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
+        assertThat(recorded).isPresent();
+        assertThat(trailOf(store, practice)).extracting(dev.followup.audit.AuditEvent::sequence).containsExactly(1L);
     }
 
     /**
@@ -305,7 +344,7 @@ abstract class JdbcStoreBehaviour {
      * change that adds statements to every step shows here, not only in the benchmark.
      */
     @Test
-    void anOutreachStepCostsABoundedNumberOfStatements() {
+    void anOutreachStepCostsABoundedNumberOfRoundTrips() {
         StatementCounter counter = new StatementCounter(db.dataSource());
         InMemorySmsSender sms = new InMemorySmsSender();
         EngineCluster cluster = countedCluster(counter, sms);
@@ -316,7 +355,7 @@ abstract class JdbcStoreBehaviour {
         assertThat(cluster.nodes.get(0).runDueWork().messagesSent()).isEqualTo(50);
 
         assertThat(sms.sent()).hasSize(50);
-        double perStep = counter.executions() / 50.0;
+        double perStep = counter.roundTrips() / 50.0;
         // Decided in groups of 25 from bulk reads, each text's attempt recorded alone, the answers recorded per group with
         // each lease released by the follow-up's own update, consent and the follow-up's version read again before each
         // text: 7.54 on PostgreSQL and 8.58 on H2 (19 and 21 when each follow-up was decided alone); then 4.56 and 6.66 once
@@ -324,9 +363,10 @@ abstract class JdbcStoreBehaviour {
         // by the database in one statement instead of a locking read and a write, and a claim became one statement.
         // H2 (in process) keeps the two-step flush and claim. Then 3.56 on PostgreSQL once a text's attempt insert went to
         // the server with its audit event, in one round trip, and 2.56 once the lease and consent check before each text
-        // went as one statement list too.
-        double budget = onPostgres() ? 3.0 : 7.0;
-        assertThat(perStep).as("statements per SMS step (%d for 50)", counter.executions()).isLessThanOrEqualTo(budget);
+        // went as one statement list too. Counted with the commits the driver sends: 3.68 and 7.78 round trips, then 2.64
+        // on PostgreSQL once a transaction's last statement list carried its COMMIT.
+        double budget = onPostgres() ? 2.75 : 8.0;
+        assertThat(perStep).as("round trips per SMS step (%d for 50)", counter.roundTrips()).isLessThanOrEqualTo(budget);
     }
 
     /**
@@ -334,7 +374,7 @@ abstract class JdbcStoreBehaviour {
      * sends (YES with its slot offer, a question, STOP, a spelled-out yes, a no).
      */
     @Test
-    void aReplyCostsABoundedNumberOfStatements() {
+    void aReplyCostsABoundedNumberOfRoundTrips() {
         StatementCounter counter = new StatementCounter(db.dataSource());
         InMemorySmsSender sms = new InMemorySmsSender();
         EngineCluster cluster = textedCluster(counter, sms, 50);
@@ -345,13 +385,15 @@ abstract class JdbcStoreBehaviour {
             replyFrom(cluster, i, bodies[i % bodies.length]);
         }
 
-        double perReply = counter.executions() / 50.0;
+        double perReply = counter.roundTrips() / 50.0;
         // 14.2 on PostgreSQL, 16.4 on H2 (15.2 and 17.4 before the patient's and the number's consent were read in one
         // query); then 12.0 on PostgreSQL once a transaction's audit events were chained by the database in one statement,
         // and 11.2 once an answer's attempt insert went to the server with the audit events, in one round trip; 10.2 once a
-        // transaction's lone last update (the provider's answer on the attempt) did too.
-        double budget = onPostgres() ? 10.5 : 16.5;
-        assertThat(perReply).as("statements per reply (%d for 50)", counter.executions()).isLessThanOrEqualTo(budget);
+        // transaction's lone last update (the provider's answer on the attempt) did too. Counted with the commits the
+        // driver sends: 12.4 and 18.6 round trips, then 10.4 on PostgreSQL once a transaction's last statement list carried
+        // its COMMIT.
+        double budget = onPostgres() ? 10.75 : 19.0;
+        assertThat(perReply).as("round trips per reply (%d for 50)", counter.roundTrips()).isLessThanOrEqualTo(budget);
         assertThat(sms.sent()).hasSizeGreaterThan(50); // the replies were answered: slot offers, confirmations
     }
 

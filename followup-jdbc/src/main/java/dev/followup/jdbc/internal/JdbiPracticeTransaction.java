@@ -103,10 +103,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * On PostgreSQL, the transaction's last write while it is the only one not sent: an attempt
      * insert, or a lone update. It goes with the audit chain at commit, in one round trip
-     * ({@link #beforeCommit()}), or before the next statement. Never held together with
+     * ({@link #commitPending()}), or before the next statement. Never held together with
      * {@link #deferred} updates: a second write sends or batches it first.
      */
     private @Nullable HeldWrite held;
+    /** Set once a statement list has committed the transaction: nothing may be sent after it. */
+    private boolean committed;
 
     /**
      * @param handle a handle inside a transaction
@@ -578,7 +580,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      *
      * <p>On PostgreSQL the insert is held back while it is the transaction's last write: the next
      * statement or write sends it first, and if none comes it goes to the server with the audit
-     * chain at commit, in one round trip ({@link #beforeCommit()}). A duplicate then fails there.
+     * chain at commit, in one round trip ({@link #commitPending()}). A duplicate then fails there.
      */
     @Override
     public void insertAttempt(SendAttempt a) {
@@ -974,7 +976,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * {@inheritDoc}
      *
-     * <p>Kept in memory until {@link #beforeCommit()}, which the store calls just before commit.
+     * <p>Kept in memory until {@link #commitPending()}, which the store calls just before commit.
      */
     @Override
     public void appendAudit(AuditRecord record) {
@@ -984,51 +986,91 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /**
-     * Sends what the transaction still holds back, the store's last call before commit: the
-     * deferred updates (which may throw {@link ConcurrentUpdateException}), then the audit records.
+     * The store's last call in a transaction: sends what the transaction still holds back. The
+     * deferred updates go first (they may throw {@link ConcurrentUpdateException}). On PostgreSQL
+     * the held write, the audit chain and {@code COMMIT} then go as one statement list, in one round
+     * trip, so the practice's trail head, which every writer of the practice needs, is locked only
+     * while the server runs that list, never across a round trip to this JVM; the store's own commit
+     * then finds nothing left to commit. An import chunk's hundreds of events go as a batch, and the
+     * store commits.
      */
-    public void beforeCommit() {
+    public void commitPending() {
         sendDeferred();
-        if (held != null && !pendingAudit.isEmpty() && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
-            sendHeldWithChain();
+        if (ctx.dialect() != Dialect.POSTGRESQL || pendingAudit.size() > EVENTS_PER_STATEMENT) {
+            sendHeld();
+            flushAudit();
             return;
         }
-        sendHeld();
-        flushAudit();
+        if (held == null && pendingAudit.isEmpty()) {
+            return; // a read-only transaction: the store's commit is its one round trip left
+        }
+        // A guarded update that matched no row must roll back, and only its row count, read after the
+        // list, tells: such a write goes with the chain, and the store commits after the check.
+        sendStatementList(held == null || held.ifUnchanged() == null);
     }
 
     /**
-     * The held write and {@link #chainInDatabase}'s statement as one statement list, sent in one
-     * round trip: recording a send's intent, or a provider's answer, then costs this and the commit
-     * after its reads. If the practice has no trail head yet, the write is kept and the events are
-     * chained as a first append is.
+     * PostgreSQL: the held write, if any, and the pending audit events, chained by
+     * {@link #chainInDatabaseSql}'s statement, as one statement list, with {@code COMMIT} last when
+     * {@code commit}. The practice's trail head is created first in the same list unless this store
+     * has seen it ({@link KnownTrailHeads}).
      */
-    private void sendHeldWithChain() {
-        HeldWrite write = Objects.requireNonNull(held);
+    private void sendStatementList(boolean commit) {
+        sendDeferred();
+        HeldWrite write = held;
         held = null;
         List<AuditRecord> records = List.copyOf(pendingAudit);
-        boolean chained = guard(write.what() + ", and append " + records.size() + " events to the audit trail", () -> {
-            Update both = handle.createUpdate(write.sql() + ";\n" + CHAIN_IN_DATABASE.get(records.size() - 1));
-            write.binder().accept(both);
-            return bindChain(both, records).execute((statement, context) -> {
-                PreparedStatement ps = statement.get();
-                write.check(ps.getUpdateCount());
-                if (ps.getMoreResults() || ps.getUpdateCount() < 0) {
-                    throw new IllegalStateException("the audit chain's row count is missing from the statement list's results");
-                }
-                return ps.getUpdateCount() == 1;
-            });
-        });
-        if (chained) {
-            pendingAudit.clear();
-        } else {
-            flushAudit();
+        pendingAudit.clear();
+        boolean createHead = !records.isEmpty() && !ctx.trailHeads().contains(practiceId);
+        List<String> statements = new ArrayList<>(4);
+        if (write != null) {
+            statements.add(write.sql());
         }
+        if (createHead) {
+            statements.add(CREATE_TRAIL_HEAD + ctx.dialect().onConflictDoNothing());
+        }
+        if (!records.isEmpty()) {
+            statements.add(CHAIN_IN_DATABASE.get(records.size() - 1));
+        }
+        if (commit) {
+            statements.add("COMMIT");
+        }
+        String what = (write == null ? "" : write.what() + ", ") + "append " + records.size() + " events to the audit trail"
+                + (commit ? ", and commit" : "");
+        try {
+            guard(what, () -> {
+                Update list = handle.createUpdate(String.join(";\n", statements));
+                if (write != null) {
+                    write.binder().accept(list);
+                }
+                if (createHead) {
+                    list.bind("genesis", AuditEvent.GENESIS);
+                }
+                if (!records.isEmpty()) {
+                    bindChain(list, records);
+                }
+                return list.execute((statement, context) -> {
+                    // Jdbi executes on get(); the driver has then read every result and thrown the first error.
+                    int firstCount = statement.get().getUpdateCount();
+                    if (write != null) {
+                        write.check(firstCount);
+                    }
+                    return null;
+                });
+            });
+        } catch (RuntimeException e) {
+            ctx.trailHeads().forget(practiceId); // should the head have gone, the next transaction creates it again
+            throw e;
+        }
+        if (!records.isEmpty()) {
+            ctx.trailHeads().add(practiceId);
+        }
+        committed = commit;
     }
 
     /**
      * Chains the transaction's pending audit records onto the trail: on PostgreSQL in one statement
-     * ({@link #chainInDatabase}) for up to {@value #EVENTS_PER_STATEMENT} events; else lock the head
+     * ({@link #chainInDatabaseSql}) for up to {@value #EVENTS_PER_STATEMENT} events; else lock the head
      * row, insert them as one batch, move the head. Called last before commit, so the head row,
      * which every writer of the practice needs, is held only for the commit.
      */
@@ -1037,18 +1079,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             return;
         }
         if (ctx.dialect() == Dialect.POSTGRESQL && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
-            List<AuditRecord> records = List.copyOf(pendingAudit);
-            boolean chained = guard("append " + records.size() + " events to the audit trail", () -> {
-                if (chainInDatabase(records)) {
-                    return true;
-                }
-                createTrailHead(); // the practice's first events
-                return chainInDatabase(records);
-            });
-            if (chained) {
-                pendingAudit.clear();
-                return;
-            }
+            sendStatementList(false);
+            return;
         }
         guard("append " + pendingAudit.size() + " events to the audit trail", () -> {
             Head head = lockTrailHead();
@@ -1072,13 +1104,28 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     private static final String INSERT_AUDIT_EVENT = "INSERT INTO followup_audit_event (practice_id, seq, type, actor, follow_up_id,"
             + " patient_id, attributes, occurred_at, previous_hash, hash)";
+    private static final String CREATE_TRAIL_HEAD = "INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)";
     private static final String MOVE_AUDIT_HEAD = "UPDATE followup_audit_head SET seq = :headSeq, hash = :headHash"
             + " WHERE practice_id = :practice";
     /** Up to this many events are chained by PostgreSQL in one statement; an import chunk's hundreds go as a batch. */
     private static final int EVENTS_PER_STATEMENT = 50;
-    /** {@link #chainInDatabase}'s statement for 1, 2, … {@value #EVENTS_PER_STATEMENT} events, built once. */
+    /** {@link #chainInDatabaseSql}'s statement for 1, 2, … {@value #EVENTS_PER_STATEMENT} events, built once. */
     private static final List<String> CHAIN_IN_DATABASE = java.util.stream.IntStream.rangeClosed(1, EVENTS_PER_STATEMENT)
             .mapToObj(JdbiPracticeTransaction::chainInDatabaseSql).toList();
+
+    /**
+     * PostgreSQL: the events are chained by the database in one statement, so the trail head, which
+     * every writer of the practice needs, is locked for that statement and the commit only (before,
+     * a locking read, then the write: a round trip longer, and a round trip more on every engine
+     * step and reply). The head is read under its lock as it is when the lock is granted (a
+     * concurrent appender's move included: a row lock waits for the other transaction, then reads
+     * its version), a recursive step chains the events from it, they are inserted, and the head
+     * moves to the last. Each hash is {@link AuditEvent.HashInput}'s, SHA-256 of {@code before ||
+     * sequence || after || previous hash}, computed from bytes so that the database's encoding plays
+     * no part. Without a head the chain starts from null, and inserting an event without a
+     * sequence fails: the statement never appends nothing, which would let a statement list commit
+     * writes without their events.
+     */
 
     private static String chainInDatabaseSql(int count) {
         StringBuilder events = new StringBuilder();
@@ -1090,9 +1137,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .append(" AS VARCHAR), CAST(:at").append(n).append(" AS TIMESTAMP WITH TIME ZONE))");
         }
         return "WITH RECURSIVE head AS (SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice"
-                + " FOR UPDATE), events (n, before_sequence, after_sequence, type, actor, follow_up_id, patient_id, attributes, occurred_at)"
+                + " FOR UPDATE), start AS (SELECT head.seq, head.hash FROM (VALUES (0)) AS one (n) LEFT JOIN head ON TRUE),"
+                + " events (n, before_sequence, after_sequence, type, actor, follow_up_id, patient_id, attributes, occurred_at)"
                 + " AS (VALUES " + events + "), chain (n, seq, previous_hash, hash) AS (SELECT 0, seq, CAST(NULL AS TEXT), CAST(hash AS TEXT)"
-                + " FROM head UNION ALL SELECT e.n, c.seq + 1, c.hash, encode(sha256(e.before_sequence || convert_to(CAST(c.seq + 1 AS TEXT),"
+                + " FROM start UNION ALL SELECT e.n, c.seq + 1, c.hash, encode(sha256(e.before_sequence || convert_to(CAST(c.seq + 1 AS TEXT),"
                 + " 'UTF8') || e.after_sequence || convert_to(c.hash, 'UTF8')), 'hex') FROM chain c JOIN events e ON e.n = c.n + 1),"
                 + " inserted AS (" + INSERT_AUDIT_EVENT + " SELECT :practice, c.seq, e.type, e.actor, e.follow_up_id, e.patient_id,"
                 + " e.attributes, e.occurred_at, c.previous_hash, c.hash FROM chain c JOIN events e ON e.n = c.n)"
@@ -1100,24 +1148,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 + " WHERE practice_id = :practice";
     }
 
-    /**
-     * PostgreSQL: the events are chained by the database in one statement, so the trail head, which
-     * every writer of the practice needs, is locked for that statement and the commit only (before,
-     * a locking read, then the write: a round trip longer, and a round trip more on every engine
-     * step and reply). The head is read under its lock as it is when the lock is granted (a
-     * concurrent appender's move included: a row lock waits for the other transaction, then reads
-     * its version), a recursive step chains the events from it, they are inserted, and the head
-     * moves to the last. Each hash is {@link AuditEvent.HashInput}'s, SHA-256 of {@code before ||
-     * sequence || after || previous hash}, computed from bytes so that the database's encoding plays
-     * no part.
-     *
-     * @return false if the practice has no trail head yet (nothing was written)
-     */
-    private boolean chainInDatabase(List<AuditRecord> records) {
-        return bindChain(handle().createUpdate(CHAIN_IN_DATABASE.get(records.size() - 1)), records).execute() == 1;
-    }
-
-    /** Binds {@link #chainInDatabase}'s statement for {@code records}. */
+    /** Binds {@link #chainInDatabaseSql}'s statement for {@code records}. */
     private Update bindChain(Update chain, List<AuditRecord> records) {
         for (int i = 0; i < records.size(); i++) {
             AuditRecord record = records.get(i);
@@ -1165,8 +1196,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     /** Creates the practice's trail head unless another transaction did. */
     private void createTrailHead() {
-        Update create = handle().createUpdate("INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)"
-                + ctx.dialect().onConflictDoNothing()).bind("practice", practice).bind("genesis", AuditEvent.GENESIS);
+        Update create = handle().createUpdate(CREATE_TRAIL_HEAD + ctx.dialect().onConflictDoNothing()).bind("practice", practice)
+                .bind("genesis", AuditEvent.GENESIS);
         if (ctx.dialect() == Dialect.H2) {
             try {
                 create.execute();
@@ -1393,6 +1424,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * statement, whatever it is, sees the transaction's writes in the order they were asked for.
      */
     private Handle handle() {
+        if (committed) {
+            throw new IllegalStateException("the transaction of practice " + practiceId + " is already committed");
+        }
         sendPending();
         return handle;
     }
