@@ -16,6 +16,7 @@ import dev.followup.practice.PracticeId;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
+import dev.followup.spi.ReplyContext;
 import dev.followup.spi.SendCheck;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
@@ -311,6 +312,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
     public SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone) {
         // Asked of the store as one read: what is asked just before a send must not come from a bulk read made earlier.
         return tx.sendCheck(id, owner, now, patientId, phone);
+    }
+
+    @Override
+    public ReplyContext replyContext(PhoneNumber from) {
+        // Replies are not decided in groups: nothing prefetched applies, and the store answers in one read.
+        return tx.replyContext(from);
     }
 
     @Override

@@ -26,6 +26,7 @@ import dev.followup.scheduling.BookingResult;
 import dev.followup.scheduling.Slot;
 import dev.followup.spi.AppointmentBooker;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.ReplyContext;
 import dev.followup.spi.SendResult;
 import dev.followup.spi.SlotProvider;
 import dev.followup.task.StaffTask;
@@ -96,10 +97,11 @@ public final class ReplyHandler {
     }
 
     private Decision decide(PracticeTransaction tx, Practice practice, InboundSms sms, Instant now, List<StaffTask> opened) {
-        List<Patient> patients = tx.patientsByPhone(sms.from());
+        ReplyContext known = tx.replyContext(sms.from());
+        List<Patient> patients = known.patients();
         FollowUp target = null;
         for (Patient p : patients) {
-            for (FollowUp f : tx.activeFollowUps(p.id())) {
+            for (FollowUp f : known.activeFollowUpsOf(p.id())) {
                 if (target == null || rank(f) > rank(target)) {
                     target = f;
                 }
@@ -156,8 +158,7 @@ public final class ReplyHandler {
                 // handled below
             }
         }
-        boolean optedOut = patient != null ? OutreachRunner.isOptedOut(tx, patient)
-                : OutreachRunner.optsOut(tx.latestConsentOf(sms.from()));
+        boolean optedOut = OutreachRunner.optsOut(patient != null ? known.consentOf(patient.id()) : known.numberConsent());
         if (optedOut || target == null) {
             // No conversation to continue: a person reads it, and an opted-out patient is sent nothing.
             String reason = optedOut ? "reply from an opted-out number (START resumes messages)"

@@ -415,6 +415,26 @@ public interface PracticeTransaction {
     }
 
     /**
+     * The reads that come before the engine decides what a text from {@code from} answers, in one
+     * call: the patients with that number ({@link #patientsByPhone}), each one's active follow-ups
+     * ({@link #activeFollowUps}), the latest ledger entry naming each of them and the latest naming
+     * the number ({@link #latestConsentOf}). The default makes those calls; the JDBC store answers
+     * on PostgreSQL in one round trip.
+     *
+     * @param from the number the text came from
+     * @return what those calls answer
+     */
+    default ReplyContext replyContext(PhoneNumber from) {
+        List<Patient> patients = patientsByPhone(from);
+        Map<PatientId, List<FollowUp>> followUps = new HashMap<>();
+        for (Patient patient : patients) {
+            followUps.put(patient.id(), activeFollowUps(patient.id()));
+        }
+        return new ReplyContext(patients, followUps, latestConsentsOfPatients(patients.stream().map(Patient::id).toList()),
+                latestConsentOf(from));
+    }
+
+    /**
      * Answers {@link #latestConsentOf(PatientId)} for many patients at once. The default asks once
      * per id; a database store answers with one query.
      *

@@ -33,6 +33,7 @@ import dev.followup.practice.Provider;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
+import dev.followup.spi.ReplyContext;
 import dev.followup.spi.SendCheck;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
@@ -45,6 +46,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -71,6 +73,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.Update;
 import org.jspecify.annotations.Nullable;
 
@@ -490,9 +493,60 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public List<FollowUp> activeFollowUps(PatientId patientId) {
         return guard("list active follow-ups of patient " + patientId, () -> query(
-                "SELECT * FROM followup_follow_up WHERE practice_id = :practice AND patient_id = :patient"
-                + " AND state IN (<states>) ORDER BY created_at, id")
+                "SELECT * FROM followup_follow_up WHERE practice_id = :practice AND patient_id = :patient" + ACTIVE_IN_ORDER)
                 .bind("patient", patientId.value()).bindList("states", ACTIVE_STATES).map(followUpMapper()).list());
+    }
+
+    private static final String ACTIVE_IN_ORDER = " AND state IN (<states>) ORDER BY created_at, id";
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL the four reads go to the server as one statement list, in one round trip,
+     * each finding the patients by the number's blind index.
+     */
+    @Override
+    public ReplyContext replyContext(PhoneNumber from) {
+        if (ctx.dialect() != Dialect.POSTGRESQL) {
+            return PracticeTransaction.super.replyContext(from);
+        }
+        return guard("read the patients, follow-ups and consent of a phone number", () -> query(String.join(";\n",
+                Queries.PATIENTS_BY_PHONE, ACTIVE_FOLLOW_UPS_OF_PHONE, LATEST_CONSENTS_OF_PATIENTS_OF_PHONE, LATEST_CONSENT_OF_PHONE))
+                .bind("hash", ctx.index().phone(practiceId, from)).bindList("states", ACTIVE_STATES).execute((statement, context) -> {
+                    PreparedStatement ps = statement.get();
+                    List<Patient> patients = rowsOf(ps, patientMapper(), context);
+                    Map<PatientId, List<FollowUp>> followUps = new HashMap<>();
+                    nextRowsOf(ps, followUpMapper(), context).forEach(f -> followUps.computeIfAbsent(f.patientId(), k -> new ArrayList<>()).add(f));
+                    Map<PatientId, ConsentChange> consents = new HashMap<>();
+                    nextRowsOf(ps, consentMapper(), context).forEach(c -> consents.put(Objects.requireNonNull(c.patientId()), c));
+                    Optional<ConsentChange> numberConsent = nextRowsOf(ps, consentMapper(), context).stream().findFirst();
+                    return new ReplyContext(patients, followUps, consents, numberConsent);
+                }));
+    }
+
+    private static final String ACTIVE_FOLLOW_UPS_OF_PHONE = "SELECT * FROM followup_follow_up WHERE practice_id = :practice"
+            + " AND patient_id IN (SELECT id FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash)" + ACTIVE_IN_ORDER;
+    private static final String LATEST_CONSENTS_OF_PATIENTS_OF_PHONE = "SELECT latest.* FROM followup_patient p CROSS JOIN LATERAL"
+            + " (SELECT * FROM followup_consent c WHERE c.practice_id = :practice AND c.patient_id = p.id"
+            + " ORDER BY c.changed_at DESC, c.seq DESC FETCH FIRST 1 ROWS ONLY) latest WHERE p.practice_id = :practice AND p.phone_hash = :hash";
+
+    /** @return the rows of a statement list's current result */
+    private static <T> List<T> rowsOf(PreparedStatement ps, RowMapper<T> mapper, StatementContext context) throws SQLException {
+        List<T> rows = new ArrayList<>();
+        try (ResultSet results = ps.getResultSet()) {
+            while (results.next()) {
+                rows.add(mapper.map(results, context));
+            }
+        }
+        return rows;
+    }
+
+    /** @return the rows of a statement list's next result */
+    private static <T> List<T> nextRowsOf(PreparedStatement ps, RowMapper<T> mapper, StatementContext context) throws SQLException {
+        if (!ps.getMoreResults()) {
+            throw new IllegalStateException("a query's rows are missing from the statement list's results");
+        }
+        return rowsOf(ps, mapper, context);
     }
 
     @Override
@@ -526,23 +580,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 + Queries.CONSENT_OF_PATIENT_AND_PHONE).bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now))
                 .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone)).execute((statement, context) -> {
                     PreparedStatement ps = statement.get();
-                    Optional<FollowUp> leased = Optional.empty();
-                    try (ResultSet rows = ps.getResultSet()) {
-                        if (rows.next()) {
-                            leased = Optional.of(followUpMapper().map(rows, context));
-                        }
-                    }
-                    if (!ps.getMoreResults()) {
-                        throw new IllegalStateException("the consent query's rows are missing from the statement list's results");
-                    }
-                    List<Map.Entry<String, ConsentChange>> consents = new ArrayList<>(2);
+                    Optional<FollowUp> leased = rowsOf(ps, followUpMapper(), context).stream().findFirst();
                     RowMapper<ConsentChange> mapper = consentMapper();
-                    try (ResultSet rows = ps.getResultSet()) {
-                        while (rows.next()) {
-                            consents.add(Map.entry(rows.getString("naming"), mapper.map(rows, context)));
-                        }
-                    }
-                    return new SendCheck(leased, applyingConsent(consents));
+                    return new SendCheck(leased, applyingConsent(nextRowsOf(ps, (rs, sc) -> Map.entry(rs.getString("naming"), mapper.map(rs, sc)), context)));
                 }));
     }
 
@@ -801,10 +841,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public Optional<ConsentChange> latestConsentOf(PhoneNumber phone) {
-        return guard("read consent of a phone number", () -> query("SELECT * FROM followup_consent WHERE practice_id = :practice"
-                + " AND phone_hash = :hash ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY")
+        return guard("read consent of a phone number", () -> query(LATEST_CONSENT_OF_PHONE)
                 .bind("hash", ctx.index().phone(practiceId, phone)).map(consentMapper()).findFirst());
     }
+
+    private static final String LATEST_CONSENT_OF_PHONE = "SELECT * FROM followup_consent WHERE practice_id = :practice"
+            + " AND phone_hash = :hash ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY";
 
     @Override
     public Optional<ConsentChange> consentOf(PatientId patientId, @Nullable PhoneNumber phone) {

@@ -40,6 +40,7 @@ import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
+import dev.followup.spi.ReplyContext;
 import dev.followup.spi.SendCheck;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
@@ -817,7 +818,6 @@ public abstract class FollowUpStoreContract {
                 .containsExactly(f.id());
     }
 
-    /** Stores a patient with one follow-up due at {@code due}, which {@code node-a} then claims. */
     /** The reads just before a send, asked together, answer exactly as the lease read and the consent read do apart. */
     @Test
     void theCheckBeforeASendAnswersAsTheLeaseAndConsentReadsDo() {
@@ -853,6 +853,57 @@ public abstract class FollowUpStoreContract {
                         ConsentStatus.OPTED_OUT, now.plusSeconds(5))))));
     }
 
+    /**
+     * The reads before a reply is decided, asked together, answer exactly as the reads apart do: two
+     * patients sharing the number (one with two open follow-ups and a closed one, and a consent entry
+     * that a later entry on the number overrides; one with nothing), a number no patient has, and
+     * another practice's patient and entries on the same number.
+     */
+    @Test
+    void theReadsBeforeAReplyIsDecidedAnswerAsTheReadsApartDo() {
+        PhoneNumber shared = PhoneNumber.ofE164("+14155550251");
+        PhoneNumber nobodys = PhoneNumber.ofE164("+14155550252");
+        Patient ann = patient("Ann", "Share", shared);
+        Patient ben = patient("Ben", "Share", shared);
+        FollowUp first = created(ann, "need-reply-1", T0);
+        FollowUp second = created(ann, "need-reply-2", T0.plusSeconds(1));
+        FollowUp closed = created(ann, "need-reply-3", T0.plusSeconds(2));
+        storeWith(ann, first, second, closed);
+        storeWith(ben);
+        run(tx -> {
+            tx.updateFollowUp(closed.closed(FollowUpState.DECLINED, T0.plusSeconds(3)));
+            tx.recordConsent(consent(practice, ann.id(), null, ConsentStatus.OPTED_OUT, T0.plusSeconds(4)));
+            tx.recordConsent(consent(practice, null, shared, ConsentStatus.OPTED_IN, T0.plusSeconds(5)));
+            tx.recordConsent(consent(practice, null, nobodys, ConsentStatus.OPTED_OUT, T0.plusSeconds(6)));
+        });
+        Patient stranger = new Patient(PatientId.random(), otherPractice, null, "Oth", "Er", shared, null, Language.ENGLISH, null);
+        inOther(tx -> {
+            tx.savePatient(stranger);
+            tx.recordConsent(consent(otherPractice, stranger.id(), null, ConsentStatus.OPTED_OUT, T0.plusSeconds(7)));
+            tx.recordConsent(consent(otherPractice, null, shared, ConsentStatus.OPTED_OUT, T0.plusSeconds(8)));
+        });
+
+        run(tx -> {
+            ReplyContext context = tx.replyContext(shared);
+            assertThat(context).isEqualTo(oneByOne(tx).replyContext(shared));
+            assertThat(context.patients()).containsExactlyElementsOf(tx.patientsByPhone(shared)).hasSize(2);
+            assertThat(context.activeFollowUpsOf(ann.id())).containsExactly(first, second);
+            assertThat(context.activeFollowUpsOf(ben.id())).isEmpty();
+            assertThat(context.consentOf(ann.id())).isEqualTo(tx.consentOf(ann.id(), shared))
+                    .hasValueSatisfying(c -> assertThat(c.status()).isEqualTo(ConsentStatus.OPTED_IN));
+            assertThat(context.consentOf(ben.id())).isEqualTo(tx.consentOf(ben.id(), shared));
+            ReplyContext nobody = tx.replyContext(nobodys);
+            assertThat(nobody).isEqualTo(oneByOne(tx).replyContext(nobodys));
+            assertThat(nobody.patients()).isEmpty();
+            assertThat(nobody.numberConsent()).isEqualTo(tx.latestConsentOf(nobodys)).isPresent();
+        });
+        inOther(tx -> assertThat(tx.replyContext(shared)).as("another practice's transaction")
+                .isEqualTo(new ReplyContext(List.of(stranger), Map.of(),
+                        Map.of(stranger.id(), consent(otherPractice, stranger.id(), null, ConsentStatus.OPTED_OUT, T0.plusSeconds(7))),
+                        Optional.of(consent(otherPractice, null, shared, ConsentStatus.OPTED_OUT, T0.plusSeconds(8))))));
+    }
+
+    /** Stores a patient with one follow-up due at {@code due}, which {@code node-a} then claims. */
     private FollowUp claimedByNodeA(PhoneNumber phone, String need, Instant due, Instant now, Instant leaseUntil) {
         Patient p = patient("Lea", "Sing", phone);
         FollowUp f = followUp(p, need, due);
