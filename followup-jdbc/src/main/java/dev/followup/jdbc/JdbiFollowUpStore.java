@@ -146,11 +146,16 @@ public final class JdbiFollowUpStore implements FollowUpStore {
         try {
             // The isolation level is left at the connection's default (READ COMMITTED on both databases):
             // asking the driver to set it costs PostgreSQL round trips on every transaction.
-            return ctx.jdbi().inTransaction(handle -> {
-                JdbiPracticeTransaction tx = new JdbiPracticeTransaction(handle, practiceId, ctx);
-                T result = work.apply(tx);
-                tx.commitPending(); // on PostgreSQL, usually with the commit itself
-                return result;
+            return ctx.jdbi().withHandle(handle -> {
+                // A connection the data source hands out inside a transaction of the caller's (a transaction-aware
+                // proxy) is the caller's to commit: Jdbi then runs the work inside it, and so must the store.
+                boolean ownsCommit = !handle.isInTransaction();
+                return handle.inTransaction(h -> {
+                    JdbiPracticeTransaction tx = new JdbiPracticeTransaction(h, practiceId, ctx, ownsCommit);
+                    T result = work.apply(tx);
+                    tx.commitPending(); // on PostgreSQL, usually with the commit itself
+                    return result;
+                });
             });
         } catch (JdbiException e) {
             // Begin, commit and rollback failures; the work's own exceptions pass through unchanged.

@@ -43,8 +43,11 @@ import dev.followup.task.TaskPriority;
 import dev.followup.test.InMemoryEmailSender;
 import dev.followup.test.InMemorySmsSender;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -55,6 +58,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,6 +215,56 @@ abstract class JdbcStoreBehaviour {
         Optional<ConsentChange> recorded = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
         assertThat(recorded).isPresent();
         assertThat(trailOf(store, practice)).extracting(dev.followup.audit.AuditEvent::sequence).containsExactly(1L);
+    }
+
+    /**
+     * A data source that hands out a connection inside a transaction of the caller's (as a
+     * transaction-aware proxy does) leaves the commit to the caller: the store's work joins that
+     * transaction, sends no commit of its own, and the caller's rollback undoes it.
+     */
+    @Test
+    void insideATransactionOfTheCallersTheCommitIsTheCallers() throws Exception {
+        PracticeId practice = PracticeId.of("joined-transaction");
+        PhoneNumber phone = PhoneNumber.ofE164("+14155550124");
+        try (Connection outer = db.dataSource().getConnection()) {
+            outer.setAutoCommit(false);
+            JdbiFollowUpStore joined = TestKeys.store(joining(outer), TestKeys.k1());
+            joined.inTransaction(practice, tx -> {
+                tx.recordConsent(new ConsentChange(practice, null, phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
+                tx.appendAudit(new AuditRecord(AuditType.CONSENT_CHANGED, "patient", null, null, Map.of("status", "OPTED_OUT"), T0));
+                return null;
+            });
+            Optional<ConsentChange> inside = joined.inTransaction(practice, tx -> tx.latestConsentOf(phone));
+            assertThat(inside).as("the work was done, inside the caller's transaction").isPresent();
+            outer.rollback();
+        }
+
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Optional<ConsentChange> kept = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
+        assertThat(kept).as("rolled back with the caller's transaction").isEmpty();
+        assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /** @return a data source whose every connection is {@code outer}, which its users cannot close */
+    private static DataSource joining(Connection outer) {
+        Connection kept = (Connection) Proxy.newProxyInstance(JdbcStoreBehaviour.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(outer, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return (DataSource) Proxy.newProxyInstance(JdbcStoreBehaviour.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return kept;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 
     /**

@@ -110,6 +110,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * {@link #deferred} updates: a second write sends or batches it first.
      */
     private @Nullable HeldWrite held;
+    private final boolean ownsCommit;
     /** Set once a statement list has committed the transaction: nothing may be sent after it. */
     private boolean committed;
 
@@ -117,12 +118,16 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @param handle a handle inside a transaction
      * @param practiceId the practice the transaction is bound to
      * @param ctx the store's context
+     * @param ownsCommit whether the store began the transaction and commits it, so that PostgreSQL may
+     *     be sent the commit with the last statements ({@link #commitPending()}); false inside a
+     *     transaction of the caller's
      */
-    public JdbiPracticeTransaction(Handle handle, PracticeId practiceId, StoreContext ctx) {
+    public JdbiPracticeTransaction(Handle handle, PracticeId practiceId, StoreContext ctx, boolean ownsCommit) {
         this.handle = handle;
         this.practiceId = practiceId;
         this.practice = practiceId.value();
         this.ctx = ctx;
+        this.ownsCommit = ownsCommit;
     }
 
     @Override
@@ -1047,8 +1052,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             return; // a read-only transaction: the store's commit is its one round trip left
         }
         // A guarded update that matched no row must roll back, and only its row count, read after the
-        // list, tells: such a write goes with the chain, and the store commits after the check.
-        sendStatementList(held == null || held.ifUnchanged() == null);
+        // list, tells: such a write goes with the chain, and the store commits after the check. Inside a
+        // transaction of the caller's, the commit is the caller's.
+        sendStatementList(ownsCommit && (held == null || held.ifUnchanged() == null));
     }
 
     /**
