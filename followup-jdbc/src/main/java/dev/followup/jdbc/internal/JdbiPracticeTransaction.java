@@ -515,8 +515,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         if (ctx.dialect() != Dialect.POSTGRESQL) {
             return PracticeTransaction.super.replyContext(from);
         }
-        return guard("read the patients, follow-ups and consent of a phone number", () -> query(String.join(";\n",
-                Queries.PATIENTS_BY_PHONE, ACTIVE_FOLLOW_UPS_OF_PHONE, LATEST_CONSENTS_OF_PATIENTS_OF_PHONE, LATEST_CONSENT_OF_PHONE))
+        return guard("read the patients, follow-ups and consent of a phone number", () -> query(REPLY_CONTEXT)
                 .bind("hash", ctx.index().phone(practiceId, from)).bindList("states", ACTIVE_STATES).execute((statement, context) -> {
                     PreparedStatement ps = statement.get();
                     List<Patient> patients = rowsOf(ps, patientMapper(), context);
@@ -534,6 +533,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private static final String LATEST_CONSENTS_OF_PATIENTS_OF_PHONE = "SELECT latest.* FROM followup_patient p CROSS JOIN LATERAL"
             + " (SELECT * FROM followup_consent c WHERE c.practice_id = :practice AND c.patient_id = p.id"
             + " ORDER BY c.changed_at DESC, c.seq DESC FETCH FIRST 1 ROWS ONLY) latest WHERE p.practice_id = :practice AND p.phone_hash = :hash";
+    /** {@link #replyContext}'s statement list, built once: Jdbi's and the driver's statement caches then look up the same string, its hash kept. */
+    private static final String REPLY_CONTEXT = String.join(";\n", Queries.PATIENTS_BY_PHONE, ACTIVE_FOLLOW_UPS_OF_PHONE,
+            LATEST_CONSENTS_OF_PATIENTS_OF_PHONE, Queries.LATEST_CONSENT_OF_PHONE);
 
     /** @return the rows of a statement list's current result */
     private static <T> List<T> rowsOf(PreparedStatement ps, RowMapper<T> mapper, StatementContext context) throws SQLException {
@@ -647,7 +649,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " delivery_status, provider_message_id, error_code, key_id, body_enc, segments, cost, created_at, updated_at)"
             + " VALUES (:practice, :id, :dedupe, :followUp, :patient, :channel, :purpose, :step, :attemptNumber, :state,"
             + " :status, :providerId, :error, :key, :body, :segments, :cost, :createdAt, :updatedAt)";
-
 
     @Override
     public void updateAttempt(SendAttempt a) {
@@ -846,12 +847,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public Optional<ConsentChange> latestConsentOf(PhoneNumber phone) {
-        return guard("read consent of a phone number", () -> query(LATEST_CONSENT_OF_PHONE)
+        return guard("read consent of a phone number", () -> query(Queries.LATEST_CONSENT_OF_PHONE)
                 .bind("hash", ctx.index().phone(practiceId, phone)).map(consentMapper()).findFirst());
     }
-
-    private static final String LATEST_CONSENT_OF_PHONE = "SELECT * FROM followup_consent WHERE practice_id = :practice"
-            + " AND phone_hash = :hash ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY";
 
     @Override
     public Optional<ConsentChange> consentOf(PatientId patientId, @Nullable PhoneNumber phone) {
@@ -1087,7 +1085,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 + (commit ? ", and commit" : "");
         try {
             guard(what, () -> {
-                Update list = handle.createUpdate(String.join(";\n", statements));
+                Update list = handle.createUpdate(STATEMENT_LISTS.computeIfAbsent(statements, k -> String.join(";\n", k)));
                 if (write != null) {
                     write.binder().accept(list);
                 }
@@ -1155,6 +1153,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private static final String CREATE_TRAIL_HEAD = "INSERT INTO followup_audit_head (practice_id, seq, hash) VALUES (:practice, 0, :genesis)";
     private static final String MOVE_AUDIT_HEAD = "UPDATE followup_audit_head SET seq = :headSeq, hash = :headHash"
             + " WHERE practice_id = :practice";
+    /**
+     * {@link #sendStatementList}'s SQL by its parts, joined once per combination (a few hundred at most: the held
+     * writes' few statements, with or without the head's creation and the commit, by the number of events) rather
+     * than on every transaction.
+     */
+    private static final Map<List<String>, String> STATEMENT_LISTS = new java.util.concurrent.ConcurrentHashMap<>();
     /** Up to this many events are chained by PostgreSQL in one statement; an import chunk's hundreds go as a batch. */
     private static final int EVENTS_PER_STATEMENT = 50;
     /** {@link #chainInDatabaseSql}'s statement for 1, 2, … {@value #EVENTS_PER_STATEMENT} events, built once. */
@@ -1174,7 +1178,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * sequence fails: the statement never appends nothing, which would let a statement list commit
      * writes without their events.
      */
-
     private static String chainInDatabaseSql(int count) {
         StringBuilder events = new StringBuilder();
         for (int i = 0; i < count; i++) {
@@ -1522,7 +1525,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * go with the audit chain at commit); the others are {@link #defer deferred} into batches, the
      * held one first.
      */
-    private void write(String sql, String what, String operation, @Nullable String ifUnchanged, Consumer<SqlStatement<?>> binder) {
+    private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, Consumer<SqlStatement<?>> binder) {
         HeldWrite earlier = held;
         if (earlier != null) {
             String earlierBatch = earlier.batch();
@@ -1530,18 +1533,18 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 sendHeld(); // the update may be of the inserted row
             } else {
                 held = null;
-                PreparedBatch batch = defer(earlier.sql(), earlierBatch, earlier.ifUnchanged());
-                earlier.binder().accept(batch);
-                batch.add();
+                PreparedBatch entries = defer(earlier.sql(), earlierBatch, earlier.ifUnchanged());
+                earlier.binder().accept(entries);
+                entries.add();
             }
         }
         if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
-            held = new HeldWrite(sql, operation, what, ifUnchanged, binder);
+            held = new HeldWrite(sql, operation, batch, ifUnchanged, binder);
             return;
         }
-        PreparedBatch batch = defer(sql, what, ifUnchanged);
-        binder.accept(batch);
-        batch.add();
+        PreparedBatch entries = defer(sql, batch, ifUnchanged);
+        binder.accept(entries);
+        entries.add();
     }
 
     /**

@@ -34,6 +34,9 @@ public final class Queries {
     /** An inbound SMS finds its patients by the keyed hash of the sender's number. */
     public static final String PATIENTS_BY_PHONE =
             "SELECT * FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id";
+    /** The latest consent entry naming a phone number (by its blind index). */
+    public static final String LATEST_CONSENT_OF_PHONE = "SELECT * FROM followup_consent WHERE practice_id = :practice"
+            + " AND phone_hash = :hash ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY";
     /** A status callback finds its attempt by the provider's message id. */
     public static final String ATTEMPT_BY_PROVIDER_ID = "SELECT * FROM followup_send_attempt"
             + " WHERE practice_id = :practice AND provider_message_id = :providerId ORDER BY created_at, id";
