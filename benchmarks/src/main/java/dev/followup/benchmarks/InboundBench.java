@@ -110,8 +110,7 @@ final class InboundBench {
         Stats p50 = new Stats();
         Stats p99 = new Stats();
         Stats bareP99 = new Stats();
-        Stats jvmCpu = new Stats();
-        Stats serverCpu = new Stats();
+        CpuPerUnit cpu = new CpuPerUnit();
         String layout = threads + " thread(s)" + (practices.size() > 1 ? ", " + practices.size() + " practices" : "");
         for (int rep = -1; rep < reps; rep++) {
             String db = pg.createDatabase("in", seed);
@@ -131,15 +130,14 @@ final class InboundBench {
                 p50.add(Stats.quantile(lat, 0.50));
                 p99.add(Stats.quantile(lat, 0.99));
                 bareP99.add(Stats.quantile(bareLat, 0.99));
-                jvmCpu.add(cpuAfter.jvmMillisPer(cpuBefore, replies));
-                serverCpu.add(cpuAfter.serverMillisPer(cpuBefore, replies));
+                cpu.add(cpuBefore, cpuAfter, replies);
             }
         }
         out.pair("inbound replies PostgreSQL, " + layout + ", " + String.format("%,d", replies) + " replies", "replies/s",
                 engineRate, "bare INSERT", bareRate, 0);
         out.add(String.format("    latency p50 %s; p99 %s (target >= 1,000/s and p99 < 50 ms: %s); bare p99 %s", p50.describe("ms"),
                 p99.describe("ms"), engineRate.median() >= 1000 && p99.median() < 50 ? "MET" : "MISSED", bareP99.describe("ms")));
-        out.add(String.format("    CPU per reply, engine side: this JVM %s; the server %s", jvmCpu.describeFine("ms"), serverCpu.describeFine("ms")));
+        out.add(cpu.line("reply"));
     }
 
     private static Request request(int i, String practice) {

@@ -147,20 +147,10 @@ final class Pg implements AutoCloseable {
         }
     }
 
-    /** The CPU a run cost both sides, to quote per unit of work: steadier on a shared machine than wall time. */
+    /** A snapshot of the CPU both sides have used so far ({@code serverNanos} -1 where unknown), for {@link CpuPerUnit}. */
     record CpuCost(long jvmNanos, long serverNanos) {
         static CpuCost now(Pg pg) {
             return new CpuCost(processCpuNanos(), pg.serverCpuNanos());
-        }
-
-        /** @return milliseconds of this JVM's CPU per unit of work since {@code start} */
-        double jvmMillisPer(CpuCost start, int units) {
-            return (jvmNanos - start.jvmNanos) / 1e6 / units;
-        }
-
-        /** @return milliseconds of the server's CPU per unit of work since {@code start}, or -1 if unknown */
-        double serverMillisPer(CpuCost start, int units) {
-            return serverNanos < 0 || start.serverNanos < 0 ? -1 : (serverNanos - start.serverNanos) / 1e6 / units;
         }
     }
 

@@ -55,8 +55,7 @@ final class ThroughputBench {
         for (int threads : threadCounts) {
             Stats engine = new Stats();
             Stats bare = new Stats();
-            Stats jvmCpu = new Stats();
-            Stats serverCpu = new Stats();
+            CpuPerUnit cpu = new CpuPerUnit();
             for (int rep = -1; rep < reps; rep++) { // rep -1 is the warm-up
                 String db = pg.createDatabase("tp", seed);
                 pg.resetStatementStats();
@@ -71,13 +70,12 @@ final class ThroughputBench {
                 if (rep >= 0) {
                     engine.add(e);
                     bare.add(b);
-                    jvmCpu.add(cpuAfter.jvmMillisPer(cpuBefore, rows));
-                    serverCpu.add(cpuAfter.serverMillisPer(cpuBefore, rows));
+                    cpu.add(cpuBefore, cpuAfter, rows);
                 }
             }
             out.pair("engine throughput PostgreSQL, " + threads + " engine(s), " + String.format("%,d", rows) + " due follow-ups", "steps/s",
                     engine, "bare SKIP LOCKED loop", bare, 0.15);
-            out.add(String.format("    CPU per step, engine side: this JVM %s; the server %s", jvmCpu.describeFine("ms"), serverCpu.describeFine("ms")));
+            out.add(cpu.line("step"));
         }
         pg.dropDatabase(seed);
     }
