@@ -190,11 +190,7 @@ abstract class JdbcStoreBehaviour {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
         PracticeId practice = PracticeId.of("audit-head-gone");
         PhoneNumber phone = PhoneNumber.ofE164("+14155550123");
-        Function<PracticeTransaction, Void> optOutAudited = tx -> {
-            tx.recordConsent(new ConsentChange(practice, null, phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
-            tx.appendAudit(new AuditRecord(AuditType.CONSENT_CHANGED, "patient", null, null, Map.of("status", "OPTED_OUT"), T0));
-            return null;
-        };
+        Function<PracticeTransaction, Void> optOutAudited = optOutWithItsEvent(practice, phone);
         store.inTransaction(practice, tx -> {
             tx.appendAudit(new AuditRecord(AuditType.RETENTION_PURGE, "system", null, null, Map.of(), T0));
             return null;
@@ -206,14 +202,12 @@ abstract class JdbcStoreBehaviour {
 
         if (onPostgres()) {
             assertThatThrownBy(() -> store.inTransaction(practice, optOutAudited)).isInstanceOf(StorageException.class);
-            Optional<ConsentChange> kept = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
-            assertThat(kept).as("nothing committed").isEmpty();
+            assertThat(consentOf(store, practice, phone)).as("nothing committed").isEmpty();
             assertThat(trailOf(store, practice)).isEmpty();
         }
         store.inTransaction(practice, optOutAudited);
 
-        Optional<ConsentChange> recorded = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
-        assertThat(recorded).isPresent();
+        assertThat(consentOf(store, practice, phone)).isPresent();
         assertThat(trailOf(store, practice)).extracting(dev.followup.audit.AuditEvent::sequence).containsExactly(1L);
     }
 
@@ -229,20 +223,27 @@ abstract class JdbcStoreBehaviour {
         try (Connection outer = db.dataSource().getConnection()) {
             outer.setAutoCommit(false);
             JdbiFollowUpStore joined = TestKeys.store(joining(outer), TestKeys.k1());
-            joined.inTransaction(practice, tx -> {
-                tx.recordConsent(new ConsentChange(practice, null, phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
-                tx.appendAudit(new AuditRecord(AuditType.CONSENT_CHANGED, "patient", null, null, Map.of("status", "OPTED_OUT"), T0));
-                return null;
-            });
-            Optional<ConsentChange> inside = joined.inTransaction(practice, tx -> tx.latestConsentOf(phone));
-            assertThat(inside).as("the work was done, inside the caller's transaction").isPresent();
+            joined.inTransaction(practice, optOutWithItsEvent(practice, phone));
+            assertThat(consentOf(joined, practice, phone)).as("the work was done, inside the caller's transaction").isPresent();
             outer.rollback();
         }
 
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
-        Optional<ConsentChange> kept = store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
-        assertThat(kept).as("rolled back with the caller's transaction").isEmpty();
+        assertThat(consentOf(store, practice, phone)).as("rolled back with the caller's transaction").isEmpty();
         assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /** @return a transaction's work: a number's opt-out and its audit event */
+    private static Function<PracticeTransaction, Void> optOutWithItsEvent(PracticeId practice, PhoneNumber phone) {
+        return tx -> {
+            tx.recordConsent(new ConsentChange(practice, null, phone, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
+            tx.appendAudit(new AuditRecord(AuditType.CONSENT_CHANGED, "patient", null, null, Map.of("status", "OPTED_OUT"), T0));
+            return null;
+        };
+    }
+
+    private static Optional<ConsentChange> consentOf(JdbiFollowUpStore store, PracticeId practice, PhoneNumber phone) {
+        return store.inTransaction(practice, tx -> tx.latestConsentOf(phone));
     }
 
     /** @return a data source whose every connection is {@code outer}, which its users cannot close */
