@@ -3,6 +3,7 @@ package dev.followup.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.followup.ConcurrentUpdateException;
 import dev.followup.FollowUpEngine;
 import dev.followup.StorageException;
 import dev.followup.audit.AuditRecord;
@@ -231,6 +232,97 @@ abstract class JdbcStoreBehaviour {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
         assertThat(consentOf(store, practice, phone)).as("rolled back with the caller's transaction").isEmpty();
         assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /**
+     * On PostgreSQL a transaction's writes are held and sent together, as one statement list with
+     * its commit, each write's values bound under names of its own: two consent entries, a
+     * follow-up's update, more tasks than one list holds, a suppression and an attempt, all with
+     * parameters of the same names and different values, each land as asked, with their audit event.
+     */
+    @Test
+    void writesSentTogetherEachKeepTheirOwnValues() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient a = patient("+14155550131", "One");
+        Patient b = patient("+14155550132", "Two");
+        FollowUp f = race(a, "need-held-writes");
+        store.inTransaction(practice, tx -> {
+            tx.savePatients(List.of(a, b));
+            return tx.insertFollowUp(f);
+        });
+        FollowUp moved = f.rescheduled(T0.plusSeconds(60));
+        List<StaffTask> tasks = java.util.stream.IntStream.range(0, 12).mapToObj(i -> StaffTask.open(TaskId.of("task-held-" + i), practice,
+                f.id(), i % 2 == 0 ? a.id() : b.id(), TaskKind.REVIEW_REPLY, TaskPriority.NORMAL, "reason " + i, "reply " + i,
+                T0.plusSeconds(i))).toList();
+        SendAttempt attempt = new SendAttempt("att-held", practice, f.id(), a.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
+                AttemptState.PENDING, null, null, null, "held body", 1, new BigDecimal("0.0079"), T0, T0);
+
+        store.inTransaction(practice, tx -> {
+            tx.recordConsent(new ConsentChange(practice, a.id(), null, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
+            tx.recordConsent(new ConsentChange(practice, b.id(), null, ConsentStatus.OPTED_IN, ConsentSource.STAFF, T0.plusSeconds(1)));
+            tx.updateFollowUp(moved);
+            tasks.forEach(tx::insertTask);
+            tx.suppress(new ChannelSuppression(practice, b.id(), Channel.EMAIL, "bounce", T0));
+            tx.insertAttempt(attempt);
+            tx.appendAudit(new AuditRecord(AuditType.TASK_OPENED, "engine", f.id(), a.id(), Map.of("count", "12"), T0));
+            return null;
+        });
+
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.latestConsentOf(a.id())).map(c -> c.status() + " " + c.source()).contains("OPTED_OUT PATIENT_SMS");
+            assertThat(tx.latestConsentOf(b.id())).map(c -> c.status() + " " + c.source()).contains("OPTED_IN STAFF");
+            assertThat(tx.followUp(f.id())).contains(moved);
+            assertThat(tx.attempt(attempt.id())).contains(attempt);
+            tasks.forEach(t -> assertThat(tx.task(t.id())).contains(t));
+            assertThat(tx.suppressedChannels(b.id())).containsExactly(Channel.EMAIL);
+            assertThat(tx.suppressedChannels(a.id())).isEmpty();
+            return null;
+        });
+        assertThat(trailOf(store, practice)).extracting(dev.followup.audit.AuditEvent::type).containsExactly(AuditType.TASK_OPENED);
+    }
+
+    /**
+     * A guarded update that lost its race fails the statement list it is sent in, and so the commit
+     * at its end: the writes sent with it and the audit event are rolled back, not committed without it.
+     */
+    @Test
+    void aLostRaceAmongWritesSentTogetherRollsThemAllBack() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient p = patient("+14155550133", "Three");
+        FollowUp f = race(p, "need-lost-race");
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUp(f);
+        });
+        FollowUp winner = f.rescheduled(T0.plusSeconds(1));
+        store.inTransaction(practice, tx -> {
+            tx.updateFollowUp(winner);
+            return null;
+        });
+        FollowUp loser = f.rescheduled(T0.plusSeconds(2)); // written against the version the winner replaced
+        StaffTask task = StaffTask.open(TaskId.of("task-lost-race"), practice, f.id(), p.id(), TaskKind.REVIEW_REPLY, TaskPriority.NORMAL,
+                "reason", null, T0);
+
+        assertThatThrownBy(() -> store.inTransaction(practice, tx -> {
+            tx.insertTask(task);
+            tx.updateFollowUp(loser);
+            tx.recordConsent(new ConsentChange(practice, p.id(), null, ConsentStatus.OPTED_OUT, ConsentSource.PATIENT_SMS, T0));
+            tx.appendAudit(new AuditRecord(AuditType.TASK_OPENED, "engine", f.id(), p.id(), Map.of(), T0));
+            return null;
+        })).isInstanceOf(ConcurrentUpdateException.class).hasMessageContaining(f.id().value());
+
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.task(task.id())).isEmpty();
+            assertThat(tx.latestConsentOf(p.id())).isEmpty();
+            assertThat(tx.followUp(f.id())).contains(winner);
+            return null;
+        });
+        assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    private Patient patient(String phone, String lastName) {
+        return new Patient(PatientId.random(), practice, new Mrn("MRN-" + lastName), "Held", lastName, PhoneNumber.ofE164(phone), null,
+                Language.ENGLISH, null);
     }
 
     /** @return a transaction's work: a number's opt-out and its audit event */

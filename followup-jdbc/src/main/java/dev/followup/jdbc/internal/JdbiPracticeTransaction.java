@@ -104,12 +104,15 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** Updates not yet sent, one batch per statement, in the order they were asked for; see {@link #handle()}. */
     private final Map<String, DeferredUpdates> deferred = new LinkedHashMap<>();
     /**
-     * On PostgreSQL, the transaction's last write while it is the only one not sent: an attempt
-     * insert, or a lone update. It goes with the audit chain at commit, in one round trip
-     * ({@link #commitPending()}), or before the next statement. Never held together with
-     * {@link #deferred} updates: a second write sends or batches it first.
+     * On PostgreSQL, the writes asked for and not yet sent, in order: inserts whose answer nothing
+     * needs, and updates whose answer is a row count, up to {@value #MAX_HELD}. They go as one
+     * statement list: with the audit chain and {@code COMMIT} at commit ({@link #commitPending()}),
+     * or before the next statement that needs an answer. Never held together with {@link #deferred}
+     * updates: a long run of updates goes as batches instead.
      */
-    private @Nullable HeldWrite held;
+    private final List<HeldWrite> held = new ArrayList<>();
+    /** Writes held for one statement list at most; more go as a list of their own first, or as batches. */
+    private static final int MAX_HELD = 8;
     private final boolean ownsCommit;
     /** Set once a statement list has committed the transaction: nothing may be sent after it. */
     private boolean committed;
@@ -298,7 +301,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         requireOwn(f.practiceId(), "follow-up " + f.id());
         return guard("insert follow-up " + f.id(), () -> {
             Update insert = handle().createUpdate(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
-            bindFollowUp(insert, f);
+            bindFollowUp(insert, f, "");
             return insertUnlessExists(insert);
         });
     }
@@ -333,7 +336,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private List<Boolean> insertFollowUpBatch(List<FollowUp> followUps) {
         PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
         for (FollowUp f : followUps) {
-            bindFollowUp(batch, f);
+            bindFollowUp(batch, f, "");
             batch.add();
         }
         int[] counts = batch.execute();
@@ -362,7 +365,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         if (!fresh.isEmpty()) {
             PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP);
             fresh.forEach(f -> {
-                bindFollowUp(batch, f);
+                bindFollowUp(batch, f, "");
                 batch.add();
             });
             try {
@@ -439,35 +442,35 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
         guard("update follow-up " + next.id(), () -> {
             write(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates",
-                    "update follow-up " + next.id(), lost, statement -> {
+                    "update follow-up " + next.id(), lost, (statement, s) -> {
                         if (releasedBy != null) {
-                            statement.bind("owner", releasedBy);
+                            statement.bind("owner" + s, releasedBy);
                         }
-                        bindFollowUp(statement, next);
-                        statement.bind("previousVersion", next.version() - 1);
+                        bindFollowUp(statement, next, s);
+                        statement.bind("previousVersion" + s, next.version() - 1);
                     });
             return null;
         });
     }
 
     /** Binds a follow-up's columns to an insert or update, or to a batch's entry, which the caller then adds. */
-    private void bindFollowUp(SqlStatement<?> u, FollowUp f) {
+    private void bindFollowUp(SqlStatement<?> u, FollowUp f, String s) {
         String id = f.id().value();
-        u.bind("practice", practice).bind("id", id).bind("patient", f.patientId().value())
-                .bind("providerId", f.provider().id()).bind("providerName", f.provider().displayName())
-                .bind("type", f.type().code()).bind("days", TextCodecs.days(f.preferredWindow().days()))
-                .bind("from", f.preferredWindow().from().toNanoOfDay()).bind("to", f.preferredWindow().to().toNanoOfDay())
-                .bind("due", Sql.date(f.dueDate())).bind("batch", f.batchId().value())
-                .bind("needHash", ctx.index().need(practiceId, f.needKey()))
-                .bind("key", ctx.cipher().currentKeyId())
-                .bind("need", Sql.bytes(ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id))))
-                .bind("policy", f.policyName()).bind("state", f.state().name()).bind("nextStep", f.nextStep())
-                .bind("nextAt", Sql.instant(f.nextActionAt())).bind("createdAt", Sql.instant(f.createdAt()))
-                .bind("contactedAt", Sql.instant(f.firstContactAt()))
-                .bind("lastChannel", name(f.lastOutreachChannel())).bind("repliedAt", Sql.instant(f.repliedAt()))
-                .bind("respondedChannel", name(f.respondedChannel())).bind("closedAt", Sql.instant(f.closedAt()))
-                .bind("slots", TextCodecs.slots(f.offeredSlots())).bind("slotOffers", f.slotOffers())
-                .bind("version", f.version());
+        u.bind("practice" + s, practice).bind("id" + s, id).bind("patient" + s, f.patientId().value())
+                .bind("providerId" + s, f.provider().id()).bind("providerName" + s, f.provider().displayName())
+                .bind("type" + s, f.type().code()).bind("days" + s, TextCodecs.days(f.preferredWindow().days()))
+                .bind("from" + s, f.preferredWindow().from().toNanoOfDay()).bind("to" + s, f.preferredWindow().to().toNanoOfDay())
+                .bind("due" + s, Sql.date(f.dueDate())).bind("batch" + s, f.batchId().value())
+                .bind("needHash" + s, ctx.index().need(practiceId, f.needKey()))
+                .bind("key" + s, ctx.cipher().currentKeyId())
+                .bind("need" + s, Sql.bytes(ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id))))
+                .bind("policy" + s, f.policyName()).bind("state" + s, f.state().name()).bind("nextStep" + s, f.nextStep())
+                .bind("nextAt" + s, Sql.instant(f.nextActionAt())).bind("createdAt" + s, Sql.instant(f.createdAt()))
+                .bind("contactedAt" + s, Sql.instant(f.firstContactAt()))
+                .bind("lastChannel" + s, name(f.lastOutreachChannel())).bind("repliedAt" + s, Sql.instant(f.repliedAt()))
+                .bind("respondedChannel" + s, name(f.respondedChannel())).bind("closedAt" + s, Sql.instant(f.closedAt()))
+                .bind("slots" + s, TextCodecs.slots(f.offeredSlots())).bind("slotOffers" + s, f.slotOffers())
+                .bind("version" + s, f.version());
     }
 
     private RowMapper<FollowUp> followUpMapper() {
@@ -625,23 +628,13 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * {@inheritDoc}
      *
-     * <p>On PostgreSQL the insert is held back while it is the transaction's last write: the next
-     * statement or write sends it first, and if none comes it goes to the server with the audit
-     * chain at commit, in one round trip ({@link #commitPending()}). A duplicate then fails there.
+     * <p>On PostgreSQL the insert is {@link #insert held back} until the next statement that needs an
+     * answer, or commit. A duplicate then fails there.
      */
     @Override
     public void insertAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
-        if (ctx.dialect() == Dialect.POSTGRESQL) {
-            sendPending(); // what was asked before goes first, and the held insert stays the last write
-            held = new HeldWrite(INSERT_ATTEMPT, "insert send attempt " + a.id(), null, null, u -> bindAttempt(u, a));
-            return;
-        }
-        guard("insert send attempt " + a.id(), () -> {
-            Update insert = handle().createUpdate(INSERT_ATTEMPT);
-            bindAttempt(insert, a);
-            return insert.execute();
-        });
+        insert(INSERT_ATTEMPT, "insert send attempt " + a.id(), (u, s) -> bindAttempt(u, a, s));
     }
 
     private static final String INSERT_ATTEMPT = "INSERT INTO followup_send_attempt"
@@ -654,7 +647,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
         guard("update send attempt " + a.id(), () -> {
-            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), null, statement -> bindAttempt(statement, a));
+            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), null, (statement, s) -> bindAttempt(statement, a, s));
             return null;
         });
     }
@@ -666,17 +659,17 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " cost = :cost, created_at = :createdAt, updated_at = :updatedAt WHERE practice_id = :practice AND id = :id";
 
     /** Binds an attempt's columns to an insert or update, or to a batch's entry, which the caller then adds. */
-    private void bindAttempt(SqlStatement<?> u, SendAttempt a) {
+    private void bindAttempt(SqlStatement<?> u, SendAttempt a, String s) {
         byte[] body = ctx.cipher().encrypt(a.body(), place(ATTEMPT, "body", a.id()));
-        u.bind("practice", practice).bind("id", a.id()).bind("dedupe", a.dedupeKey())
-                .bind("followUp", a.followUpId() == null ? null : a.followUpId().value())
-                .bind("patient", a.patientId() == null ? null : a.patientId().value())
-                .bind("channel", a.channel().name()).bind("purpose", a.purpose().name()).bind("step", a.step())
-                .bind("attemptNumber", a.attemptNumber()).bind("state", a.state().name()).bind("status", name(a.deliveryStatus()))
-                .bind("providerId", a.providerMessageId()).bind("error", a.errorCode())
-                .bind("key", body == null ? null : ctx.cipher().currentKeyId()).bind("body", Sql.bytes(body))
-                .bind("segments", a.segments()).bind("cost", a.cost().toString())
-                .bind("createdAt", Sql.instant(a.createdAt())).bind("updatedAt", Sql.instant(a.updatedAt()));
+        u.bind("practice" + s, practice).bind("id" + s, a.id()).bind("dedupe" + s, a.dedupeKey())
+                .bind("followUp" + s, a.followUpId() == null ? null : a.followUpId().value())
+                .bind("patient" + s, a.patientId() == null ? null : a.patientId().value())
+                .bind("channel" + s, a.channel().name()).bind("purpose" + s, a.purpose().name()).bind("step" + s, a.step())
+                .bind("attemptNumber" + s, a.attemptNumber()).bind("state" + s, a.state().name()).bind("status" + s, name(a.deliveryStatus()))
+                .bind("providerId" + s, a.providerMessageId()).bind("error" + s, a.errorCode())
+                .bind("key" + s, body == null ? null : ctx.cipher().currentKeyId()).bind("body" + s, Sql.bytes(body))
+                .bind("segments" + s, a.segments()).bind("cost" + s, a.cost().toString())
+                .bind("createdAt" + s, Sql.instant(a.createdAt())).bind("updatedAt" + s, Sql.instant(a.updatedAt()));
     }
 
     private RowMapper<SendAttempt> attemptMapper() {
@@ -825,18 +818,21 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             String id = UUID.randomUUID().toString();
             PhoneNumber phone = change.phone();
             byte[] phoneEnc = ctx.cipher().encrypt(phone == null ? null : phone.e164(), place(CONSENT, "phone", id));
-            return handle().createUpdate("INSERT INTO followup_consent (practice_id, id, patient_id, phone_hash, key_id, phone_enc,"
-                    + " phone_line_type, status, source, changed_at) VALUES (:practice, :id, :patient, :phoneHash, :key, :phone,"
-                    + " :lineType, :status, :source, :at)")
-                    .bind("practice", practice).bind("id", id)
-                    .bind("patient", change.patientId() == null ? null : change.patientId().value())
-                    .bind("phoneHash", phone == null ? null : ctx.index().phone(practiceId, phone))
-                    .bind("key", phoneEnc == null ? null : ctx.cipher().currentKeyId()).bind("phone", Sql.bytes(phoneEnc))
-                    .bind("lineType", phone == null ? null : phone.lineType().name())
-                    .bind("status", change.status().name()).bind("source", change.source().name())
-                    .bind("at", Sql.instant(change.at())).execute();
+            String phoneHash = phone == null ? null : ctx.index().phone(practiceId, phone);
+            insert(INSERT_CONSENT, "record consent change", (u, s) -> u.bind("practice" + s, practice).bind("id" + s, id)
+                    .bind("patient" + s, change.patientId() == null ? null : change.patientId().value())
+                    .bind("phoneHash" + s, phoneHash)
+                    .bind("key" + s, phoneEnc == null ? null : ctx.cipher().currentKeyId()).bind("phone" + s, Sql.bytes(phoneEnc))
+                    .bind("lineType" + s, phone == null ? null : phone.lineType().name())
+                    .bind("status" + s, change.status().name()).bind("source" + s, change.source().name())
+                    .bind("at" + s, Sql.instant(change.at())));
+            return null;
         });
     }
+
+    private static final String INSERT_CONSENT = "INSERT INTO followup_consent (practice_id, id, patient_id, phone_hash, key_id,"
+            + " phone_enc, phone_line_type, status, source, changed_at) VALUES (:practice, :id, :patient, :phoneHash, :key, :phone,"
+            + " :lineType, :status, :source, :at)";
 
     @Override
     public Optional<ConsentChange> latestConsentOf(PatientId patientId) {
@@ -914,12 +910,13 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     @Override
-    public void suppress(ChannelSuppression s) {
-        requireOwn(s.practiceId(), "channel suppression");
-        guard("suppress a channel of patient " + s.patientId(), () -> handle().createUpdate("INSERT INTO followup_suppression"
-                + " (practice_id, patient_id, channel, reason_code, suppressed_at) VALUES (:practice, :patient, :channel, :reason, :at)")
-                .bind("practice", practice).bind("patient", s.patientId().value()).bind("channel", s.channel().name())
-                .bind("reason", s.reasonCode()).bind("at", Sql.instant(s.at())).execute());
+    public void suppress(ChannelSuppression suppression) {
+        requireOwn(suppression.practiceId(), "channel suppression");
+        insert("INSERT INTO followup_suppression (practice_id, patient_id, channel, reason_code, suppressed_at)"
+                + " VALUES (:practice, :patient, :channel, :reason, :at)", "suppress a channel of patient " + suppression.patientId(),
+                (u, s) -> u.bind("practice" + s, practice).bind("patient" + s, suppression.patientId().value())
+                        .bind("channel" + s, suppression.channel().name()).bind("reason" + s, suppression.reasonCode())
+                        .bind("at" + s, Sql.instant(suppression.at())));
     }
 
     @Override
@@ -949,22 +946,22 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public void insertTask(StaffTask t) {
         requireOwn(t.practiceId(), "task " + t.id());
-        guard("insert task " + t.id(), () -> bindTask(handle().createUpdate("INSERT INTO followup_task (practice_id, id,"
-                + " follow_up_id, patient_id, kind, priority, reason, key_id, reply_enc, state, assignee, outcome, created_at,"
-                + " updated_at, version) VALUES (:practice, :id, :followUp, :patient, :kind, :priority, :reason, :key, :reply,"
-                + " :state, :assignee, :outcome, :createdAt, :updatedAt, :version)"), t).execute());
+        insert("INSERT INTO followup_task (practice_id, id, follow_up_id, patient_id, kind, priority, reason, key_id, reply_enc,"
+                + " state, assignee, outcome, created_at, updated_at, version) VALUES (:practice, :id, :followUp, :patient, :kind,"
+                + " :priority, :reason, :key, :reply, :state, :assignee, :outcome, :createdAt, :updatedAt, :version)",
+                "insert task " + t.id(), (u, s) -> bindTask(u, t, s));
     }
 
     @Override
     public void updateTask(StaffTask next) {
         requireOwn(next.practiceId(), "task " + next.id());
         guard("update task " + next.id(), () -> {
-            int updated = bindTask(handle().createUpdate("UPDATE followup_task SET follow_up_id = :followUp, patient_id = :patient,"
+            Update update = handle().createUpdate("UPDATE followup_task SET follow_up_id = :followUp, patient_id = :patient,"
                     + " kind = :kind, priority = :priority, reason = :reason, key_id = :key, reply_enc = :reply, state = :state,"
                     + " assignee = :assignee, outcome = :outcome, created_at = :createdAt, updated_at = :updatedAt,"
-                    + " version = :version WHERE practice_id = :practice AND id = :id AND version = :previousVersion"), next)
-                    .bind("previousVersion", next.version() - 1).execute();
-            if (updated == 0) {
+                    + " version = :version WHERE practice_id = :practice AND id = :id AND version = :previousVersion");
+            bindTask(update, next, "");
+            if (update.bind("previousVersion", next.version() - 1).execute() == 0) {
                 throw new ConcurrentUpdateException("task " + next.id() + " is not at version " + (next.version() - 1)
                         + " in practice " + practiceId);
             }
@@ -972,17 +969,17 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         });
     }
 
-    private Update bindTask(Update u, StaffTask t) {
+    private void bindTask(SqlStatement<?> u, StaffTask t, String s) {
         String id = t.id().value();
         byte[] reply = ctx.cipher().encrypt(t.replyText(), place(TASK, "reply_text", id));
-        return u.bind("practice", practice).bind("id", id)
-                .bind("followUp", t.followUpId() == null ? null : t.followUpId().value())
-                .bind("patient", t.patientId() == null ? null : t.patientId().value())
-                .bind("kind", t.kind().name()).bind("priority", t.priority().name()).bind("reason", t.reason())
-                .bind("key", reply == null ? null : ctx.cipher().currentKeyId()).bind("reply", Sql.bytes(reply))
-                .bind("state", t.state().name()).bind("assignee", t.assignee()).bind("outcome", name(t.outcome()))
-                .bind("createdAt", Sql.instant(t.createdAt())).bind("updatedAt", Sql.instant(t.updatedAt()))
-                .bind("version", t.version());
+        u.bind("practice" + s, practice).bind("id" + s, id)
+                .bind("followUp" + s, t.followUpId() == null ? null : t.followUpId().value())
+                .bind("patient" + s, t.patientId() == null ? null : t.patientId().value())
+                .bind("kind" + s, t.kind().name()).bind("priority" + s, t.priority().name()).bind("reason" + s, t.reason())
+                .bind("key" + s, reply == null ? null : ctx.cipher().currentKeyId()).bind("reply" + s, Sql.bytes(reply))
+                .bind("state" + s, t.state().name()).bind("assignee" + s, t.assignee()).bind("outcome" + s, name(t.outcome()))
+                .bind("createdAt" + s, Sql.instant(t.createdAt())).bind("updatedAt" + s, Sql.instant(t.updatedAt()))
+                .bind("version" + s, t.version());
     }
 
     private RowMapper<StaffTask> taskMapper() {
@@ -1033,7 +1030,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * The store's last call in a transaction: sends what the transaction still holds back. The
      * deferred updates go first (they may throw {@link ConcurrentUpdateException}). On PostgreSQL
-     * the held write, the audit chain and {@code COMMIT} then go as one statement list, in one round
+     * the held writes, the audit chain and {@code COMMIT} then go as one statement list, in one round
      * trip, so the practice's trail head, which every writer of the practice needs, is locked only
      * while the server runs that list, never across a round trip to this JVM; the store's own commit
      * then finds nothing left to commit. An import chunk's hundreds of events go as a batch, and the
@@ -1046,31 +1043,34 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             flushAudit();
             return;
         }
-        if (held == null && pendingAudit.isEmpty()) {
+        if (held.isEmpty() && pendingAudit.isEmpty()) {
             return; // a read-only transaction: the store's commit is its one round trip left
         }
-        // A guarded update that matched no row must roll back, and only its row count, read after the
-        // list, tells: such a write goes with the chain, and the store commits after the check. Inside a
-        // transaction of the caller's, the commit is the caller's.
-        sendStatementList(ownsCommit && (held == null || held.ifUnchanged() == null));
+        // Inside a transaction of the caller's, the commit is the caller's.
+        sendStatementList(true, ownsCommit);
     }
 
     /**
-     * PostgreSQL: the held write, if any, and the pending audit events, chained by
+     * PostgreSQL: the held writes and, when {@code chain}, the pending audit events, chained by
      * {@link #chainInDatabaseSql}'s statement, as one statement list, with {@code COMMIT} last when
      * {@code commit}. The practice's trail head is created first in the same list unless this store
-     * has seen it ({@link KnownTrailHeads}).
+     * has seen it ({@link KnownTrailHeads}). A guarded update that matches no row fails the list
+     * ({@link #guardedInList}), so that nothing after it, the commit included, runs.
      */
-    private void sendStatementList(boolean commit) {
+    private void sendStatementList(boolean chain, boolean commit) {
         sendDeferred();
-        HeldWrite write = held;
-        held = null;
-        List<AuditRecord> records = List.copyOf(pendingAudit);
-        pendingAudit.clear();
+        List<HeldWrite> writes = List.copyOf(held);
+        held.clear();
+        List<AuditRecord> records = chain ? List.copyOf(pendingAudit) : List.of();
+        if (chain) {
+            pendingAudit.clear();
+        }
         boolean createHead = !records.isEmpty() && !ctx.trailHeads().contains(practiceId);
-        List<String> statements = new ArrayList<>(4);
-        if (write != null) {
-            statements.add(write.sql());
+        boolean renamed = writes.size() > 1;
+        List<String> statements = new ArrayList<>(writes.size() + 3);
+        for (int i = 0; i < writes.size(); i++) {
+            statements.add(LISTED_WRITES.computeIfAbsent(new ListedWrite(writes.get(i).sql(), renamed ? i : -1,
+                    writes.get(i).ifUnchanged() != null), ListedWrite::sql));
         }
         if (createHead) {
             statements.add(CREATE_TRAIL_HEAD + ctx.dialect().onConflictDoNothing());
@@ -1081,28 +1081,33 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         if (commit) {
             statements.add("COMMIT");
         }
-        String what = (write == null ? "" : write.what() + ", ") + "append " + records.size() + " events to the audit trail"
-                + (commit ? ", and commit" : "");
+        List<String> guards = writes.stream().map(HeldWrite::ifUnchanged).filter(Objects::nonNull).toList();
+        List<String> parts = new ArrayList<>(writes.size() + 1);
+        writes.forEach(w -> parts.add(w.what()));
+        if (!records.isEmpty()) {
+            parts.add("append " + records.size() + " events to the audit trail");
+        }
+        String what = String.join(", ", parts) + (commit ? ", and commit" : "");
         try {
             guard(what, () -> {
-                Update list = handle.createUpdate(STATEMENT_LISTS.computeIfAbsent(statements, k -> String.join(";\n", k)));
-                if (write != null) {
-                    write.binder().accept(list);
-                }
-                if (createHead) {
-                    list.bind("genesis", AuditEvent.GENESIS);
-                }
-                if (!records.isEmpty()) {
-                    bindChain(list, records);
-                }
-                return list.execute((statement, context) -> {
-                    // Jdbi executes on get(); the driver has then read every result and thrown the first error.
-                    int firstCount = statement.get().getUpdateCount();
-                    if (write != null) {
-                        write.check(firstCount);
+                try (Update list = handle.createUpdate(STATEMENT_LISTS.computeIfAbsent(statements, k -> String.join(";\n", k)))) {
+                    for (int i = 0; i < writes.size(); i++) {
+                        writes.get(i).binder().bind(list, renamed ? ListedWrite.suffix(i) : "");
                     }
-                    return null;
-                });
+                    if (createHead) {
+                        list.bind("genesis", AuditEvent.GENESIS);
+                    }
+                    if (!records.isEmpty()) {
+                        bindChain(list, records);
+                    }
+                    // Jdbi executes on get(); the driver has then read every result and thrown the first error.
+                    return list.execute((statement, context) -> statement.get().getUpdateCount());
+                } catch (RuntimeException e) {
+                    if (!guards.isEmpty() && LOST_GUARD.equals(Failures.stateOf(e))) {
+                        throw new ConcurrentUpdateException(String.join(", or ", guards));
+                    }
+                    throw e;
+                }
             });
         } catch (RuntimeException e) {
             ctx.trailHeads().forget(practiceId); // should the head have gone, the next transaction creates it again
@@ -1112,6 +1117,42 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             ctx.trailHeads().add(practiceId);
         }
         committed = commit;
+    }
+
+    /**
+     * A held write as it goes in a statement list: its parameters renamed with the write's place in
+     * the list when there are several (two writes may both bind {@code :id}), and a guarded update
+     * made to fail when it matches no row ({@link #guardedInList}).
+     *
+     * @param index the write's place in the list, or -1 for the only write, whose names stay
+     */
+    private record ListedWrite(String original, int index, boolean guarded) {
+        static String suffix(int index) {
+            return SUFFIXES[index];
+        }
+
+        String sql() {
+            String named = index < 0 ? original : PARAMETER.matcher(original).replaceAll(":$1" + suffix(index));
+            return guarded ? guardedInList(named) : named;
+        }
+    }
+
+    /** A named parameter: a colon and a name, where the colon is not part of {@code ::} or of a word. */
+    private static final java.util.regex.Pattern PARAMETER = java.util.regex.Pattern.compile("(?<![:\\w]):(\\w+)");
+    private static final String[] SUFFIXES = java.util.stream.IntStream.range(0, MAX_HELD).mapToObj(i -> "_w" + i).toArray(String[]::new);
+    private static final Map<ListedWrite, String> LISTED_WRITES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** PostgreSQL's division by zero: what {@link #guardedInList} raises for an update that matched no row. */
+    private static final String LOST_GUARD = "22012";
+
+    /**
+     * A guarded update that divides by the number of rows it updated: when it matched none, the
+     * statement fails, the server skips the rest of the list, the commit included, and the
+     * transaction rolls back, as it would have after reading a row count of 0 before committing, but
+     * without the round trip that reading the count before the commit would take. The count is not a
+     * constant, so the planner cannot fold the division.
+     */
+    private static String guardedInList(String update) {
+        return "WITH guarded AS (" + update + " RETURNING 1) SELECT 1 / COUNT(*) FROM guarded";
     }
 
     /**
@@ -1125,7 +1166,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             return;
         }
         if (ctx.dialect() == Dialect.POSTGRESQL && pendingAudit.size() <= EVENTS_PER_STATEMENT) {
-            sendStatementList(false);
+            sendStatementList(true, false);
             return;
         }
         guard("append " + pendingAudit.size() + " events to the audit trail", () -> {
@@ -1488,15 +1529,19 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         sendHeld();
     }
 
-    /** Sends the held write, if any, on its own. */
+    /** Sends the held writes, if any, without the audit chain: a lone one as it is, several as one statement list. */
     private void sendHeld() {
-        HeldWrite write = held;
-        if (write != null) {
-            held = null;
+        if (held.size() > 1) {
+            sendStatementList(false, false);
+            return;
+        }
+        if (held.size() == 1) {
+            HeldWrite write = held.remove(0);
             guard(write.what(), () -> {
-                Update update = handle.createUpdate(write.sql());
-                write.binder().accept(update);
-                write.check(update.execute());
+                try (Update update = handle.createUpdate(write.sql())) {
+                    write.binder().bind(update, "");
+                    write.check(update.execute());
+                }
                 return null;
             });
         }
@@ -1512,7 +1557,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @param binder binds its values to a statement, an update or a batch's entry
      */
     private record HeldWrite(String sql, String what, @Nullable String batch, @Nullable String ifUnchanged,
-            Consumer<SqlStatement<?>> binder) {
+            Binder binder) {
         void check(int rows) {
             if (ifUnchanged != null && rows == 0) {
                 throw new ConcurrentUpdateException(ifUnchanged);
@@ -1521,30 +1566,63 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /**
-     * Asks for an update whose only answer is a row count. On PostgreSQL a lone one is held (it may
-     * go with the audit chain at commit); the others are {@link #defer deferred} into batches, the
-     * held one first.
+     * Asks for an update whose only answer is a row count. On PostgreSQL it is {@link #hold held}
+     * (it may go with the audit chain at commit), unless {@value #MAX_HELD} updates are held already:
+     * a run that long, a group's, goes as one batch per statement, {@link #defer deferred}, the held
+     * ones first. Elsewhere it is deferred.
      */
-    private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, Consumer<SqlStatement<?>> binder) {
-        HeldWrite earlier = held;
-        if (earlier != null) {
-            String earlierBatch = earlier.batch();
-            if (earlierBatch == null) {
-                sendHeld(); // the update may be of the inserted row
-            } else {
-                held = null;
-                PreparedBatch entries = defer(earlier.sql(), earlierBatch, earlier.ifUnchanged());
-                earlier.binder().accept(entries);
+    private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, Binder binder) {
+        if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
+            if (held.size() < MAX_HELD || held.stream().anyMatch(w -> w.batch() == null)) {
+                hold(new HeldWrite(sql, operation, batch, ifUnchanged, binder));
+                return;
+            }
+            for (HeldWrite earlier : held) {
+                PreparedBatch entries = defer(earlier.sql(), Objects.requireNonNull(earlier.batch()), earlier.ifUnchanged());
+                earlier.binder().bind(entries, "");
                 entries.add();
             }
-        }
-        if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
-            held = new HeldWrite(sql, operation, batch, ifUnchanged, binder);
-            return;
+            held.clear();
         }
         PreparedBatch entries = defer(sql, batch, ifUnchanged);
-        binder.accept(entries);
+        binder.bind(entries, "");
         entries.add();
+    }
+
+    /**
+     * Asks for an insert whose answer nothing needs: on PostgreSQL it is {@link #hold held}, and a
+     * failure (a duplicate) surfaces when it is sent; elsewhere it runs now.
+     */
+    private void insert(String sql, String operation, Binder binder) {
+        if (ctx.dialect() == Dialect.POSTGRESQL) {
+            hold(new HeldWrite(sql, operation, null, null, binder));
+            return;
+        }
+        guard(operation, () -> {
+            try (Update insert = handle().createUpdate(sql)) {
+                binder.bind(insert, "");
+                return insert.execute();
+            }
+        });
+    }
+
+    /**
+     * Binds a write's values to a statement, or to a batch's entry, each under its parameter's name
+     * followed by {@code suffix}: empty, but for a write among others in a statement list, whose SQL
+     * names its parameters so ({@link ListedWrite}), since two writes there may both bind {@code :id}.
+     */
+    @FunctionalInterface
+    private interface Binder {
+        void bind(SqlStatement<?> statement, String suffix);
+    }
+
+    /** Adds a write to {@link #held}, after the deferred updates asked for before it, and after sending a full list. */
+    private void hold(HeldWrite write) {
+        sendDeferred();
+        if (held.size() == MAX_HELD) {
+            sendHeld();
+        }
+        held.add(write);
     }
 
     /**
