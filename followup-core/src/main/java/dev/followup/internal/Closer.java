@@ -7,18 +7,22 @@ import dev.followup.consent.ConsentStatus;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.PracticeTransaction;
+import dev.followup.spi.ReplyContext;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +61,7 @@ final class Closer {
      * @return whether they were opted out already (then no second confirmation is sent)
      */
     boolean optOut(PracticeTransaction tx, @Nullable Patient patient, @Nullable PhoneNumber phone, ConsentSource source, Instant now) {
-        Map<dev.followup.patient.PatientId, Patient> affected = new LinkedHashMap<>();
+        Map<PatientId, Patient> affected = new LinkedHashMap<>();
         if (patient != null) {
             affected.put(patient.id(), patient);
         }
@@ -68,6 +72,30 @@ final class Closer {
         if (affected.isEmpty() && phone != null) {
             already = OutreachRunner.optsOut(tx.latestConsentOf(phone));
         }
+        record(tx, affected.values(), phone, source, now, already, p -> tx.activeFollowUps(p.id()));
+        return already;
+    }
+
+    /**
+     * {@link #optOut} for a text from {@code phone}, from what the reply read before it decided
+     * rather than reading it again: the number's patients, their consent and their active follow-ups.
+     *
+     * @param known the reply's read, in this transaction
+     * @param moved the follow-up the reply has updated since, at its new version, or null
+     * @return whether they were opted out already
+     */
+    boolean optOut(PracticeTransaction tx, ReplyContext known, @Nullable FollowUp moved, PhoneNumber phone, ConsentSource source,
+            Instant now) {
+        List<Patient> affected = known.patients();
+        boolean already = affected.isEmpty() ? OutreachRunner.optsOut(known.numberConsent())
+                : affected.stream().allMatch(p -> OutreachRunner.optsOut(known.consentOf(p.id())));
+        record(tx, affected, phone, source, now, already, p -> known.activeFollowUpsOf(p.id()).stream()
+                .map(f -> moved != null && f.id().equals(moved.id()) ? moved : f).filter(FollowUp::isActive).toList());
+        return already;
+    }
+
+    private void record(PracticeTransaction tx, Collection<Patient> affected, @Nullable PhoneNumber phone, ConsentSource source, Instant now,
+            boolean already, Function<Patient, List<FollowUp>> activeFollowUps) {
         if (phone != null) {
             tx.recordConsent(new ConsentChange(tx.practiceId(), null, phone, ConsentStatus.OPTED_OUT, source, now));
             if (affected.isEmpty()) {
@@ -79,15 +107,14 @@ final class Closer {
             PracticeId practiceId = tx.practiceId();
             ctx.afterCommit(() -> ctx.listener().optedOut(practiceId, source));
         }
-        for (Patient p : affected.values()) {
+        for (Patient p : affected) {
             tx.recordConsent(new ConsentChange(tx.practiceId(), p.id(), null, ConsentStatus.OPTED_OUT, source, now));
             Audits.record(tx, AuditType.CONSENT_CHANGED, source == ConsentSource.CARRIER ? Audits.PROVIDER : Audits.PATIENT,
                     null, p.id(), now, "status", ConsentStatus.OPTED_OUT.name(), "source", source.name());
-            for (FollowUp f : tx.activeFollowUps(p.id())) {
+            for (FollowUp f : activeFollowUps.apply(p)) {
                 close(tx, f, FollowUpState.OPTED_OUT, now, "opted-out");
             }
         }
-        return already;
     }
 
     /** Tells the host's task queue about tasks that were committed. */

@@ -132,7 +132,7 @@ public final class ReplyHandler {
         List<Messenger.Prepared> replies = new ArrayList<>();
         switch (kind) {
             case OPT_OUT -> {
-                boolean already = closer.optOut(tx, patient, sms.from(), ConsentSource.PATIENT_SMS, now);
+                boolean already = closer.optOut(tx, known, target, sms.from(), ConsentSource.PATIENT_SMS, now);
                 if (!already && !carrierAnswers) {
                     replies.add(reply(tx, practice, patient, null, MessagePurpose.OPT_OUT_CONFIRMATION, TemplateNames.OPT_OUT_CONFIRMATION, Map.of(), sms, now));
                 }
