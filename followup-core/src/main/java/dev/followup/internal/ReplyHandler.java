@@ -1,5 +1,6 @@
 package dev.followup.internal;
 
+import dev.followup.ConcurrentUpdateException;
 import dev.followup.audit.AuditType;
 import dev.followup.consent.ChannelSuppression;
 import dev.followup.consent.ConsentChange;
@@ -40,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -247,8 +249,7 @@ public final class ReplyHandler {
         }
         List<Slot> offer = found.stream().limit(count).toList();
         List<StaffTask> opened = new ArrayList<>();
-        Messenger.Prepared message = ctx.inTransaction(practice.id(), tx -> {
-            FollowUp current = tx.followUp(f.id()).orElseThrow();
+        Messenger.Prepared message = withLatest(practice, f, opened, (tx, current) -> {
             if (!current.isActive()) {
                 return null; // an opt-out or another reply closed it meanwhile
             }
@@ -291,8 +292,7 @@ public final class ReplyHandler {
         Instant now = ctx.clock().instant();
         List<StaffTask> opened = new ArrayList<>();
         BookingResult finalOutcome = outcome;
-        Messenger.Prepared message = ctx.inTransaction(practice.id(), tx -> {
-            FollowUp current = tx.followUp(f.id()).orElseThrow();
+        Messenger.Prepared message = withLatest(practice, f, opened, (tx, current) -> {
             if (!current.isActive()) {
                 return null;
             }
@@ -315,6 +315,25 @@ public final class ReplyHandler {
         }
         return outcome instanceof BookingResult.Booked ? result
                 : new InboundResult(result.kind(), InboundResult.Action.TASK_OPENED, result.patientId(), result.followUpId());
+    }
+
+    /**
+     * Runs {@code work} in a transaction on the follow-up as this thread last committed it, which is
+     * still current unless something (an opt-out, another reply) changed it since. The work writes
+     * the follow-up, guarded by its version, whenever it acts on it, so a change since fails that
+     * write and rolls the work back; it then runs again on the follow-up read afresh. A read is
+     * saved in the common case.
+     *
+     * @param known the follow-up as this thread last committed it
+     * @param opened the work's outbox of tasks, emptied for the second run
+     */
+    private <T> T withLatest(Practice practice, FollowUp known, List<StaffTask> opened, BiFunction<PracticeTransaction, FollowUp, T> work) {
+        try {
+            return ctx.inTransaction(practice.id(), tx -> work.apply(tx, known));
+        } catch (ConcurrentUpdateException e) {
+            opened.clear();
+            return ctx.inTransaction(practice.id(), tx -> work.apply(tx, tx.followUp(known.id()).orElseThrow()));
+        }
     }
 
     /**

@@ -17,6 +17,8 @@ import dev.followup.policy.EscalationPolicy;
 import dev.followup.policy.Steps;
 import dev.followup.report.WeeklyReport;
 import dev.followup.scheduling.Slot;
+import dev.followup.spi.AppointmentBooker;
+import dev.followup.spi.SlotProvider;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskKind;
 import java.time.DayOfWeek;
@@ -27,6 +29,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** YES leads to open slots in the patient's preferred window; a number books; taken slots, failed bookings and silence. */
@@ -111,6 +115,57 @@ class SlotBookingEngineTest {
         assertThat(fx.reply(row, "1").action()).isEqualTo(InboundResult.Action.BOOKED);
         assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.BOOKED);
         assertThat(fx.scheduling.bookingCount()).isEqualTo(1);
+    }
+
+    /**
+     * A STOP that arrives while the slots for a YES are looked up wins: the offer, written against
+     * the follow-up as the YES left it, finds it closed, offers nothing and sends nothing.
+     */
+    @Test
+    void aStopWhileTheSlotsAreLookedUpLeavesNothingOffered() {
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        Row row = patient(9);
+        AtomicBoolean stopSent = new AtomicBoolean();
+        SlotProvider stopDuringLookup = query -> {
+            if (stopSent.compareAndSet(false, true)) {
+                assertThat(fixture.get().reply(row, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
+            }
+            return fixture.get().scheduling.openSlots(query);
+        };
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.slotProvider(stopDuringLookup)).build();
+        fixture.set(fx);
+        fx.ingestNew(row);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+
+        fx.reply(row, "Yes please");
+
+        assertThat(stopSent).isTrue();
+        assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(fx.followUpOf(row).offeredSlots()).isEmpty();
+        assertThat(fx.attemptsFor(row, MessagePurpose.SLOT_OFFER)).isEmpty();
+        assertThat(fx.openTasks()).isEmpty();
+    }
+
+    /**
+     * A STOP that arrives while a chosen slot is booked wins too: the booking's record, written
+     * against the follow-up as the choice left it, finds it closed and confirms nothing.
+     */
+    @Test
+    void aStopWhileASlotIsBookedConfirmsNothing() {
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        Row row = patient(10);
+        AppointmentBooker stopDuringBooking = request -> {
+            assertThat(fixture.get().reply(row, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
+            return fixture.get().scheduling.book(request);
+        };
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.appointmentBooker(stopDuringBooking)).build();
+        fixture.set(fx);
+        engaged(fx, row);
+
+        fx.reply(row, "1");
+
+        assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(fx.attemptsFor(row, MessagePurpose.BOOKING_CONFIRMATION)).isEmpty();
     }
 
     @Test
