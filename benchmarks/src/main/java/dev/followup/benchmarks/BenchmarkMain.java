@@ -58,7 +58,7 @@ public final class BenchmarkMain {
                 new ThroughputBench(pg, out).run(rows > 0 ? rows : quick ? 100 : 10_000, r, new int[] {1, 2, 4});
             }
             if (only == null || only.equals("inbound")) {
-                new InboundBench(pg, out).run(rows > 0 ? rows : quick ? 200 : 5_000, r, new int[] {1, 4});
+                new InboundBench(pg, out).run(rows > 0 ? rows : quick ? 200 : 5_000, r, new int[] {1, 2, 4});
             }
             if (only == null || only.equals("report")) {
                 new ReportBench(pg, out).run(rows > 0 ? rows : quick ? 20_000 : 1_000_000, quick ? 3 : r);
