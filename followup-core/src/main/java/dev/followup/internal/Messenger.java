@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,12 +159,26 @@ final class Messenger {
         if (stored.state() != dev.followup.message.AttemptState.PENDING) {
             return stored; // a status callback settled it first
         }
+        return record(tx, stored, result, now, tx::updateAttempt);
+    }
+
+    /**
+     * {@link #recordResult} without reading the attempt first: the write is guarded on the attempt
+     * still being pending, and throws {@link dev.followup.ConcurrentUpdateException} (possibly at
+     * commit) when a status callback settled it first; the caller then records it again with
+     * {@link #recordResult}, in a new transaction.
+     */
+    SendAttempt recordPendingResult(PracticeTransaction tx, SendAttempt pending, SendResult result, Instant now) {
+        return record(tx, pending, result, now, tx::settleAttempt);
+    }
+
+    private SendAttempt record(PracticeTransaction tx, SendAttempt stored, SendResult result, Instant now, Consumer<SendAttempt> write) {
         SendAttempt updated = switch (result.outcome()) {
             case ACCEPTED -> stored.sent(result.providerMessageId(), result.initialStatus() == null ? DeliveryStatus.QUEUED : result.initialStatus(), now);
             case UNKNOWN -> reconcile(stored, now);
             default -> stored.failed(result.errorCode(), now);
         };
-        tx.updateAttempt(updated);
+        write.accept(updated);
         ctx.afterCommit(() -> ctx.listener().messageRecorded(updated.practiceId(), updated.channel(), updated.purpose(), updated.state()));
         AuditType type = switch (updated.state()) {
             case SENT -> AuditType.MESSAGE_SENT;

@@ -235,6 +235,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
     }
 
     @Override
+    public void settleAttempt(SendAttempt settled) {
+        attemptWritten(settled);
+        tx.settleAttempt(settled);
+    }
+
+    @Override
     public void recordConsent(ConsentChange change) {
         // A number's opt-out speaks for every patient who has it: drop all consent answers.
         consentByPatient.clear();

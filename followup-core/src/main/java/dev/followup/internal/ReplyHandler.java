@@ -233,7 +233,13 @@ public final class ReplyHandler {
     private void deliver(Messenger.Prepared prepared) {
         SendResult result = messenger.deliver(prepared);
         Instant now = ctx.clock().instant();
-        ctx.inTransaction(prepared.attempt().practiceId(), tx -> messenger.recordResult(tx, prepared.attempt(), result, now));
+        SendAttempt pending = prepared.attempt();
+        try {
+            // A status callback rarely beats this record, so the attempt is written as still pending, not read first.
+            ctx.inTransaction(pending.practiceId(), tx -> messenger.recordPendingResult(tx, pending, result, now));
+        } catch (ConcurrentUpdateException e) {
+            ctx.inTransaction(pending.practiceId(), tx -> messenger.recordResult(tx, pending, result, now));
+        }
     }
 
     private InboundResult offerSlots(Practice practice, FollowUp f, Patient patient, int count, boolean fresh, InboundResult result) {

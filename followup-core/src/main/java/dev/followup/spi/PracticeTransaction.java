@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * rolled back. A store may hold writes back and send them together (the JDBC store batches
  * follow-up and attempt updates until the transaction's next statement or its commit, and on
  * PostgreSQL sends a last attempt insert with the audit events at commit): a lost race of
- * {@link #updateFollowUp}, {@link #updateFollowUpAndRelease} or {@link #insertAttempt} may then
+ * {@link #updateFollowUp}, {@link #updateFollowUpAndRelease}, {@link #insertAttempt} or {@link #settleAttempt} may then
  * surface from a later call of the same transaction or from its commit, never after a commit.
  * Callers therefore act on a guarded write's success only once the transaction has committed.
  */
@@ -281,6 +281,26 @@ public interface PracticeTransaction {
 
     /** @param attempt replaces the stored attempt with the same id */
     void updateAttempt(SendAttempt attempt);
+
+    /**
+     * Writes the provider's answer over an attempt that is still
+     * {@link dev.followup.message.AttemptState#PENDING}, as {@link #updateAttempt} would: what the
+     * engine records after a send, unless a status callback settled the attempt first. A store may
+     * guard the write rather than read the attempt first, which saves a round trip.
+     *
+     * @param settled the attempt as written {@code PENDING}, with the provider's answer applied
+     * @throws dev.followup.ConcurrentUpdateException if the stored attempt is no longer
+     *     {@code PENDING}, or gone; possibly from a later call of the transaction or its commit
+     *     instead. The transaction is then to be rolled back.
+     */
+    default void settleAttempt(SendAttempt settled) {
+        boolean pending = attempt(settled.id()).map(a -> a.state() == dev.followup.message.AttemptState.PENDING).orElse(false);
+        if (!pending) {
+            throw new dev.followup.ConcurrentUpdateException("send attempt " + settled.id() + " is no longer pending in practice "
+                    + practiceId());
+        }
+        updateAttempt(settled);
+    }
 
     /**
      * @param attemptId an attempt id

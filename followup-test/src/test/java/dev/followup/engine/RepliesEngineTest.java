@@ -12,13 +12,20 @@ import dev.followup.conversation.ReplyKind;
 import dev.followup.engine.EngineFixture.Row;
 import dev.followup.engine.EngineFixture.Text;
 import dev.followup.followup.FollowUpState;
+import dev.followup.message.AttemptState;
+import dev.followup.message.DeliveryStatus;
+import dev.followup.message.DeliveryUpdate;
 import dev.followup.message.MessagePurpose;
+import dev.followup.spi.SendResult;
+import dev.followup.spi.SmsSender;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,6 +65,41 @@ class RepliesEngineTest {
 
         assertThat(fx.textsTo("+13125550188")).singleElement()
                 .satisfies(t -> assertThat(t.body()).contains(PRACTICE_NAME).contains(PRACTICE_PHONE));
+    }
+
+    /**
+     * The answer to a reply is recorded as still pending without a read first; when the provider's
+     * delivery report came first (a fast carrier), that record loses, is made again from what is
+     * stored, and the report's status stays.
+     */
+    @Test
+    void aDeliveryReportThatBeatsTheSendsAnswerIsKept() {
+        Row row = patient(3);
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicBoolean reported = new AtomicBoolean();
+        EngineFixture fx = EngineFixture.builder().smsWrapper(inner -> (SmsSender) sms -> {
+            SendResult result = inner.send(sms);
+            if (armed.getAndSet(false)) {
+                reported.set(true);
+                assertThat(fixture.get().engine.handleDeliveryUpdate(new DeliveryUpdate(PRACTICE_ID, sms.attemptId(),
+                        result.providerMessageId(), DeliveryStatus.DELIVERED, null, fixture.get().clock.instant()))).isTrue();
+            }
+            return result;
+        }).build();
+        fixture.set(fx);
+        fx.ingestNew(row);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+
+        armed.set(true); // the next text, the answer to HELP
+        fx.reply(row, "HELP");
+
+        assertThat(reported).isTrue();
+        assertThat(fx.attemptsFor(row, MessagePurpose.HELP)).singleElement().satisfies(a -> {
+            assertThat(a.state()).isEqualTo(AttemptState.SENT);
+            assertThat(a.deliveryStatus()).isEqualTo(DeliveryStatus.DELIVERED);
+        });
+        assertThat(fx.engine.verifyAuditTrail(PRACTICE_ID).isIntact()).isTrue();
     }
 
     @Test

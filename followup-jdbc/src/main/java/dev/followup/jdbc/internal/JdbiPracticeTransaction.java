@@ -652,6 +652,23 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A guarded write, not a read and a write: on PostgreSQL it goes with the transaction's other
+     * writes and its commit, and fails that list when the attempt is no longer pending.
+     */
+    @Override
+    public void settleAttempt(SendAttempt settled) {
+        requireOwn(settled.practiceId(), "send attempt " + settled.id());
+        guard("settle send attempt " + settled.id(), () -> {
+            write(UPDATE_ATTEMPT + " AND state = 'PENDING'", "send attempt settlements", "settle send attempt " + settled.id(),
+                    "send attempt " + settled.id() + " is no longer pending in practice " + practiceId,
+                    (statement, s) -> bindAttempt(statement, settled, s));
+            return null;
+        });
+    }
+
     private static final String UPDATE_ATTEMPT = "UPDATE followup_send_attempt SET"
             + " dedupe_key = :dedupe, follow_up_id = :followUp, patient_id = :patient, channel = :channel, purpose = :purpose,"
             + " step = :step, attempt_number = :attemptNumber, state = :state, delivery_status = :status,"

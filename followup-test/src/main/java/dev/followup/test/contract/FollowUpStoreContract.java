@@ -1098,6 +1098,40 @@ public abstract class FollowUpStoreContract {
         assertThat(auditTrail(practice)).hasSize(trailBefore);
     }
 
+    /**
+     * The provider's answer is written over an attempt only while it is still pending: once a
+     * status callback has settled it, the write is refused as a lost race, and its transaction,
+     * audit event included, is taken back; the callback's status stays.
+     */
+    @Test
+    void aProvidersAnswerSettlesAnAttemptOnlyWhileItIsPending() {
+        Patient p = patient("Settled", "Once", PhoneNumber.ofE164("+14155550243"));
+        FollowUp f = followUp(p, "need-settle", T0);
+        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
+        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "second");
+        storeWith(p, f);
+        run(tx -> {
+            tx.insertAttempt(first);
+            tx.insertAttempt(second);
+        });
+        SendAttempt firstSent = first.sent("SM-settle-1", DeliveryStatus.QUEUED, T0.plusSeconds(1));
+        SendAttempt delivered = second.withStatus(DeliveryStatus.DELIVERED, null, "SM-settle-2", T0.plusSeconds(1));
+        run(tx -> {
+            tx.settleAttempt(firstSent);
+            tx.updateAttempt(delivered); // the status callback comes before the send's answer
+        });
+
+        assertRefusedWithItsAuditEvent(tx -> tx.settleAttempt(second.sent("SM-settle-2", DeliveryStatus.QUEUED, T0.plusSeconds(2))));
+
+        run(tx -> {
+            assertThat(tx.attempt(first.id())).contains(firstSent);
+            assertThat(tx.attempt(second.id())).contains(delivered);
+        });
+        SendAttempt missing = attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "never stored");
+        assertThatThrownBy(() -> run(tx -> tx.settleAttempt(missing.sent("SM-none", DeliveryStatus.QUEUED, T0))))
+                .isInstanceOf(ConcurrentUpdateException.class);
+    }
+
     /** An attempt a transaction inserted is there for its own reads and updates, whenever the store sends the insert. */
     @Test
     void anAttemptInsertedInATransactionIsReadAndUpdatedByTheSameTransaction() {
