@@ -37,10 +37,11 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.followup.ConcurrentUpdateException} when it loses, leaving the transaction to be
  * rolled back. A store may hold writes back and send them together (the JDBC store batches
  * follow-up and attempt updates until the transaction's next statement or its commit, and on
- * PostgreSQL sends a last attempt insert with the audit events at commit): a lost race of
- * {@link #updateFollowUp}, {@link #updateFollowUpAndRelease}, {@link #insertAttempt} or {@link #settleAttempt} may then
- * surface from a later call of the same transaction or from its commit, never after a commit.
- * Callers therefore act on a guarded write's success only once the transaction has committed.
+ * PostgreSQL sends a transaction's inserts and updates with its audit events and commit): a
+ * write's failure, a lost race of {@link #updateFollowUp}, {@link #updateFollowUpAndRelease},
+ * {@link #insertAttempt} or {@link #settleAttempt} included, may then surface from a later call of
+ * the same transaction or from its commit, never after a commit. Callers therefore act on a
+ * guarded write's success only once the transaction has committed.
  */
 public interface PracticeTransaction {
 
