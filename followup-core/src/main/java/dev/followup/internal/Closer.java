@@ -72,7 +72,7 @@ final class Closer {
         if (affected.isEmpty() && phone != null) {
             already = OutreachRunner.optsOut(tx.latestConsentOf(phone));
         }
-        record(tx, affected.values(), phone, source, now, already, p -> tx.activeFollowUps(p.id()));
+        recordOptOut(tx, affected.values(), phone, source, now, already, p -> tx.activeFollowUps(p.id()));
         return already;
     }
 
@@ -89,12 +89,12 @@ final class Closer {
         List<Patient> affected = known.patients();
         boolean already = affected.isEmpty() ? OutreachRunner.optsOut(known.numberConsent())
                 : affected.stream().allMatch(p -> OutreachRunner.optsOut(known.consentOf(p.id())));
-        record(tx, affected, phone, source, now, already, p -> known.activeFollowUpsOf(p.id()).stream()
+        recordOptOut(tx, affected, phone, source, now, already, p -> known.activeFollowUpsOf(p.id()).stream()
                 .map(f -> moved != null && f.id().equals(moved.id()) ? moved : f).filter(FollowUp::isActive).toList());
         return already;
     }
 
-    private void record(PracticeTransaction tx, Collection<Patient> affected, @Nullable PhoneNumber phone, ConsentSource source, Instant now,
+    private void recordOptOut(PracticeTransaction tx, Collection<Patient> affected, @Nullable PhoneNumber phone, ConsentSource source, Instant now,
             boolean already, Function<Patient, List<FollowUp>> activeFollowUps) {
         if (phone != null) {
             tx.recordConsent(new ConsentChange(tx.practiceId(), null, phone, ConsentStatus.OPTED_OUT, source, now));

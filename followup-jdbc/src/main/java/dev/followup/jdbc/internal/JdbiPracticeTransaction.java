@@ -1568,8 +1568,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * A write held back unsent: see {@link #held}.
      *
      * @param what the operation, for an error's message
-     * @param batch what a batch of such updates is, should a second write make it join one; null for
-     *     an insert, which a later write sends at once instead, since that write may be of the inserted row
+     * @param batch what a batch of such updates is, should a long run of writes make it join one; null
+     *     for an insert, which never does: batches run one statement after another, and a later update
+     *     in one may be of the inserted row
      * @param ifUnchanged as for {@link #defer}
      * @param binder binds its values to a statement, an update or a batch's entry
      */
