@@ -662,7 +662,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void settleAttempt(SendAttempt settled) {
         requireOwn(settled.practiceId(), "send attempt " + settled.id());
         guard("settle send attempt " + settled.id(), () -> {
-            write(UPDATE_ATTEMPT + " AND state = 'PENDING'", "send attempt settlements", "settle send attempt " + settled.id(),
+            write(SETTLE_ATTEMPT, "send attempt settlements", "settle send attempt " + settled.id(),
                     "send attempt " + settled.id() + " is no longer pending in practice " + practiceId,
                     (statement, s) -> bindAttempt(statement, settled, s));
             return null;
@@ -674,6 +674,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             + " step = :step, attempt_number = :attemptNumber, state = :state, delivery_status = :status,"
             + " provider_message_id = :providerId, error_code = :error, key_id = :key, body_enc = :body, segments = :segments,"
             + " cost = :cost, created_at = :createdAt, updated_at = :updatedAt WHERE practice_id = :practice AND id = :id";
+
+    /** {@link #UPDATE_ATTEMPT} while the attempt is still pending; a constant, so that its hash, a cache key, is kept. */
+    private static final String SETTLE_ATTEMPT = UPDATE_ATTEMPT + " AND state = 'PENDING'";
 
     /** Binds an attempt's columns to an insert or update, or to a batch's entry, which the caller then adds. */
     private void bindAttempt(SqlStatement<?> u, SendAttempt a, String s) {
@@ -1098,42 +1101,40 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         if (commit) {
             statements.add("COMMIT");
         }
-        List<String> guards = writes.stream().map(HeldWrite::ifUnchanged).filter(Objects::nonNull).toList();
-        List<String> parts = new ArrayList<>(writes.size() + 1);
-        writes.forEach(w -> parts.add(w.what()));
-        if (!records.isEmpty()) {
-            parts.add("append " + records.size() + " events to the audit trail");
-        }
-        String what = String.join(", ", parts) + (commit ? ", and commit" : "");
-        try {
-            guard(what, () -> {
-                try (Update list = handle.createUpdate(STATEMENT_LISTS.computeIfAbsent(statements, k -> String.join(";\n", k)))) {
-                    for (int i = 0; i < writes.size(); i++) {
-                        writes.get(i).binder().bind(list, renamed ? ListedWrite.suffix(i) : "");
-                    }
-                    if (createHead) {
-                        list.bind("genesis", AuditEvent.GENESIS);
-                    }
-                    if (!records.isEmpty()) {
-                        bindChain(list, records);
-                    }
-                    // Jdbi executes on get(); the driver has then read every result and thrown the first error.
-                    return list.execute((statement, context) -> statement.get().getUpdateCount());
-                } catch (RuntimeException e) {
-                    if (!guards.isEmpty() && LOST_GUARD.equals(Failures.stateOf(e))) {
-                        throw new ConcurrentUpdateException(String.join(", or ", guards));
-                    }
-                    throw e;
-                }
-            });
+        try (Update list = handle.createUpdate(STATEMENT_LISTS.computeIfAbsent(statements, k -> String.join(";\n", k)))) {
+            for (int i = 0; i < writes.size(); i++) {
+                writes.get(i).binder().bind(list, renamed ? ListedWrite.suffix(i) : "");
+            }
+            if (createHead) {
+                list.bind("genesis", AuditEvent.GENESIS);
+            }
+            if (!records.isEmpty()) {
+                bindChain(list, records);
+            }
+            // Jdbi executes on get(); the driver has then read every result and thrown the first error.
+            list.execute((statement, context) -> statement.get().getUpdateCount());
         } catch (RuntimeException e) {
             ctx.trailHeads().forget(practiceId); // should the head have gone, the next transaction creates it again
-            throw e;
+            List<String> guards = writes.stream().map(HeldWrite::ifUnchanged).filter(Objects::nonNull).toList();
+            if (!guards.isEmpty() && LOST_GUARD.equals(Failures.stateOf(e))) {
+                throw new ConcurrentUpdateException(String.join(", or ", guards));
+            }
+            throw Failures.translate(describe(writes, records.size(), commit), e);
         }
         if (!records.isEmpty()) {
             ctx.trailHeads().add(practiceId);
         }
         committed = commit;
+    }
+
+    /** @return what a statement list did, for its failure's message: built then, not on every transaction */
+    private static String describe(List<HeldWrite> writes, int events, boolean commit) {
+        List<String> parts = new ArrayList<>(writes.size() + 1);
+        writes.forEach(w -> parts.add(w.what()));
+        if (events > 0) {
+            parts.add("append " + events + " events to the audit trail");
+        }
+        return String.join(", ", parts) + (commit ? ", and commit" : "");
     }
 
     /**
