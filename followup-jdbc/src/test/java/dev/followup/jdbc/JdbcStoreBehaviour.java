@@ -19,6 +19,7 @@ import dev.followup.followup.BatchId;
 import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpId;
+import dev.followup.followup.FollowUpState;
 import dev.followup.followup.FollowUpType;
 import dev.followup.ingest.ImportResult;
 import dev.followup.jdbc.internal.SchemaMigrator;
@@ -314,6 +315,80 @@ abstract class JdbcStoreBehaviour {
         store.inTransaction(practice, tx -> {
             assertThat(tx.task(task.id())).isEmpty();
             assertThat(tx.latestConsentOf(p.id())).isEmpty();
+            assertThat(tx.followUp(f.id())).contains(winner);
+            return null;
+        });
+        assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /**
+     * A reply's transition and then its close are two updates of one follow-up in one transaction,
+     * with other writes between them: the row ends as the second left it, and on PostgreSQL, where
+     * writes are held and sent together, it is written once.
+     */
+    @Test
+    void twoUpdatesOfOneFollowUpInATransactionLeaveItAsTheSecondWroteIt() {
+        StatementCounter counter = new StatementCounter(db.dataSource());
+        JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
+        Patient p = patient("+14155550134", "Twice");
+        FollowUp f = race(p, "need-updated-twice");
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUp(f);
+        });
+        FollowUp replied = f.replied(T0.plusSeconds(1));
+        FollowUp declined = replied.closed(FollowUpState.DECLINED, T0.plusSeconds(2));
+        StaffTask task = StaffTask.open(TaskId.of("task-updated-twice"), practice, f.id(), p.id(), TaskKind.REVIEW_REPLY,
+                TaskPriority.NORMAL, "reason", null, T0);
+        counter.reset();
+
+        store.inTransaction(practice, tx -> {
+            tx.updateFollowUp(replied);
+            tx.insertTask(task);
+            tx.updateFollowUp(declined);
+            tx.appendAudit(new AuditRecord(AuditType.STATE_CHANGED, "patient", f.id(), p.id(), Map.of(), T0));
+            return null;
+        });
+
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.followUp(f.id())).contains(declined);
+            assertThat(tx.task(task.id())).isPresent();
+            return null;
+        });
+        if (onPostgres()) {
+            assertThat(counter.statementsStartingWith("WITH guarded AS (UPDATE followup_follow_up")).as("follow-up updates sent").isEqualTo(1);
+        }
+    }
+
+    /**
+     * The one write two updates of a follow-up become keeps the first one's guard: if the row
+     * changed before the first, the transaction fails and nothing of it is kept.
+     */
+    @Test
+    void twoUpdatesOfAFollowUpThatChangedMeanwhileRollBack() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient p = patient("+14155550135", "Stale");
+        FollowUp f = race(p, "need-stale-twice");
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUp(f);
+        });
+        FollowUp winner = f.rescheduled(T0.plusSeconds(1));
+        store.inTransaction(practice, tx -> {
+            tx.updateFollowUp(winner);
+            return null;
+        });
+        FollowUp replied = f.replied(T0.plusSeconds(2)); // written against the version the winner replaced
+        FollowUp declined = replied.closed(FollowUpState.DECLINED, T0.plusSeconds(3));
+
+        assertThatThrownBy(() -> store.inTransaction(practice, tx -> {
+            tx.updateFollowUp(replied);
+            tx.updateFollowUp(declined);
+            tx.appendAudit(new AuditRecord(AuditType.STATE_CHANGED, "patient", f.id(), p.id(), Map.of(), T0));
+            return null;
+        })).isInstanceOf(ConcurrentUpdateException.class).hasMessageContaining(f.id().value());
+
+        store.inTransaction(practice, tx -> {
             assertThat(tx.followUp(f.id())).contains(winner);
             return null;
         });

@@ -22,6 +22,7 @@ import org.postgresql.core.TransactionState;
 final class StatementCounter {
     private final AtomicInteger executions = new AtomicInteger();
     private final AtomicInteger commits = new AtomicInteger();
+    private final java.util.Queue<String> executed = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final DataSource counted;
 
     StatementCounter(DataSource target) {
@@ -44,6 +45,17 @@ final class StatementCounter {
     void reset() {
         executions.set(0);
         commits.set(0);
+        executed.clear();
+    }
+
+    /**
+     * @param statementStart how a statement begins
+     * @return how many statements beginning so were sent since the last reset, each of a statement
+     *     list counted (a batch counts once)
+     */
+    long statementsStartingWith(String statementStart) {
+        return executed.stream().flatMap(sql -> java.util.Arrays.stream(sql.split(";")))
+                .filter(statement -> statement.strip().startsWith(statementStart)).count();
     }
 
     private <T> T proxy(Class<T> type, T target) {
@@ -80,6 +92,7 @@ final class StatementCounter {
         InvocationHandler handler = (p, method, args) -> {
             if (method.getName().startsWith("execute")) {
                 executions.incrementAndGet();
+                executed.add(sql);
                 if (System.getProperty("statementCounter.print") != null) {
                     System.out.println("SQL " + sql.substring(0, Math.min(90, sql.length())));
                 }

@@ -439,18 +439,50 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** @param releasedBy a node whose lease the same write releases, if any */
     private void update(FollowUp next, @Nullable String releasedBy) {
         requireOwn(next.practiceId(), "follow-up " + next.id());
+        if (releasedBy == null && replacedHeldUpdate(next)) {
+            return;
+        }
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
         guard("update follow-up " + next.id(), () -> {
             write(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates",
-                    "update follow-up " + next.id(), lost, (statement, s) -> {
-                        if (releasedBy != null) {
-                            statement.bind("owner" + s, releasedBy);
-                        }
-                        bindFollowUp(statement, next, s);
-                        statement.bind("previousVersion" + s, next.version() - 1);
-                    });
+                    "update follow-up " + next.id(), lost, next, followUpBinder(next, next.version() - 1, releasedBy));
             return null;
         });
+    }
+
+    private Binder followUpBinder(FollowUp next, long previousVersion, @Nullable String releasedBy) {
+        return (statement, s) -> {
+            if (releasedBy != null) {
+                statement.bind("owner" + s, releasedBy);
+            }
+            bindFollowUp(statement, next, s);
+            statement.bind("previousVersion" + s, previousVersion);
+        };
+    }
+
+    /**
+     * Two updates of one follow-up in one transaction (a reply's own transition, then the close or
+     * the staff task it leads to) become one write while the first is still held: the second's
+     * values, guarded on the version the first expected. The row then gets one new version instead
+     * of two, and each of its indexes one entry instead of two. Nothing held between them reads the
+     * row: held statements are all writes.
+     *
+     * @return whether {@code next} replaced a held update of the same follow-up
+     */
+    private boolean replacedHeldUpdate(FollowUp next) {
+        for (int i = held.size() - 1; i >= 0; i--) {
+            HeldWrite earlier = held.get(i);
+            FollowUp written = earlier.followUp();
+            if (written != null && written.id().equals(next.id())) {
+                if (!earlier.sql().equals(Queries.UPDATE_FOLLOW_UP) || written.version() != next.version() - 1) {
+                    return false;
+                }
+                held.set(i, new HeldWrite(Queries.UPDATE_FOLLOW_UP, earlier.what(), earlier.batch(), earlier.ifUnchanged(), next,
+                        followUpBinder(next, written.version() - 1, null)));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Binds a follow-up's columns to an insert or update, or to a batch's entry, which the caller then adds. */
@@ -1573,10 +1605,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      *     for an insert, which never does: batches run one statement after another, and a later update
      *     in one may be of the inserted row
      * @param ifUnchanged as for {@link #defer}
+     * @param followUp for an update of a follow-up, the follow-up as it writes it; else null
      * @param binder binds its values to a statement, an update or a batch's entry
      */
     private record HeldWrite(String sql, String what, @Nullable String batch, @Nullable String ifUnchanged,
-            Binder binder) {
+            @Nullable FollowUp followUp, Binder binder) {
         void check(int rows) {
             if (ifUnchanged != null && rows == 0) {
                 throw new ConcurrentUpdateException(ifUnchanged);
@@ -1591,9 +1624,15 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * ones first. Elsewhere it is deferred.
      */
     private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, Binder binder) {
+        write(sql, batch, operation, ifUnchanged, null, binder);
+    }
+
+    /** @param followUp the follow-up an update of one writes, so that a later update of it may replace this one */
+    private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, @Nullable FollowUp followUp,
+            Binder binder) {
         if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
             if (held.size() < MAX_HELD || held.stream().anyMatch(w -> w.batch() == null)) {
-                hold(new HeldWrite(sql, operation, batch, ifUnchanged, binder));
+                hold(new HeldWrite(sql, operation, batch, ifUnchanged, followUp, binder));
                 return;
             }
             for (HeldWrite earlier : held) {
@@ -1614,7 +1653,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     private void insert(String sql, String operation, Binder binder) {
         if (ctx.dialect() == Dialect.POSTGRESQL) {
-            hold(new HeldWrite(sql, operation, null, null, binder));
+            hold(new HeldWrite(sql, operation, null, null, null, binder));
             return;
         }
         guard(operation, () -> {
