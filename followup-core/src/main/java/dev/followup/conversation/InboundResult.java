@@ -14,6 +14,14 @@ import org.jspecify.annotations.Nullable;
  */
 public record InboundResult(ReplyKind kind, Action action, @Nullable PatientId patientId, @Nullable FollowUpId followUpId) {
 
+    /**
+     * @param other what followed instead
+     * @return this result with {@code other} as its action
+     */
+    public InboundResult with(Action other) {
+        return new InboundResult(kind, other, patientId, followUpId);
+    }
+
     /** What followed a text. */
     public enum Action {
         /** The same provider message id was handled before: nothing was done again. */

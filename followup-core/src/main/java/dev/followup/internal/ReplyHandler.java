@@ -273,11 +273,11 @@ public final class ReplyHandler {
                     fresh ? TemplateNames.SLOT_TAKEN : TemplateNames.SLOT_OFFER, Map.of(MessageTemplate.SLOT_LIST, list), -1, 1, REPLY_VALIDITY, now);
         });
         closer.publish(opened);
-        if (message != null) {
-            deliver(message);
+        if (message == null) {
+            return result.with(InboundResult.Action.RECORDED); // closed meanwhile: nothing was offered
         }
-        boolean handedOver = message != null && message.attempt().purpose() == MessagePurpose.NO_SLOTS;
-        return handedOver ? new InboundResult(result.kind(), InboundResult.Action.TASK_OPENED, result.patientId(), result.followUpId()) : result;
+        deliver(message);
+        return message.attempt().purpose() == MessagePurpose.NO_SLOTS ? result.with(InboundResult.Action.TASK_OPENED) : result;
     }
 
     private InboundResult book(Practice practice, FollowUp f, Patient patient, Slot slot, InboundResult result) {
@@ -292,14 +292,22 @@ public final class ReplyHandler {
         }
         if (outcome instanceof BookingResult.SlotTaken) {
             InboundResult fresh = offerSlots(practice, f, patient, f.offeredSlots().size(), true, result);
-            return new InboundResult(result.kind(), fresh.action() == InboundResult.Action.BOOKED ? InboundResult.Action.SLOTS_OFFERED : fresh.action(),
-                    result.patientId(), result.followUpId());
+            return result.with(fresh.action() == InboundResult.Action.BOOKED ? InboundResult.Action.SLOTS_OFFERED : fresh.action());
         }
         Instant now = ctx.clock().instant();
         List<StaffTask> opened = new ArrayList<>();
         BookingResult finalOutcome = outcome;
         Messenger.Prepared message = withLatest(practice, f, opened, (tx, current) -> {
             if (!current.isActive()) {
+                if (finalOutcome instanceof BookingResult.Booked booked) {
+                    // An opt-out or another reply closed the follow-up while the scheduling system booked the slot: the
+                    // appointment exists there all the same. The trail records it and a person confirms or cancels it; the
+                    // patient is sent nothing.
+                    Audits.of(tx, AuditType.APPOINTMENT_BOOKED, Audits.ENGINE, current, now, "slot", Messenger.token(slot.id()),
+                            "confirmation", Messenger.token(booked.confirmation()), "followUpState", current.state().name());
+                    closer.handToStaff(tx, current, patient, TaskKind.REVIEW_REPLY, TaskPriority.HIGH,
+                            "appointment booked after the follow-up closed; confirm or cancel it", null, now, opened);
+                }
                 return null;
             }
             if (finalOutcome instanceof BookingResult.Booked booked) {
@@ -315,12 +323,13 @@ public final class ReplyHandler {
             return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.NO_SLOTS,
                     TemplateNames.NO_SLOTS, Map.of(), -1, 1, REPLY_VALIDITY, now);
         });
+        boolean taskOpened = !opened.isEmpty();
         closer.publish(opened);
-        if (message != null) {
-            deliver(message);
+        if (message == null) {
+            return result.with(taskOpened ? InboundResult.Action.TASK_OPENED : InboundResult.Action.RECORDED);
         }
-        return outcome instanceof BookingResult.Booked ? result
-                : new InboundResult(result.kind(), InboundResult.Action.TASK_OPENED, result.patientId(), result.followUpId());
+        deliver(message);
+        return outcome instanceof BookingResult.Booked ? result : result.with(InboundResult.Action.TASK_OPENED);
     }
 
     /**

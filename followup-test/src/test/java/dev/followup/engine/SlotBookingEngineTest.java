@@ -7,6 +7,7 @@ import static dev.followup.engine.EngineFixture.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.followup.PracticeSettings;
+import dev.followup.audit.AuditType;
 import dev.followup.conversation.InboundResult;
 import dev.followup.engine.EngineFixture.Row;
 import dev.followup.followup.Channel;
@@ -137,8 +138,9 @@ class SlotBookingEngineTest {
         fx.ingestNew(row);
         fx.runUntil(chicago(2026, 4, 13, 11, 0));
 
-        fx.reply(row, "Yes please");
+        InboundResult result = fx.reply(row, "Yes please");
 
+        assertThat(result.action()).as("nothing was offered").isEqualTo(InboundResult.Action.RECORDED);
         assertThat(stopSent).isTrue();
         assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.OPTED_OUT);
         assertThat(fx.followUpOf(row).offeredSlots()).isEmpty();
@@ -148,7 +150,9 @@ class SlotBookingEngineTest {
 
     /**
      * A STOP that arrives while a chosen slot is booked wins too: the booking's record, written
-     * against the follow-up as the choice left it, finds it closed and confirms nothing.
+     * against the follow-up as the choice left it, finds it closed and confirms nothing. The
+     * scheduling system holds the appointment all the same, so the trail records the booking and
+     * a person is asked to confirm or cancel it.
      */
     @Test
     void aStopWhileASlotIsBookedConfirmsNothing() {
@@ -162,10 +166,40 @@ class SlotBookingEngineTest {
         fixture.set(fx);
         engaged(fx, row);
 
-        fx.reply(row, "1");
+        InboundResult result = fx.reply(row, "1");
 
+        assertThat(result.action()).isEqualTo(InboundResult.Action.TASK_OPENED);
         assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.OPTED_OUT);
         assertThat(fx.attemptsFor(row, MessagePurpose.BOOKING_CONFIRMATION)).isEmpty();
+        assertThat(fx.scheduling.bookingCount()).isEqualTo(1);
+        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.APPOINTMENT_BOOKED).singleElement()
+                .satisfies(e -> assertThat(e.followUpId()).isEqualTo(fx.followUpOf(row).id()));
+        assertThat(fx.openTasks()).singleElement().satisfies(t -> {
+            assertThat(t.kind()).isEqualTo(TaskKind.REVIEW_REPLY);
+            assertThat(t.followUpId()).isEqualTo(fx.followUpOf(row).id());
+        });
+    }
+
+    /** A booking the scheduling system refused while a STOP closed the follow-up leaves nothing to do: no task, no text. */
+    @Test
+    void aStopWhileABookingFailsOpensNothing() {
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        Row row = patient(11);
+        AppointmentBooker stopDuringBooking = request -> {
+            assertThat(fixture.get().reply(row, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
+            fixture.get().scheduling.failBookings(true);
+            return fixture.get().scheduling.book(request);
+        };
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.appointmentBooker(stopDuringBooking)).build();
+        fixture.set(fx);
+        engaged(fx, row);
+
+        InboundResult result = fx.reply(row, "1");
+
+        assertThat(result.action()).isEqualTo(InboundResult.Action.RECORDED);
+        assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(fx.attemptsFor(row, MessagePurpose.NO_SLOTS)).isEmpty();
+        assertThat(fx.openTasks()).isEmpty();
     }
 
     @Test
