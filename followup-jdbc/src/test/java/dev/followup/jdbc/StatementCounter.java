@@ -48,6 +48,11 @@ final class StatementCounter {
         executed.clear();
     }
 
+    /** @return the statements sent since the last reset, each of a statement list counted (a batch counts once), COMMIT included */
+    long statements() {
+        return statementsStartingWith("");
+    }
+
     /**
      * @param statementStart how a statement begins
      * @return how many statements beginning so were sent since the last reset, each of a statement
