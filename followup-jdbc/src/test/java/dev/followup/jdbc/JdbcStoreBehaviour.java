@@ -322,6 +322,48 @@ abstract class JdbcStoreBehaviour {
     }
 
     /**
+     * A run of updates longer than a statement list holds, a group's record, goes as batches on
+     * PostgreSQL, the updates held so far moved into them in order: one stale update among them
+     * still fails the transaction, and none of the run, nor the task written after it, is kept.
+     */
+    @Test
+    void aLostRaceInALongRunOfUpdatesRollsThemAllBack() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient p = patient("+14155550136", "Long");
+        List<FollowUp> stored = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            stored.add(race(p, "need-long-run-" + i));
+        }
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUps(stored);
+        });
+        FollowUp winner = stored.get(3).rescheduled(T0.plusSeconds(1));
+        store.inTransaction(practice, tx -> {
+            tx.updateFollowUp(winner);
+            return null;
+        });
+        StaffTask task = StaffTask.open(TaskId.of("task-long-run"), practice, stored.get(0).id(), p.id(), TaskKind.REVIEW_REPLY,
+                TaskPriority.NORMAL, "reason", null, T0);
+
+        assertThatThrownBy(() -> store.inTransaction(practice, tx -> {
+            stored.forEach(f -> tx.updateFollowUp(f.rescheduled(T0.plusSeconds(2)))); // the fourth, held before the run turned into batches, was moved on by the winner
+            tx.insertTask(task);
+            tx.appendAudit(new AuditRecord(AuditType.STATE_CHANGED, "engine", null, p.id(), Map.of(), T0));
+            return null;
+        })).isInstanceOf(ConcurrentUpdateException.class).hasMessageContaining(stored.get(3).id().value());
+
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.task(task.id())).isEmpty();
+            for (int i = 0; i < stored.size(); i++) {
+                assertThat(tx.followUp(stored.get(i).id())).contains(i == 3 ? winner : stored.get(i));
+            }
+            return null;
+        });
+        assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /**
      * A reply's transition and then its close are two updates of one follow-up in one transaction,
      * with other writes between them: the row ends as the second left it, and on PostgreSQL, where
      * writes are held and sent together, it is written once.
