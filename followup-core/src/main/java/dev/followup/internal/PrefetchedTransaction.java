@@ -327,6 +327,11 @@ final class PrefetchedTransaction implements PracticeTransaction {
     }
 
     @Override
+    public ReplyContext replyContext(PhoneNumber from, String providerMessageId) {
+        return tx.replyContext(from, providerMessageId);
+    }
+
+    @Override
     public Set<Channel> suppressedChannels(PatientId patientId) {
         return cached(suppressed, patientId, tx::suppressedChannels);
     }

@@ -86,7 +86,15 @@ public final class ReplyHandler {
         Practice practice = ctx.practice(sms.practiceId());
         Instant now = ctx.clock().instant();
         List<StaffTask> opened = new ArrayList<>();
-        Decision d = ctx.inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
+        Decision d;
+        try {
+            d = ctx.inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
+        } catch (ConcurrentUpdateException e) {
+            // Another transaction changed what this one read: the same text delivered twice at once, or another reply of
+            // the patient's. Nothing of it was written; decided again on what is stored now, a repeat is found recorded.
+            opened.clear();
+            d = ctx.inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
+        }
         closer.publish(opened);
         d.replies().forEach(this::deliver);
         if (d.offer() != null && d.followUp() != null && d.patient() != null) {
@@ -99,7 +107,7 @@ public final class ReplyHandler {
     }
 
     private Decision decide(PracticeTransaction tx, Practice practice, InboundSms sms, Instant now, List<StaffTask> opened) {
-        ReplyContext known = tx.replyContext(sms.from());
+        ReplyContext known = tx.replyContext(sms.from(), sms.providerMessageId());
         List<Patient> patients = known.patients();
         FollowUp target = null;
         for (Patient p : patients) {
@@ -119,8 +127,8 @@ public final class ReplyHandler {
         int openSlots = target != null && target.state() == FollowUpState.ENGAGED ? target.offeredSlots().size() : 0;
         ClassifiedReply reply = ctx.classifier().classify(sms.body(), openSlots);
         ReplyKind kind = reply.kind();
-        if (!tx.recordInbound(new InboundMessage(practice.id(), sms.providerMessageId(), patient == null ? null : patient.id(),
-                target == null ? null : target.id(), kind, sms.body(), sms.receivedAt()))) {
+        if (known.recordedBefore() || !tx.recordInbound(new InboundMessage(practice.id(), sms.providerMessageId(),
+                patient == null ? null : patient.id(), target == null ? null : target.id(), kind, sms.body(), sms.receivedAt()))) {
             return Decision.of(new InboundResult(kind, InboundResult.Action.DUPLICATE, patient == null ? null : patient.id(),
                     target == null ? null : target.id()));
         }

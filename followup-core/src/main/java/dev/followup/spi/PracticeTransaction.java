@@ -384,7 +384,12 @@ public interface PracticeTransaction {
 
     /**
      * @param message a received text
-     * @return false, writing nothing, if a message with the same provider id was recorded before
+     * @return false, writing nothing, if a message with the same provider id was recorded before.
+     *     A store that sends writes later (see the class note) may answer true for a
+     *     message that {@link #replyContext(PhoneNumber, String)} found unrecorded; should another
+     *     transaction record it meanwhile, this one then fails with
+     *     {@link dev.followup.ConcurrentUpdateException}, at a later call or at commit, and the
+     *     caller, reading again, finds it {@link ReplyContext#recordedBefore() recorded before}.
      */
     boolean recordInbound(InboundMessage message);
 
@@ -453,6 +458,21 @@ public interface PracticeTransaction {
         }
         return new ReplyContext(patients, followUps, latestConsentsOfPatients(patients.stream().map(Patient::id).toList()),
                 latestConsentOf(from));
+    }
+
+    /**
+     * {@link #replyContext(PhoneNumber)}, and whether a message with {@code providerMessageId} is
+     * recorded already ({@link ReplyContext#recordedBefore()}), in one call. The default does not
+     * look, leaving that answer to {@link #recordInbound}; the JDBC store reads it on PostgreSQL in
+     * the same round trip, and can then send the message's record with the transaction's other
+     * writes.
+     *
+     * @param from the number the text came from
+     * @param providerMessageId the provider's id of the text
+     * @return what {@link #replyContext(PhoneNumber)} answers, and whether the text is a repeat
+     */
+    default ReplyContext replyContext(PhoneNumber from, String providerMessageId) {
+        return replyContext(from);
     }
 
     /**

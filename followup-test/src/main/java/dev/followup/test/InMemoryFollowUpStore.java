@@ -327,6 +327,11 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         }
 
         @Override
+        public dev.followup.spi.ReplyContext replyContext(PhoneNumber from, String providerMessageId) {
+            return replyContext(from).withRecordedBefore(data.inbound.containsKey(providerMessageId));
+        }
+
+        @Override
         public boolean recordInbound(InboundMessage message) {
             requireMine(message.practiceId(), "inbound message");
             if (data.inbound.containsKey(message.providerMessageId())) {

@@ -116,6 +116,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     private final boolean ownsCommit;
     /** Set once a statement list has committed the transaction: nothing may be sent after it. */
     private boolean committed;
+    /**
+     * On PostgreSQL, the provider id of a message that {@link #replyContext(PhoneNumber, String)}
+     * found unrecorded in this transaction, whose record may then be held; null otherwise.
+     */
+    private @Nullable String unrecordedInbound;
 
     /**
      * @param handle a handle inside a transaction
@@ -550,17 +555,43 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         if (ctx.dialect() != Dialect.POSTGRESQL) {
             return PracticeTransaction.super.replyContext(from);
         }
-        return guard("read the patients, follow-ups and consent of a phone number", () -> query(REPLY_CONTEXT)
-                .bind("hash", ctx.index().phone(practiceId, from)).bindList("states", ACTIVE_STATES).execute((statement, context) -> {
-                    PreparedStatement ps = statement.get();
-                    List<Patient> patients = rowsOf(ps, patientMapper(), context);
-                    Map<PatientId, List<FollowUp>> followUps = new HashMap<>();
-                    nextRowsOf(ps, followUpMapper(), context).forEach(f -> followUps.computeIfAbsent(f.patientId(), k -> new ArrayList<>()).add(f));
-                    Map<PatientId, ConsentChange> consents = new HashMap<>();
-                    nextRowsOf(ps, consentMapper(), context).forEach(c -> consents.put(Objects.requireNonNull(c.patientId()), c));
-                    Optional<ConsentChange> numberConsent = nextRowsOf(ps, consentMapper(), context).stream().findFirst();
-                    return new ReplyContext(patients, followUps, consents, numberConsent);
-                }));
+        return readReplyContext(from, null);
+    }
+
+    /**
+     * On PostgreSQL, also whether the message is recorded, in the same round trip; when it is not,
+     * {@link #recordInbound} holds its insert to send with the transaction's other writes.
+     */
+    @Override
+    public ReplyContext replyContext(PhoneNumber from, String providerMessageId) {
+        if (ctx.dialect() != Dialect.POSTGRESQL) {
+            return PracticeTransaction.super.replyContext(from, providerMessageId);
+        }
+        ReplyContext context = readReplyContext(from, providerMessageId);
+        unrecordedInbound = context.recordedBefore() ? null : providerMessageId;
+        return context;
+    }
+
+    /** @param providerMessageId a message to look for as well, or null */
+    private ReplyContext readReplyContext(PhoneNumber from, @Nullable String providerMessageId) {
+        return guard("read the patients, follow-ups and consent of a phone number", () -> {
+            Query read = query(providerMessageId == null ? REPLY_CONTEXT : REPLY_CONTEXT_AND_INBOUND)
+                    .bind("hash", ctx.index().phone(practiceId, from)).bindList("states", ACTIVE_STATES);
+            if (providerMessageId != null) {
+                read.bind("providerId", providerMessageId);
+            }
+            return read.execute((statement, context) -> {
+                PreparedStatement ps = statement.get();
+                List<Patient> patients = rowsOf(ps, patientMapper(), context);
+                Map<PatientId, List<FollowUp>> followUps = new HashMap<>();
+                nextRowsOf(ps, followUpMapper(), context).forEach(f -> followUps.computeIfAbsent(f.patientId(), k -> new ArrayList<>()).add(f));
+                Map<PatientId, ConsentChange> consents = new HashMap<>();
+                nextRowsOf(ps, consentMapper(), context).forEach(c -> consents.put(Objects.requireNonNull(c.patientId()), c));
+                Optional<ConsentChange> numberConsent = nextRowsOf(ps, consentMapper(), context).stream().findFirst();
+                boolean recorded = providerMessageId != null && !nextRowsOf(ps, (rs, sc) -> rs.getInt(1), context).isEmpty();
+                return new ReplyContext(patients, followUps, consents, numberConsent, recorded);
+            });
+        });
     }
 
     private static final String ACTIVE_FOLLOW_UPS_OF_PHONE = "SELECT * FROM followup_follow_up WHERE practice_id = :practice"
@@ -571,6 +602,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** {@link #replyContext}'s statement list, built once: Jdbi's and the driver's statement caches then look up the same string, its hash kept. */
     private static final String REPLY_CONTEXT = String.join(";\n", Queries.PATIENTS_BY_PHONE, ACTIVE_FOLLOW_UPS_OF_PHONE,
             LATEST_CONSENTS_OF_PATIENTS_OF_PHONE, Queries.LATEST_CONSENT_OF_PHONE);
+    private static final String REPLY_CONTEXT_AND_INBOUND = REPLY_CONTEXT + ";\n"
+            + "SELECT 1 FROM followup_inbound_message WHERE practice_id = :practice AND provider_message_id = :providerId";
 
     /** @return the rows of a statement list's current result */
     private static <T> List<T> rowsOf(PreparedStatement ps, RowMapper<T> mapper, StatementContext context) throws SQLException {
@@ -829,18 +862,29 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public boolean recordInbound(InboundMessage m) {
         requireOwn(m.practiceId(), "inbound message");
+        byte[] body = ctx.cipher().encrypt(m.body(), place(INBOUND, "body", m.providerMessageId()));
+        Binder values = (u, s) -> u.bind("practice" + s, practice).bind("providerId" + s, m.providerMessageId())
+                .bind("patient" + s, m.patientId() == null ? null : m.patientId().value())
+                .bind("followUp" + s, m.followUpId() == null ? null : m.followUpId().value()).bind("kind" + s, m.kind().name())
+                .bind("key" + s, body == null ? null : ctx.cipher().currentKeyId()).bind("body" + s, Sql.bytes(body))
+                .bind("receivedAt" + s, Sql.instant(m.receivedAt()));
+        if (m.providerMessageId().equals(unrecordedInbound)) {
+            // This transaction's read found it unrecorded: its insert goes with the other writes, and should another
+            // delivery of the same text record it meanwhile, the unique key fails this transaction instead.
+            unrecordedInbound = null;
+            insert(INSERT_INBOUND, "record inbound message", values);
+            return true;
+        }
         return guard("record inbound message", () -> {
-            byte[] body = ctx.cipher().encrypt(m.body(), place(INBOUND, "body", m.providerMessageId()));
-            return insertUnlessExists(handle().createUpdate("INSERT INTO followup_inbound_message (practice_id,"
-                    + " provider_message_id, patient_id, follow_up_id, kind, key_id, body_enc, received_at) VALUES (:practice,"
-                    + " :providerId, :patient, :followUp, :kind, :key, :body, :receivedAt)" + ctx.dialect().onConflictDoNothing())
-                    .bind("practice", practice).bind("providerId", m.providerMessageId())
-                    .bind("patient", m.patientId() == null ? null : m.patientId().value())
-                    .bind("followUp", m.followUpId() == null ? null : m.followUpId().value()).bind("kind", m.kind().name())
-                    .bind("key", body == null ? null : ctx.cipher().currentKeyId()).bind("body", Sql.bytes(body))
-                    .bind("receivedAt", Sql.instant(m.receivedAt())));
+            Update insert = handle().createUpdate(INSERT_INBOUND + ctx.dialect().onConflictDoNothing());
+            values.bind(insert, "");
+            return insertUnlessExists(insert);
         });
     }
+
+    private static final String INSERT_INBOUND = "INSERT INTO followup_inbound_message (practice_id, provider_message_id, patient_id,"
+            + " follow_up_id, kind, key_id, body_enc, received_at) VALUES (:practice, :providerId, :patient, :followUp, :kind, :key,"
+            + " :body, :receivedAt)";
 
     /**
      * Reads an inbound message back (not part of the port: for the store's own tests and tools).

@@ -1205,6 +1205,29 @@ public abstract class FollowUpStoreContract {
         assertThat(this.<Boolean>tx(tx -> tx.recordInbound(noBody))).isTrue();
     }
 
+    /**
+     * A reply's read tells a repeated text, or leaves that to {@link PracticeTransaction#recordInbound};
+     * either way a text is recorded once, and the rest of the read is {@code replyContext(from)}'s.
+     */
+    @Test
+    void aRepliesReadTellsARepeatedTextOrLeavesItToTheRecord() {
+        PhoneNumber from = PhoneNumber.ofE164("+14155550262");
+        Patient p = patient("Ines", "Again", from);
+        storeWith(p, followUp(p, "need-repeat", T0));
+        String sid = "SM-ctx-" + java.util.UUID.randomUUID();
+        InboundMessage m = new InboundMessage(practice, sid, p.id(), null, ReplyKind.YES, "yes", T0);
+        assertThat(this.<Boolean>tx(tx -> {
+            ReplyContext read = tx.replyContext(from, sid);
+            assertThat(read.recordedBefore()).as("a new text").isFalse();
+            assertThat(read).isEqualTo(tx.replyContext(from));
+            return tx.recordInbound(m);
+        })).isTrue();
+
+        assertThat(this.<Boolean>tx(tx -> tx.replyContext(from, sid).recordedBefore() || !tx.recordInbound(m)))
+                .as("the same text again is known as a repeat").isTrue();
+        assertThat(this.<Boolean>tx(tx -> tx.replyContext(from, "SM-other-" + sid).recordedBefore())).as("another text").isFalse();
+    }
+
     @Test
     void theLatestConsentEntryDecidesByPatientAndByPhone() {
         PatientId patientId = PatientId.random();
