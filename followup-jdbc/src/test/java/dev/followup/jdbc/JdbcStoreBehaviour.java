@@ -294,15 +294,7 @@ abstract class JdbcStoreBehaviour {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
         Patient p = patient("+14155550133", "Three");
         FollowUp f = race(p, "need-lost-race");
-        store.inTransaction(practice, tx -> {
-            tx.savePatient(p);
-            return tx.insertFollowUp(f);
-        });
-        FollowUp winner = f.rescheduled(T0.plusSeconds(1));
-        store.inTransaction(practice, tx -> {
-            tx.updateFollowUp(winner);
-            return null;
-        });
+        FollowUp winner = storedThenMovedOn(store, p, List.of(f), 0);
         FollowUp loser = f.rescheduled(T0.plusSeconds(2)); // written against the version the winner replaced
         StaffTask task = StaffTask.open(TaskId.of("task-lost-race"), practice, f.id(), p.id(), TaskKind.REVIEW_REPLY, TaskPriority.NORMAL,
                 "reason", null, T0);
@@ -395,15 +387,7 @@ abstract class JdbcStoreBehaviour {
         for (int i = 0; i < 12; i++) {
             stored.add(race(p, "need-long-run-" + i));
         }
-        store.inTransaction(practice, tx -> {
-            tx.savePatient(p);
-            return tx.insertFollowUps(stored);
-        });
-        FollowUp winner = stored.get(3).rescheduled(T0.plusSeconds(1));
-        store.inTransaction(practice, tx -> {
-            tx.updateFollowUp(winner);
-            return null;
-        });
+        FollowUp winner = storedThenMovedOn(store, p, stored, 3);
         StaffTask task = StaffTask.open(TaskId.of("task-long-run"), practice, stored.get(0).id(), p.id(), TaskKind.REVIEW_REPLY,
                 TaskPriority.NORMAL, "reason", null, T0);
 
@@ -472,15 +456,7 @@ abstract class JdbcStoreBehaviour {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
         Patient p = patient("+14155550135", "Stale");
         FollowUp f = race(p, "need-stale-twice");
-        store.inTransaction(practice, tx -> {
-            tx.savePatient(p);
-            return tx.insertFollowUp(f);
-        });
-        FollowUp winner = f.rescheduled(T0.plusSeconds(1));
-        store.inTransaction(practice, tx -> {
-            tx.updateFollowUp(winner);
-            return null;
-        });
+        FollowUp winner = storedThenMovedOn(store, p, List.of(f), 0);
         FollowUp replied = f.replied(T0.plusSeconds(2)); // written against the version the winner replaced
         FollowUp declined = replied.closed(FollowUpState.DECLINED, T0.plusSeconds(3));
 
@@ -496,6 +472,25 @@ abstract class JdbcStoreBehaviour {
             return null;
         });
         assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /**
+     * Stores {@code p} and {@code followUps}, then moves follow-up {@code moved} on in a transaction
+     * of its own, as a rival node or reply would.
+     *
+     * @return that follow-up as the rival left it
+     */
+    private FollowUp storedThenMovedOn(JdbiFollowUpStore store, Patient p, List<FollowUp> followUps, int moved) {
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUps(followUps);
+        });
+        FollowUp winner = followUps.get(moved).rescheduled(T0.plusSeconds(1));
+        store.inTransaction(practice, tx -> {
+            tx.updateFollowUp(winner);
+            return null;
+        });
+        return winner;
     }
 
     private Patient patient(String phone, String lastName) {

@@ -156,15 +156,8 @@ class SlotBookingEngineTest {
      */
     @Test
     void aStopWhileASlotIsBookedConfirmsNothing() {
-        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
         Row row = patient(10);
-        AppointmentBooker stopDuringBooking = request -> {
-            assertThat(fixture.get().reply(row, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
-            return fixture.get().scheduling.book(request);
-        };
-        EngineFixture fx = EngineFixture.builder().engine(b -> b.appointmentBooker(stopDuringBooking)).build();
-        fixture.set(fx);
-        engaged(fx, row);
+        EngineFixture fx = engagedWithAStopDuringBooking(row, false);
 
         InboundResult result = fx.reply(row, "1");
 
@@ -180,19 +173,29 @@ class SlotBookingEngineTest {
         });
     }
 
-    /** A booking the scheduling system refused while a STOP closed the follow-up leaves nothing to do: no task, no text. */
-    @Test
-    void aStopWhileABookingFailsOpensNothing() {
+    /**
+     * @param refused whether the scheduling system then refuses the booking
+     * @return an engine whose patient {@code row} has slots offered, and whose booker first has
+     *     that patient text STOP, then books
+     */
+    private EngineFixture engagedWithAStopDuringBooking(Row row, boolean refused) {
         AtomicReference<EngineFixture> fixture = new AtomicReference<>();
-        Row row = patient(11);
         AppointmentBooker stopDuringBooking = request -> {
             assertThat(fixture.get().reply(row, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
-            fixture.get().scheduling.failBookings(true);
+            fixture.get().scheduling.failBookings(refused);
             return fixture.get().scheduling.book(request);
         };
         EngineFixture fx = EngineFixture.builder().engine(b -> b.appointmentBooker(stopDuringBooking)).build();
         fixture.set(fx);
         engaged(fx, row);
+        return fx;
+    }
+
+    /** A booking the scheduling system refused while a STOP closed the follow-up leaves nothing to do: no task, no text. */
+    @Test
+    void aStopWhileABookingFailsOpensNothing() {
+        Row row = patient(11);
+        EngineFixture fx = engagedWithAStopDuringBooking(row, true);
 
         InboundResult result = fx.reply(row, "1");
 
