@@ -831,34 +831,77 @@ abstract class JdbcStoreBehaviour {
     void aTextDeliveredTwiceAtOnceIsActedOnOnce() throws Exception {
         AtomicReference<Runnable> beforeRecord = new AtomicReference<>();
         JdbiFollowUpStore jdbc = TestKeys.store(db.dataSource(), TestKeys.k1());
+        EngineCluster cluster = textedOne(recordingHook(jdbc, beforeRecord));
+        dev.followup.conversation.InboundSms text = textOf(cluster, "SM-twice", "no thanks");
+
+        List<dev.followup.conversation.InboundResult> results = handledWithAnotherInside(cluster, beforeRecord, text, text);
+
+        assertThat(results.get(1).action()).isEqualTo(dev.followup.conversation.InboundResult.Action.DECLINED);
+        assertThat(results.get(0).action()).isEqualTo(dev.followup.conversation.InboundResult.Action.DUPLICATE);
+        assertThat(trailOf(jdbc, cluster.practices.get(0).id())).filteredOn(e -> e.type() == AuditType.MESSAGE_RECEIVED).hasSize(1);
+    }
+
+    /**
+     * Two texts of one patient at once: a "no thanks" handled while a YES is being decided closes
+     * the follow-up the YES read. The YES's transaction loses its race and is decided once more, on
+     * the closed follow-up: a person reads it. Neither call fails, and both texts are recorded.
+     */
+    @Test
+    void twoTextsOfAPatientAtOnceAreBothHandled() throws Exception {
+        AtomicReference<Runnable> beforeRecord = new AtomicReference<>();
+        JdbiFollowUpStore jdbc = TestKeys.store(db.dataSource(), TestKeys.k1());
+        EngineCluster cluster = textedOne(recordingHook(jdbc, beforeRecord));
+
+        List<dev.followup.conversation.InboundResult> results = handledWithAnotherInside(cluster, beforeRecord,
+                textOf(cluster, "SM-yes", "YES"), textOf(cluster, "SM-no", "no thanks"));
+
+        assertThat(results.get(1).action()).isEqualTo(dev.followup.conversation.InboundResult.Action.DECLINED);
+        assertThat(results.get(0).action()).isEqualTo(dev.followup.conversation.InboundResult.Action.TASK_OPENED);
+        assertThat(cluster.nodes.get(0).taskBoard(cluster.practices.get(0).id())).singleElement()
+                .satisfies(card -> assertThat(card.task().kind()).isEqualTo(TaskKind.REVIEW_REPLY));
+        assertThat(trailOf(jdbc, cluster.practices.get(0).id())).filteredOn(e -> e.type() == AuditType.MESSAGE_RECEIVED).hasSize(2);
+    }
+
+    /** @return one practice, one engine on {@code store}, one patient invited by text */
+    private static EngineCluster textedOne(FollowUpStore store) {
         InMemorySmsSender sms = new InMemorySmsSender();
-        EngineCluster cluster = new EngineCluster(recordingHook(jdbc, beforeRecord), 1, 1, n -> sms, n -> new InMemoryEmailSender(),
-                Duration.ofMinutes(2));
+        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> sms, n -> new InMemoryEmailSender(), Duration.ofMinutes(2));
         assertThat(cluster.ingest(0, 0, 1)).isEqualTo(1);
         cluster.clock.advance(Duration.ofHours(3));
         assertThat(cluster.nodes.get(0).runDueWork().messagesSent()).isEqualTo(1);
-        PracticeId clinic = cluster.practices.get(0).id();
-        dev.followup.conversation.InboundSms text = new dev.followup.conversation.InboundSms(clinic, "SM-twice",
-                EngineCluster.phoneOf(0, 0), "no thanks", cluster.clock.instant());
+        return cluster;
+    }
+
+    private static dev.followup.conversation.InboundSms textOf(EngineCluster cluster, String sid, String body) {
+        return new dev.followup.conversation.InboundSms(cluster.practices.get(0).id(), sid, EngineCluster.phoneOf(0, 0), body,
+                cluster.clock.instant());
+    }
+
+    /**
+     * Handles {@code first}; just before it records the text, {@code inside} is handled on another
+     * thread, to the end.
+     *
+     * @return what each answered: {@code first}'s, then {@code inside}'s
+     */
+    private static List<dev.followup.conversation.InboundResult> handledWithAnotherInside(EngineCluster cluster,
+            AtomicReference<Runnable> beforeRecord, dev.followup.conversation.InboundSms first, dev.followup.conversation.InboundSms inside)
+            throws Exception {
         java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
-        AtomicReference<dev.followup.conversation.InboundResult> retried = new AtomicReference<>();
+        AtomicReference<dev.followup.conversation.InboundResult> insideResult = new AtomicReference<>();
         beforeRecord.set(() -> {
             beforeRecord.set(null);
             try {
-                retried.set(other.submit(() -> cluster.nodes.get(0).handleInboundSms(text)).get(30, java.util.concurrent.TimeUnit.SECONDS));
+                insideResult.set(other.submit(() -> cluster.nodes.get(0).handleInboundSms(inside)).get(30, java.util.concurrent.TimeUnit.SECONDS));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         });
         try {
-            dev.followup.conversation.InboundResult first = cluster.nodes.get(0).handleInboundSms(text);
-
-            assertThat(retried.get().action()).isEqualTo(dev.followup.conversation.InboundResult.Action.DECLINED);
-            assertThat(first.action()).isEqualTo(dev.followup.conversation.InboundResult.Action.DUPLICATE);
+            dev.followup.conversation.InboundResult firstResult = cluster.nodes.get(0).handleInboundSms(first);
+            return List.of(firstResult, insideResult.get());
         } finally {
             other.shutdownNow();
         }
-        assertThat(trailOf(jdbc, clinic)).filteredOn(e -> e.type() == AuditType.MESSAGE_RECEIVED).hasSize(1);
     }
 
     /** @return {@code store}, running {@code beforeRecord}'s task, if any, before each {@code recordInbound} */
