@@ -23,6 +23,7 @@ import dev.followup.patient.Patient;
 import dev.followup.policy.EscalationPolicy;
 import dev.followup.policy.Step;
 import dev.followup.practice.Practice;
+import dev.followup.practice.PracticeId;
 import dev.followup.scheduling.BookingResult;
 import dev.followup.scheduling.Slot;
 import dev.followup.spi.AppointmentBooker;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,15 +88,10 @@ public final class ReplyHandler {
         Practice practice = ctx.practice(sms.practiceId());
         Instant now = ctx.clock().instant();
         List<StaffTask> opened = new ArrayList<>();
-        Decision d;
-        try {
-            d = ctx.inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
-        } catch (ConcurrentUpdateException e) {
-            // Another transaction changed what this one read: the same text delivered twice at once, or another reply of
-            // the patient's. Nothing of it was written; decided again on what is stored now, a repeat is found recorded.
-            opened.clear();
-            d = ctx.inTransaction(practice.id(), tx -> decide(tx, practice, sms, now, opened));
-        }
+        // Another transaction may change what this one read: the same text delivered twice at once, or another reply of
+        // the patient's. Decided again on what is stored then, a repeat is found recorded.
+        Function<PracticeTransaction, Decision> decision = tx -> decide(tx, practice, sms, now, opened);
+        Decision d = onceMoreIfRaceLost(practice.id(), decision, opened::clear, decision);
         closer.publish(opened);
         d.replies().forEach(this::deliver);
         if (d.offer() != null && d.followUp() != null && d.patient() != null) {
@@ -242,12 +239,9 @@ public final class ReplyHandler {
         SendResult result = messenger.deliver(prepared);
         Instant now = ctx.clock().instant();
         SendAttempt pending = prepared.attempt();
-        try {
-            // A status callback rarely beats this record, so the attempt is written as still pending, not read first.
-            ctx.inTransaction(pending.practiceId(), tx -> messenger.recordPendingResult(tx, pending, result, now));
-        } catch (ConcurrentUpdateException e) {
-            ctx.inTransaction(pending.practiceId(), tx -> messenger.recordResult(tx, pending, result, now));
-        }
+        // A status callback rarely beats this record, so the attempt is written as still pending, not read first.
+        onceMoreIfRaceLost(pending.practiceId(), tx -> messenger.recordPendingResult(tx, pending, result, now), () -> {},
+                tx -> messenger.recordResult(tx, pending, result, now));
     }
 
     private InboundResult offerSlots(Practice practice, FollowUp f, Patient patient, int count, boolean fresh, InboundResult result) {
@@ -351,11 +345,22 @@ public final class ReplyHandler {
      * @param opened the work's outbox of tasks, emptied for the second run
      */
     private <T> T withLatest(Practice practice, FollowUp known, List<StaffTask> opened, BiFunction<PracticeTransaction, FollowUp, T> work) {
+        return onceMoreIfRaceLost(practice.id(), tx -> work.apply(tx, known), opened::clear,
+                tx -> work.apply(tx, tx.followUp(known.id()).orElseThrow()));
+    }
+
+    /**
+     * Runs {@code first} in a transaction. Should it lose a race ({@link ConcurrentUpdateException}),
+     * nothing of it was written: {@code reset} clears what it gathered outside the transaction, and
+     * {@code again} runs, once, in a new transaction; a second lost race reaches the caller.
+     */
+    private <T> T onceMoreIfRaceLost(PracticeId practiceId, Function<PracticeTransaction, T> first, Runnable reset,
+            Function<PracticeTransaction, T> again) {
         try {
-            return ctx.inTransaction(practice.id(), tx -> work.apply(tx, known));
+            return ctx.inTransaction(practiceId, first);
         } catch (ConcurrentUpdateException e) {
-            opened.clear();
-            return ctx.inTransaction(practice.id(), tx -> work.apply(tx, tx.followUp(known.id()).orElseThrow()));
+            reset.run();
+            return ctx.inTransaction(practiceId, again);
         }
     }
 
