@@ -144,6 +144,12 @@ public final class FollowUpEngine {
      * next steps.
      * Call it on a schedule; it returns when nothing is due.
      *
+     * <p>Runs may go on several threads at once, and should where the provider is slow to answer: a
+     * run hands its texts to the provider one after another, so one run sends at most about one text
+     * per provider round trip (a few a second with a real API). Each run claims its own batches and
+     * leases them under its own owner ({@code <node id>#<run number>}), so no follow-up is worked on
+     * by two runs, and pacing ({@link Builder#sendRate}) is shared by all runs of this engine.
+     *
      * @return what it did
      */
     public RunSummary runDueWork() {

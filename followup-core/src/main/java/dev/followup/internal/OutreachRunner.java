@@ -42,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -68,6 +69,13 @@ public final class OutreachRunner {
     private final EngineContext ctx;
     private final Messenger messenger;
     private final Closer closer;
+    /**
+     * Numbers this engine's runs. Each run leases what it claims under its own owner, the node id
+     * and this number: runs of one engine on several threads then guard their leases against each
+     * other as nodes do, so a run whose lease ran out while it waited on a provider cannot act on
+     * the follow-ups of the run that took them over.
+     */
+    private final AtomicLong runs = new AtomicLong();
 
     /** @param ctx the engine's shared context */
     public OutreachRunner(EngineContext ctx) {
@@ -89,9 +97,10 @@ public final class OutreachRunner {
      */
     public RunSummary runDueWorkUntil(BooleanSupplier stopRequested) {
         RunSummary total = RunSummary.EMPTY;
+        String owner = ctx.nodeId() + "#" + runs.incrementAndGet();
         for (int batch = 0; batch < MAX_BATCHES_PER_RUN && !stopRequested.getAsBoolean(); batch++) {
             Instant now = ctx.clock().instant();
-            List<Claim> claims = ctx.store().claimDue(now, ctx.batchSize(), ctx.nodeId(), now.plus(ctx.lease()));
+            List<Claim> claims = ctx.store().claimDue(now, ctx.batchSize(), owner, now.plus(ctx.lease()));
             if (claims.isEmpty()) {
                 break;
             }
@@ -289,9 +298,9 @@ public final class OutreachRunner {
      * @return the claims to decide in the group
      */
     private List<Claim> prefetchDecisions(PrefetchedTransaction reads, List<Claim> group, Practice practice, Instant now, List<Claim> each) {
-        // Every claim of a batch is this node's (claimDue was asked for ctx.nodeId()).
+        // Every claim of a batch has its run's owner.
         List<FollowUpId> ids = group.stream().map(Claim::followUpId).toList();
-        Map<FollowUpId, FollowUp> leased = reads.prefetchLeased(ids, ctx.nodeId(), now);
+        Map<FollowUpId, FollowUp> leased = reads.prefetchLeased(ids, group.get(0).owner(), now);
         Set<PatientId> patientIds = new LinkedHashSet<>();
         leased.values().forEach(f -> patientIds.add(f.patientId()));
         Map<PatientId, Patient> patients = reads.prefetchPatients(patientIds);

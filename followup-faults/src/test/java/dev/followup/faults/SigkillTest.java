@@ -62,7 +62,7 @@ class SigkillTest {
             long killed = System.nanoTime();
             int sentBeforeKill = sink.sends().size();
             long pendingAtKill = Fixtures.count(dataSource, "SELECT COUNT(*) FROM followup_send_attempt WHERE state = 'PENDING'");
-            long leasedAtKill = Fixtures.count(dataSource, "SELECT COUNT(*) FROM followup_follow_up WHERE claimed_by = 'child'");
+            long leasedAtKill = Fixtures.count(dataSource, "SELECT COUNT(*) FROM followup_follow_up WHERE claimed_by LIKE 'child#%'");
 
             // The survivor runs every half second, as a scheduler would; it can take nothing until the leases expire.
             double takeover = -1;

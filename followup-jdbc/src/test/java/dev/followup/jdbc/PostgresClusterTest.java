@@ -15,10 +15,12 @@ import dev.followup.test.InMemoryEmailSender;
 import dev.followup.test.InMemorySmsSender;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * another size; CI's second-JDK run uses a smaller one) through the whole ladder (SMS, email
  * after 24 h, staff task after 48 h) at the same time. Every step runs exactly once: one SMS and one
  * email per patient at the provider, one attempt per step in the database (its unique key), one
- * task per follow-up, and every follow-up ends handed to staff.
+ * task per follow-up, and every follow-up ends handed to staff. The same holds for one node whose
+ * due work runs on four threads at once, a fifth of the size.
  */
 class PostgresClusterTest {
     private static final int NODES = 4;
@@ -37,30 +40,45 @@ class PostgresClusterTest {
 
     @Test
     void fourNodesTakeEveryStepExactlyOnce() throws Exception {
+        takeEveryStepExactlyOnce(FOLLOW_UPS, NODES, cluster -> cluster.nodes);
+    }
+
+    @Test
+    void oneNodeOnFourThreadsTakesEveryStepExactlyOnce() throws Exception {
+        takeEveryStepExactlyOnce(FOLLOW_UPS / 5, 1, cluster -> Collections.nCopies(4, cluster.nodes.get(0)));
+    }
+
+    /**
+     * @param runs the engines whose due work runs at once, each on a thread of its own (the same
+     *     engine may be listed more than once)
+     */
+    private static void takeEveryStepExactlyOnce(int followUps, int nodes, Function<EngineCluster, List<FollowUpEngine>> runs)
+            throws Exception {
         long started = System.nanoTime();
         InMemorySmsSender sms = new InMemorySmsSender();
         InMemoryEmailSender email = new InMemoryEmailSender();
         try (HikariDataSource dataSource = SharedPostgres.newDatabase(12)) {
             JdbiFollowUpStore store = TestKeys.store(dataSource, TestKeys.k1());
-            EngineCluster cluster = new EngineCluster(store, PRACTICES, NODES, n -> sms, n -> email, Duration.ofMinutes(5));
-            ExecutorService pool = Executors.newFixedThreadPool(NODES);
+            EngineCluster cluster = new EngineCluster(store, PRACTICES, nodes, n -> sms, n -> email, Duration.ofMinutes(5));
+            List<FollowUpEngine> running = runs.apply(cluster);
+            ExecutorService pool = Executors.newFixedThreadPool(running.size());
             try {
-                int perPractice = FOLLOW_UPS / PRACTICES;
+                int perPractice = followUps / PRACTICES;
                 int accepted = 0;
                 for (int p = 0; p < PRACTICES; p++) {
                     accepted += cluster.ingest(p, 0, perPractice);
                 }
-                assertThat(accepted).isEqualTo(FOLLOW_UPS);
+                assertThat(accepted).isEqualTo(followUps);
                 long ingested = System.nanoTime();
                 RunSummary total = RunSummary.EMPTY;
                 Instant end = EngineCluster.MONDAY.plus(Duration.ofDays(3)).plus(Duration.ofHours(8));
                 while (cluster.clock.instant().isBefore(end)) {
-                    total = total.plus(cluster.runAll(pool, cluster.nodes));
+                    total = total.plus(cluster.runAll(pool, running));
                     cluster.clock.advance(Duration.ofHours(1));
                 }
-                total = total.plus(cluster.runAll(pool, cluster.nodes));
-                System.out.printf("cluster: %d follow-ups ingested in %.1f s, ladder run in %.1f s; %s%n", FOLLOW_UPS,
-                        (ingested - started) / 1e9, (System.nanoTime() - ingested) / 1e9, total);
+                total = total.plus(cluster.runAll(pool, running));
+                System.out.printf("cluster: %d follow-ups ingested in %.1f s, ladder run in %.1f s by %d runs at once; %s%n", followUps,
+                        (ingested - started) / 1e9, (System.nanoTime() - ingested) / 1e9, running.size(), total);
                 assertThat(total.errors()).isZero();
             } finally {
                 pool.shutdownNow();
@@ -68,17 +86,17 @@ class PostgresClusterTest {
 
             // At the providers: one SMS and one email per patient, never two.
             Map<String, Long> smsPerPhone = sms.sent().stream().collect(Collectors.groupingBy(m -> m.to().e164(), Collectors.counting()));
-            assertThat(smsPerPhone).hasSize(FOLLOW_UPS);
+            assertThat(smsPerPhone).hasSize(followUps);
             assertThat(smsPerPhone.values()).allMatch(n -> n == 1);
-            assertThat(sms.sent()).hasSize(FOLLOW_UPS);
+            assertThat(sms.sent()).hasSize(followUps);
             Map<String, Long> emailPerAddress = email.sent().stream()
                     .collect(Collectors.groupingBy(m -> m.to().value(), Collectors.counting()));
-            assertThat(emailPerAddress).hasSize(FOLLOW_UPS);
+            assertThat(emailPerAddress).hasSize(followUps);
             assertThat(emailPerAddress.values()).allMatch(n -> n == 1);
 
             // In the database: one attempt per follow-up and step, all sent; every case with staff.
             Jdbi jdbi = Jdbi.create(dataSource);
-            assertThat(JdbcStoreBehaviour.count(jdbi, "SELECT COUNT(*) FROM followup_send_attempt")).isEqualTo(2 * FOLLOW_UPS);
+            assertThat(JdbcStoreBehaviour.count(jdbi, "SELECT COUNT(*) FROM followup_send_attempt")).isEqualTo(2 * followUps);
             assertThat(JdbcStoreBehaviour.count(jdbi, "SELECT COUNT(*) FROM (SELECT follow_up_id, step FROM followup_send_attempt"
                     + " GROUP BY follow_up_id, step HAVING COUNT(*) > 1) d")).isZero();
             assertThat(JdbcStoreBehaviour.count(jdbi, "SELECT COUNT(*) FROM followup_send_attempt WHERE state <> 'SENT'")).isZero();
@@ -93,7 +111,7 @@ class PostgresClusterTest {
                 tasks += open.size();
                 assertThat(any.verifyAuditTrail(practice.id()).isIntact()).isTrue();
             }
-            assertThat(tasks).isEqualTo(FOLLOW_UPS);
+            assertThat(tasks).isEqualTo(followUps);
         }
         System.out.printf("cluster test took %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
