@@ -161,6 +161,9 @@ public class FollowUpProperties {
         /** How long the scheduler waits between the end of one run of due work and the start of the next. */
         private Duration pollInterval = Duration.ofSeconds(30);
 
+        /** Runs of due work on this node at once, each on a thread of its own, 1 to 64: a run hands its texts to the provider one after another, so a node sends about this many texts per provider round trip. */
+        private int workers = 4;
+
         /** How long a shutdown waits for the run in flight; follow-ups still claimed after that keep their lease and are taken up later. */
         private Duration shutdownTimeout = Duration.ofSeconds(20);
 
@@ -213,6 +216,16 @@ public class FollowUpProperties {
         /** @param pollInterval the pause between runs */
         public void setPollInterval(Duration pollInterval) {
             this.pollInterval = pollInterval;
+        }
+
+        /** @return runs of due work at once */
+        public int getWorkers() {
+            return workers;
+        }
+
+        /** @param workers runs of due work at once, 1 to 64 */
+        public void setWorkers(int workers) {
+            this.workers = workers;
         }
 
         /** @return how long a shutdown waits for the run in flight */

@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Runs the engine's due work every {@code followup.engine.poll-interval} on a thread of its own,
- * and purges expired message bodies every {@code followup.engine.purge-interval}; stops gracefully
+ * Runs the engine's due work every {@code followup.engine.poll-interval} on
+ * {@code followup.engine.workers} threads of its own, and purges expired message bodies every {@code followup.engine.purge-interval}; stops gracefully
  * on shutdown (see {@code followup.engine.shutdown-timeout}). Switched off with
  * {@code followup.engine.scheduler-enabled=false}, e.g. on nodes that only serve webhooks.
  */
@@ -38,6 +38,6 @@ public final class FollowUpSchedulingAutoConfiguration {
     @ConditionalOnMissingBean(name = "followUpEngineScheduler")
     EngineScheduler followUpEngineScheduler(FollowUpEngine engine, Clock clock, FollowUpProperties properties) {
         FollowUpProperties.Engine e = properties.getEngine();
-        return new EngineScheduler(engine, clock, e.getPollInterval(), e.getPurgeInterval(), e.getShutdownTimeout());
+        return new EngineScheduler(engine, clock, e.getWorkers(), e.getPollInterval(), e.getPurgeInterval(), e.getShutdownTimeout());
     }
 }

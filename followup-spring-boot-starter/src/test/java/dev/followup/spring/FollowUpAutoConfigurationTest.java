@@ -327,10 +327,15 @@ class FollowUpAutoConfigurationTest {
         withStore.withPropertyValues(join(TestProperties.PRACTICE, "followup.engine.poll-interval=1h")).run(context -> {
             assertThat(context).hasSingleBean(EngineScheduler.class);
             assertThat(context.getBean(EngineScheduler.class).isRunning()).isTrue();
+            assertThat(context.getBean(EngineScheduler.class).workers()).isEqualTo(4);
         });
         withStore.withPropertyValues(basic()).run(context -> assertThat(context).doesNotHaveBean(EngineScheduler.class));
         withStore.withPropertyValues(join(TestProperties.PRACTICE, "followup.engine.poll-interval=0s"))
                 .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("poll-interval"));
+        withStore.withPropertyValues(join(TestProperties.PRACTICE, "followup.engine.poll-interval=1h", "followup.engine.workers=2"))
+                .run(context -> assertThat(context.getBean(EngineScheduler.class).workers()).isEqualTo(2));
+        withStore.withPropertyValues(join(TestProperties.PRACTICE, "followup.engine.workers=0"))
+                .run(context -> assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("followup.engine.workers must be 1 to 64"));
     }
 
     @Test

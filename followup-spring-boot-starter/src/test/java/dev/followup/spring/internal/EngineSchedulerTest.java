@@ -1,8 +1,10 @@
 package dev.followup.spring.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.followup.FollowUpEngine;
+import dev.followup.InvalidConfigurationException;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.SmsSender;
@@ -27,7 +29,11 @@ class EngineSchedulerTest {
     private final InMemoryFollowUpStore store = new InMemoryFollowUpStore();
 
     private FollowUpEngine engine(SmsSender sms) {
-        return FollowUpEngine.builder().clock(clock).store(store).smsSender(sms).nodeId("sched-node")
+        return engine(sms, 100);
+    }
+
+    private FollowUpEngine engine(SmsSender sms, int batchSize) {
+        return FollowUpEngine.builder().clock(clock).store(store).smsSender(sms).nodeId("sched-node").batchSize(batchSize)
                 .pacingSleeper(d -> clock.advance(d))
                 .practice(Practice.builder(PRACTICE).name("Sched Clinic").callbackPhone("(555) 010-2000").timeZone("America/Chicago")
                         .smsFrom("+13125550100").build())
@@ -75,6 +81,83 @@ class EngineSchedulerTest {
         FollowUpEngine next = engine(delegate);
         assertThat(next.runDueWork().claimed()).isEqualTo(4);
         assertThat(delegate.sent()).hasSize(5);
+    }
+
+    @Test
+    void fourWorkersSendFourTextsAtOnceAndEachTextOnce() throws Exception {
+        InMemorySmsSender delegate = new InMemorySmsSender();
+        CountDownLatch fourAtOnce = new CountDownLatch(4);
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        // The first texts wait for each other: all four can only arrive if four runs send at once.
+        SmsSender meeting = sms -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                fourAtOnce.countDown();
+                await(fourAtOnce);
+                return delegate.send(sms);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        };
+        FollowUpEngine engine = engine(meeting, 5);
+        ingest(engine, 40);
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, 4, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10));
+        scheduler.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (delegate.sent().size() < 40 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } finally {
+            scheduler.stop();
+        }
+        assertThat(mostInFlight.get()).as("texts at the provider at once").isEqualTo(4);
+        assertThat(delegate.sent()).hasSize(40);
+        assertThat(delegate.sent().stream().map(m -> m.to().e164()).distinct().count()).as("patients texted").isEqualTo(40);
+        assertThat(scheduler.lastFailure()).isNull();
+    }
+
+    @Test
+    void stopWaitsForTheFollowUpInHandOfEveryWorker() throws Exception {
+        InMemorySmsSender delegate = new InMemorySmsSender();
+        CountDownLatch bothInProvider = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        SmsSender slow = sms -> {
+            if (calls.incrementAndGet() <= 2) {
+                bothInProvider.countDown();
+                await(release);
+            }
+            return delegate.send(sms);
+        };
+        FollowUpEngine engine = engine(slow, 3);
+        ingest(engine, 6);
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, 2, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10));
+        scheduler.start();
+        assertThat(bothInProvider.await(10, TimeUnit.SECONDS)).isTrue();
+
+        Thread stopper = new Thread(scheduler::stop);
+        stopper.start();
+        Thread.sleep(200);
+        assertThat(stopper.isAlive()).as("stop waits for both sends in flight").isTrue();
+        release.countDown();
+        stopper.join(10_000);
+        assertThat(stopper.isAlive()).isFalse();
+        assertThat(delegate.sent()).as("each worker finished the follow-up in hand and started no other").hasSize(2);
+
+        FollowUpEngine next = engine(delegate);
+        assertThat(next.runDueWork().claimed()).as("the other claims were released at once").isEqualTo(4);
+        assertThat(delegate.sent()).hasSize(6);
+    }
+
+    @Test
+    void workersAreBetweenOneAndSixtyFour() {
+        FollowUpEngine engine = engine(new InMemorySmsSender());
+        for (int workers : new int[] {0, 65}) {
+            assertThatThrownBy(() -> new EngineScheduler(engine, clock, workers, Duration.ofHours(1), Duration.ofHours(1), Duration.ZERO))
+                    .isInstanceOf(InvalidConfigurationException.class).hasMessage("followup.engine.workers must be 1 to 64, was " + workers);
+        }
     }
 
     @Test
