@@ -1,5 +1,6 @@
 package dev.followup.benchmarks;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.followup.FollowUpEngine;
 import dev.followup.PracticeSettings;
 import dev.followup.RunSummary;
@@ -21,6 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -65,15 +69,50 @@ final class Fixtures {
 
     /** An engine as a deployment would build it, with in-memory senders and no pacing (throughput is the point). */
     static FollowUpEngine engine(JdbiFollowUpStore store, MutableClock clock, SmsSender sms, String nodeId, String... practiceIds) {
+        return engine(store, clock, sms, nodeId, 200, practiceIds);
+    }
+
+    static FollowUpEngine engine(JdbiFollowUpStore store, MutableClock clock, SmsSender sms, String nodeId, int batchSize,
+            String... practiceIds) {
         InMemoryScheduling scheduling = new InMemoryScheduling(ZoneId.of(ZONE));
         FollowUpEngine.Builder b = FollowUpEngine.builder().clock(clock).store(store).smsSender(sms).emailSender(new InMemoryEmailSender())
-                .slotProvider(scheduling).appointmentBooker(scheduling).taskSink(t -> { }).nodeId(nodeId).batchSize(200)
+                .slotProvider(scheduling).appointmentBooker(scheduling).taskSink(t -> { }).nodeId(nodeId).batchSize(batchSize)
                 .pacingSleeper(d -> { });
         for (String id : practiceIds) {
             b.practice(practice(id), PracticeSettings.defaults());
         }
         b.sendRate(SMS_FROM, SendRate.perSecond(100_000));
         return b.build();
+    }
+
+    /**
+     * Seeds a database for the engine benchmarks: the history of {@link #history}, then {@code rows}
+     * follow-ups of practice "p1" whose first text is due at {@link #WORK_TIME}.
+     *
+     * @param extra more set-up on the seeded database (a baseline's table), before its ANALYZE
+     * @return the seed's name, a template for each repetition's copy
+     */
+    static String seedDueFollowUps(Pg pg, String prefix, int rows, SqlSetUp extra) throws Exception {
+        String seed = pg.createDatabase(prefix, null);
+        Path csv = csv(0, rows);
+        try (HikariDataSource ds = pg.pool(seed, 2)) {
+            history(ds, rows);
+            FollowUpEngine engine = engine(store(ds), MutableClock.at(WORK_TIME), new InMemorySmsSender(), "seed", "p1");
+            engine.ingest(PracticeId.of("p1"), csv);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                extra.apply(s);
+                s.execute("ANALYZE");
+            }
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+        return seed;
+    }
+
+    /** Set-up statements run on a seeded database. */
+    interface SqlSetUp {
+        /** @param s a statement on the seeded database */
+        void apply(Statement s) throws SQLException;
     }
 
     /**

@@ -4,11 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.followup.FollowUpEngine;
 import dev.followup.RunSummary;
 import dev.followup.jdbc.JdbiFollowUpStore;
-import dev.followup.practice.PracticeId;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,21 +34,12 @@ final class ThroughputBench {
 
     void run(int rows, int reps, int[] threadCounts) throws Exception {
         // Seed once, then copy the database per repetition (CREATE DATABASE ... TEMPLATE): ingesting is not what is measured here.
-        String seed = pg.createDatabase("tp_seed", null);
-        Path csv = Fixtures.csv(0, rows);
-        try (HikariDataSource ds = pg.pool(seed, 2)) {
-            Fixtures.history(ds, rows);
-            FollowUpEngine engine = Fixtures.engine(Fixtures.store(ds), MutableClock.at(Fixtures.WORK_TIME), new InMemorySmsSender(), "seed", "p1");
-            engine.ingest(PracticeId.of("p1"), csv);
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE bare_queue (id BIGINT PRIMARY KEY, due TIMESTAMP WITH TIME ZONE NOT NULL, state VARCHAR(16) NOT NULL,"
-                        + " owner VARCHAR(128), lease_until TIMESTAMP WITH TIME ZONE)");
-                s.execute("CREATE INDEX bare_queue_due ON bare_queue (due)");
-                s.execute("INSERT INTO bare_queue SELECT g, now() - interval '1 minute', 'due', NULL, NULL FROM generate_series(1, " + rows + ") g");
-                s.execute("ANALYZE");
-            }
-        }
-        Files.deleteIfExists(csv);
+        String seed = Fixtures.seedDueFollowUps(pg, "tp_seed", rows, s -> {
+            s.execute("CREATE TABLE bare_queue (id BIGINT PRIMARY KEY, due TIMESTAMP WITH TIME ZONE NOT NULL, state VARCHAR(16) NOT NULL,"
+                    + " owner VARCHAR(128), lease_until TIMESTAMP WITH TIME ZONE)");
+            s.execute("CREATE INDEX bare_queue_due ON bare_queue (due)");
+            s.execute("INSERT INTO bare_queue SELECT g, now() - interval '1 minute', 'due', NULL, NULL FROM generate_series(1, " + rows + ") g");
+        });
         for (int threads : threadCounts) {
             Stats engine = new Stats();
             Stats bare = new Stats();
