@@ -543,6 +543,10 @@ public final class FollowUpEngine {
          * up to 25, each group in one transaction; every text still has its attempt recorded, and
          * consent checked, in a transaction of its own just before it is sent: after a crash, no
          * text that was decided but not handed to the provider is taken for sent, whatever the size.
+         * A run sends its batch one text after another: keep the batch's texts times the provider's
+         * answer time well inside the {@link #lease(Duration) lease} (claims whose lease ran out
+         * before their turn are skipped, safely, and taken up by another run), and keep batches
+         * smaller than the backlog divided by the runs at once, or some runs idle.
          *
          * @param size follow-ups claimed at once, 1 to 10,000
          * @return this

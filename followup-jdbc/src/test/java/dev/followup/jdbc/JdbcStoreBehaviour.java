@@ -44,6 +44,7 @@ import dev.followup.task.StaffTask;
 import dev.followup.task.TaskId;
 import dev.followup.task.TaskKind;
 import dev.followup.task.TaskPriority;
+import dev.followup.RunSummary;
 import dev.followup.test.InMemoryEmailSender;
 import dev.followup.test.InMemorySmsSender;
 import java.io.ByteArrayInputStream;
@@ -53,6 +54,9 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -95,6 +99,33 @@ abstract class JdbcStoreBehaviour {
     @AfterEach
     void close() throws Exception {
         db.close();
+    }
+
+    /**
+     * One engine whose due work runs on four threads at once (the starter's workers), on this
+     * database: the runs claim different batches and every patient gets one text.
+     */
+    @Test
+    void oneEngineOnFourThreadsTextsEveryPatientOnce() throws Exception {
+        InMemorySmsSender sms = new InMemorySmsSender();
+        EngineCluster cluster = new EngineCluster(TestKeys.store(db.dataSource(), TestKeys.k1()), 2, 1, n -> sms,
+                n -> new InMemoryEmailSender(), Duration.ofMinutes(5));
+        int perPractice = 400; // four batches of 200 in all: one for each run
+        assertThat(cluster.ingest(0, 0, perPractice) + cluster.ingest(1, 0, perPractice)).isEqualTo(2 * perPractice);
+        cluster.clock.advance(Duration.ofMinutes(150)); // 10:30 in Chicago: the invitations are due
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        RunSummary total;
+        try {
+            total = cluster.runAll(pool, Collections.nCopies(4, cluster.nodes.get(0)));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(total.errors()).isZero();
+        assertThat(total.messagesSent()).isEqualTo(2 * perPractice);
+        assertThat(sms.sent().stream().map(m -> m.to().e164()).distinct().count()).isEqualTo(2L * perPractice);
+        assertThat(sms.sent()).hasSize(2 * perPractice);
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        assertThat(count(jdbi, "SELECT COUNT(*) FROM followup_send_attempt WHERE state = 'SENT'")).isEqualTo(2 * perPractice);
     }
 
     /**
