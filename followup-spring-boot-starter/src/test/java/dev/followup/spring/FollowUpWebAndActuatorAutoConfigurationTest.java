@@ -93,7 +93,7 @@ class FollowUpWebAndActuatorAutoConfigurationTest {
         plain.withPropertyValues(TestProperties.PRACTICE).withUserConfiguration(HealthWatcher.class).run(context -> {
             assertThat(context).hasNotFailed().hasSingleBean(EngineScheduler.class);
             Health health = context.getBean("followupHealthIndicator", HealthIndicator.class).health();
-            assertThat(health.getDetails()).containsEntry("scheduler", "running");
+            assertThat(health.getDetails()).containsEntry("scheduler", "running").containsEntry("workers", 4);
             assertThat(context.getBean(HealthWatcher.Watcher.class).isRunning()).isTrue();
         });
     }

@@ -52,7 +52,7 @@ public final class EngineHealthIndicator implements HealthIndicator {
             b.withDetail("practicesWithoutSender", h.practicesWithoutSender().stream().map(PracticeId::value).sorted().toList());
         }
         if (scheduler != null) {
-            b.withDetail("scheduler", scheduler.isRunning() ? "running" : "stopped");
+            b.withDetail("scheduler", scheduler.isRunning() ? "running" : "stopped").withDetail("workers", scheduler.workers());
             Instant last = scheduler.lastRunEnded();
             if (last != null) {
                 b.withDetail("lastRunEnded", last.toString());
