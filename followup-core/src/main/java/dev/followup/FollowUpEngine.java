@@ -531,7 +531,7 @@ public final class FollowUpEngine {
          * @return this
          */
         public Builder nodeId(String id) {
-            if (id == null || !id.matches("[A-Za-z0-9._:-]{1,64}")) {
+            if (!Identifiers.isValid(id)) {
                 throw new InvalidConfigurationException("node id must be 1 to 64 letters, digits, '.', '_', ':' or '-'");
             }
             this.nodeId = id;

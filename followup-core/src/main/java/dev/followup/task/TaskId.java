@@ -1,6 +1,6 @@
 package dev.followup.task;
 
-import dev.followup.InvalidInputException;
+import dev.followup.Identifiers;
 import java.util.UUID;
 
 /**
@@ -9,13 +9,9 @@ import java.util.UUID;
  * @param value the identifier: 1 to 64 characters of letters, digits, {@code -}, {@code _}, {@code .} or {@code :}
  */
 public record TaskId(String value) {
-    private static final java.util.regex.Pattern ALLOWED = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-
     /** Validates the identifier. */
     public TaskId {
-        if (value == null || !ALLOWED.matcher(value).matches()) {
-            throw new InvalidInputException("TaskId must be 1 to 64 characters of letters, digits, '-', '_', '.' or ':'");
-        }
+        Identifiers.require(value, "TaskId");
     }
 
     /**

@@ -1,0 +1,62 @@
+package dev.followup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.followup.followup.FollowUpType;
+import dev.followup.patient.PatientId;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hand-written checks of identifiers and follow-up types accept exactly what the regular
+ * expressions they replaced accepted, on strings drawn from an alphabet full of edge cases.
+ */
+class IdentifiersTest {
+    private static final String ALPHABET = "aZz09._:-/ \t_\u00e9\u0130\u212a\u0000\u00a0-AbC\ud83d\ude00";
+    private static final int CASES = 200_000;
+
+    @Test
+    void acceptsExactlyWhatTheOldPatternAccepted() {
+        Random random = new Random(20261127);
+        for (int n = 0; n < CASES; n++) {
+            String s = randomString(random, 70);
+            assertThat(Identifiers.isValid(s)).as("'%s'", s).isEqualTo(s.matches("[A-Za-z0-9._:-]{1,64}"));
+        }
+        assertThat(Identifiers.isValid(null)).isFalse();
+        assertThat(Identifiers.isValid("a".repeat(64))).isTrue();
+        assertThat(Identifiers.isValid("a".repeat(65))).isFalse();
+    }
+
+    @Test
+    void aRefusedIdNamesItsKindNotItsValue() {
+        assertThatThrownBy(() -> PatientId.of("MRN 123 Jane")).isInstanceOf(InvalidInputException.class)
+                .hasMessage("PatientId must be 1 to 64 characters of letters, digits, '-', '_', '.' or ':'");
+    }
+
+    @Test
+    void followUpTypesNormaliseAsTheOldRegularExpressionsDid() {
+        Random random = new Random(42);
+        for (int n = 0; n < CASES; n++) {
+            String s = randomString(random, 52);
+            String old = s.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s_/]+", "-");
+            boolean oldAccepts = old.matches("[a-z0-9][a-z0-9-]{0,47}");
+            if (oldAccepts) {
+                assertThat(FollowUpType.of(s).code()).as("'%s'", s).isEqualTo(old);
+            } else {
+                assertThatThrownBy(() -> FollowUpType.of(s)).as("'%s'", s).isInstanceOf(InvalidInputException.class);
+            }
+        }
+        assertThat(FollowUpType.GENERAL.code()).isEqualTo("general");
+    }
+
+    private static String randomString(Random random, int maxLength) {
+        int length = random.nextInt(maxLength + 1);
+        StringBuilder s = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            s.append(random.nextInt(4) == 0 ? ALPHABET.charAt(random.nextInt(ALPHABET.length())) : (char) ('a' + random.nextInt(26)));
+        }
+        return s.toString();
+    }
+}
