@@ -6,7 +6,6 @@ import dev.followup.patient.PatientId;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,21 +27,41 @@ public record AuditRecord(
         @Nullable PatientId patientId,
         Map<String, String> attributes,
         Instant occurredAt) {
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._:+/-]{0,80}");
+    private static final int MAX_TOKEN = 80;
 
     /** Validates the record and sorts its attributes. */
     public AuditRecord {
-        if (type == null || actor == null || !TOKEN.matcher(actor).matches() || occurredAt == null) {
+        if (type == null || actor == null || !isToken(actor) || occurredAt == null) {
             throw new InvalidInputException("audit record needs a type, an actor token and a time");
         }
         TreeMap<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> e : attributes.entrySet()) {
-            if (!TOKEN.matcher(e.getKey()).matches() || e.getValue() == null || !TOKEN.matcher(e.getValue()).matches()) {
-                throw new InvalidInputException("audit attribute '" + (TOKEN.matcher(e.getKey()).matches() ? e.getKey() : "?")
+            if (!isToken(e.getKey()) || e.getValue() == null || !isToken(e.getValue())) {
+                throw new InvalidInputException("audit attribute '" + (isToken(e.getKey()) ? e.getKey() : "?")
                         + "' must be a short token (ids and codes only, never free text)");
             }
             sorted.put(e.getKey(), e.getValue());
         }
         attributes = java.util.Collections.unmodifiableMap(sorted);
+    }
+
+    /**
+     * Up to 80 ASCII letters, digits, {@code . _ : + / -}: ids, codes and tokens, never free text.
+     * Checked by hand: every audit event checks several, and a matcher each was a measurable share
+     * of the engine's CPU.
+     */
+    static boolean isToken(@Nullable String s) {
+        if (s == null || s.length() > MAX_TOKEN) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
+                    || c == ':' || c == '+' || c == '/' || c == '-';
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -17,9 +17,13 @@ public record Language(String code) {
 
     /** Validates the code. */
     public Language {
-        if (code == null || !code.matches("[a-z]{2}")) {
+        if (code == null || code.length() != 2 || !isLowerAscii(code.charAt(0)) || !isLowerAscii(code.charAt(1))) {
             throw new InvalidInputException("language must be a two-letter ISO 639-1 code");
         }
+    }
+
+    private static boolean isLowerAscii(char c) {
+        return c >= 'a' && c <= 'z';
     }
 
     /**
