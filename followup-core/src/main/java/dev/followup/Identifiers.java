@@ -1,5 +1,7 @@
 package dev.followup;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The rule every identifier of the library follows (practice, patient, follow-up, task and batch
  * ids, node ids): 1 to 64 characters of ASCII letters, digits, {@code -}, {@code _}, {@code .} or
@@ -18,7 +20,7 @@ public final class Identifiers {
      * @param value a candidate identifier, or null
      * @return whether it follows the rule
      */
-    public static boolean isValid(String value) {
+    public static boolean isValid(@Nullable String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
             return false;
         }
@@ -39,8 +41,8 @@ public final class Identifiers {
      * @return the value
      * @throws InvalidInputException if it does not follow the rule; the message names the kind, never the value
      */
-    public static String require(String value, String kind) {
-        if (!isValid(value)) {
+    public static String require(@Nullable String value, String kind) {
+        if (value == null || !isValid(value)) {
             throw new InvalidInputException(kind + " must be 1 to 64 characters of letters, digits, '-', '_', '.' or ':'");
         }
         return value;
