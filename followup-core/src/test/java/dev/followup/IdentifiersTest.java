@@ -21,7 +21,7 @@ class IdentifiersTest {
     void acceptsExactlyWhatTheOldPatternAccepted() {
         Random random = new Random(20261127);
         for (int n = 0; n < CASES; n++) {
-            String s = randomString(random, 70);
+            String s = RandomText.of(random, ALPHABET, 4, 70);
             assertThat(Identifiers.isValid(s)).as("'%s'", s).isEqualTo(s.matches("[A-Za-z0-9._:-]{1,64}"));
         }
         assertThat(Identifiers.isValid(null)).isFalse();
@@ -39,7 +39,7 @@ class IdentifiersTest {
     void followUpTypesNormaliseAsTheOldRegularExpressionsDid() {
         Random random = new Random(42);
         for (int n = 0; n < CASES; n++) {
-            String s = randomString(random, 52);
+            String s = RandomText.of(random, ALPHABET, 4, 52);
             String old = s.strip().toLowerCase(Locale.ROOT).replaceAll("[\\s_/]+", "-");
             boolean oldAccepts = old.matches("[a-z0-9][a-z0-9-]{0,47}");
             if (oldAccepts) {
@@ -49,14 +49,5 @@ class IdentifiersTest {
             }
         }
         assertThat(FollowUpType.GENERAL.code()).isEqualTo("general");
-    }
-
-    private static String randomString(Random random, int maxLength) {
-        int length = random.nextInt(maxLength + 1);
-        StringBuilder s = new StringBuilder(length);
-        for (int i = 0; i < length; i++) {
-            s.append(random.nextInt(4) == 0 ? ALPHABET.charAt(random.nextInt(ALPHABET.length())) : (char) ('a' + random.nextInt(26)));
-        }
-        return s.toString();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.followup.InvalidInputException;
+import dev.followup.RandomText;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,12 +19,7 @@ class AuditRecordTokenTest {
     void acceptsExactlyWhatTheOldPatternAccepted() {
         Random random = new Random(1127);
         for (int n = 0; n < 200_000; n++) {
-            int length = random.nextInt(86);
-            StringBuilder s = new StringBuilder(length);
-            for (int i = 0; i < length; i++) {
-                s.append(random.nextInt(5) == 0 ? ALPHABET.charAt(random.nextInt(ALPHABET.length())) : (char) ('a' + random.nextInt(26)));
-            }
-            String token = s.toString();
+            String token = RandomText.of(random, ALPHABET, 5, 85);
             assertThat(AuditRecord.isToken(token)).as("'%s'", token).isEqualTo(token.matches("[A-Za-z0-9._:+/-]{0,80}"));
         }
     }

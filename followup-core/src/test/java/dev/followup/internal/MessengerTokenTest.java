@@ -2,6 +2,7 @@ package dev.followup.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.followup.RandomText;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,12 +14,7 @@ class MessengerTokenTest {
     void keepsTheFirstFortyAllowedCharactersAsTheOldExpressionDid() {
         Random random = new Random(4040);
         for (int n = 0; n < 200_000; n++) {
-            int length = random.nextInt(70);
-            StringBuilder s = new StringBuilder(length);
-            for (int i = 0; i < length; i++) {
-                s.append(random.nextInt(3) == 0 ? ALPHABET.charAt(random.nextInt(ALPHABET.length())) : (char) ('a' + random.nextInt(26)));
-            }
-            String code = s.toString();
+            String code = RandomText.of(random, ALPHABET, 3, 69);
             String old = code.replaceAll("[^A-Za-z0-9._:-]", "");
             assertThat(Messenger.token(code)).as("'%s'", code).isEqualTo(old.length() > 40 ? old.substring(0, 40) : old);
         }

@@ -9,10 +9,7 @@ import dev.followup.engine.EngineFixture.Row;
 import dev.followup.message.AttemptState;
 import dev.followup.message.SendAttempt;
 import dev.followup.practice.PracticeId;
-import dev.followup.spi.Claim;
-import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.OutboundSms;
-import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SendResult;
 import dev.followup.spi.SmsSender;
 import java.time.Duration;
@@ -28,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +99,7 @@ class ConcurrentRunsEngineTest {
         AtomicBoolean firstClaim = new AtomicBoolean(true);
         AtomicBoolean firstSend = new AtomicBoolean(true);
         EngineFixture fx = EngineFixture.builder().engine(b -> b.batchSize(2))
-                .storeWrapper(claimingThen(() -> {
+                .storeWrapper(EngineFixture.afterEachClaim(claims -> {
                     if (firstClaim.getAndSet(false)) {
                         aClaimed.countDown();
                         await(aGoesOn);
@@ -161,23 +157,6 @@ class ConcurrentRunsEngineTest {
             @Override
             public Optional<ProviderMessage> lookup(PracticeId practiceId, String attemptId) {
                 return delegate.lookup(practiceId, attemptId);
-            }
-        };
-    }
-
-    /** A store that runs {@code afterClaim} once each claim has been made, before it is returned. */
-    private static UnaryOperator<FollowUpStore> claimingThen(Runnable afterClaim) {
-        return store -> new FollowUpStore() {
-            @Override
-            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
-                return store.inTransaction(practiceId, work);
-            }
-
-            @Override
-            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
-                List<Claim> claims = store.claimDue(now, limit, owner, leaseUntil);
-                afterClaim.run();
-                return claims;
             }
         };
     }

@@ -18,10 +18,12 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.policy.EscalationPolicy;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
+import dev.followup.spi.Claim;
 import dev.followup.spi.EmailSender;
 import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.OutboundEmail;
 import dev.followup.spi.OutboundSms;
+import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SendResult;
 import dev.followup.spi.SmsSender;
 import dev.followup.task.StaffTask;
@@ -45,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
@@ -248,6 +251,26 @@ final class EngineFixture {
         EngineFixture build() {
             return new EngineFixture(this);
         }
+    }
+
+    /**
+     * @param afterClaim given each claim's result once the store has made it, before the engine gets it
+     * @return a store wrapper for {@link Builder#storeWrapper}
+     */
+    static UnaryOperator<FollowUpStore> afterEachClaim(Consumer<List<Claim>> afterClaim) {
+        return store -> new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, work);
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                List<Claim> claims = store.claimDue(now, limit, owner, leaseUntil);
+                afterClaim.accept(claims);
+                return claims;
+            }
+        };
     }
 
     private EngineFixture(Builder b) {

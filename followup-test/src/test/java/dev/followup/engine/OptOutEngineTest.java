@@ -14,17 +14,11 @@ import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.ingest.ImportResult;
 import dev.followup.message.MessagePurpose;
-import dev.followup.practice.PracticeId;
-import dev.followup.spi.Claim;
-import dev.followup.spi.FollowUpStore;
-import dev.followup.spi.PracticeTransaction;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskKind;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -118,22 +112,12 @@ class OptOutEngineTest {
     @Test
     void anOptOutArrivingAfterTheClaimStopsTheSend() {
         AtomicReference<Runnable> afterClaim = new AtomicReference<>();
-        EngineFixture fx = EngineFixture.builder().storeWrapper(store -> new FollowUpStore() {
-            @Override
-            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
-                return store.inTransaction(practiceId, work);
+        EngineFixture fx = EngineFixture.builder().storeWrapper(EngineFixture.afterEachClaim(claims -> {
+            Runnable hook = claims.isEmpty() ? null : afterClaim.getAndSet(null);
+            if (hook != null) {
+                hook.run();
             }
-
-            @Override
-            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
-                List<Claim> claims = store.claimDue(now, limit, owner, leaseUntil);
-                Runnable hook = claims.isEmpty() ? null : afterClaim.getAndSet(null);
-                if (hook != null) {
-                    hook.run();
-                }
-                return claims;
-            }
-        }).build();
+        })).build();
         Row row = patient(5);
         fx.ingestNew(row);
         fx.runUntil(chicago(2026, 4, 13, 9, 30));

@@ -18,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
@@ -46,41 +48,6 @@ class EngineSchedulerTest {
             csv.append("M").append(i).append(",Pat,Doe").append(i).append(",(312) 555-01").append(10 + i).append(",Dr. Who,annual\n");
         }
         engine.ingest(PRACTICE, new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), null);
-    }
-
-    @Test
-    void stopWaitsForTheFollowUpInHandAndTheRestAreReleasedForTheNextNode() throws Exception {
-        InMemorySmsSender delegate = new InMemorySmsSender();
-        CountDownLatch inProvider = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger calls = new AtomicInteger();
-        SmsSender slow = sms -> {
-            if (calls.incrementAndGet() == 1) {
-                inProvider.countDown();
-                await(release);
-            }
-            return delegate.send(sms);
-        };
-        FollowUpEngine engine = engine(slow);
-        ingest(engine, 5);
-        EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10));
-        scheduler.start();
-        assertThat(inProvider.await(10, TimeUnit.SECONDS)).isTrue();
-
-        Thread stopper = new Thread(scheduler::stop);
-        stopper.start();
-        Thread.sleep(200);
-        assertThat(stopper.isAlive()).as("stop waits for the send in flight").isTrue();
-        release.countDown();
-        stopper.join(10_000);
-        assertThat(stopper.isAlive()).isFalse();
-        assertThat(scheduler.isRunning()).isFalse();
-        assertThat(delegate.sent()).as("the follow-up in hand was finished, no other was started").hasSize(1);
-
-        // Another node (or this one after a restart) takes the rest at once: their claims were released.
-        FollowUpEngine next = engine(delegate);
-        assertThat(next.runDueWork().claimed()).isEqualTo(4);
-        assertThat(delegate.sent()).hasSize(5);
     }
 
     @Test
@@ -118,37 +85,43 @@ class EngineSchedulerTest {
         assertThat(scheduler.lastFailure()).isNull();
     }
 
-    @Test
-    void stopWaitsForTheFollowUpInHandOfEveryWorker() throws Exception {
+    /** Each worker has the first follow-up of its batch at the provider when the stop comes. */
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void stopWaitsForTheFollowUpInHandOfEveryWorkerAndTheRestAreReleasedForTheNextNode(int workers) throws Exception {
         InMemorySmsSender delegate = new InMemorySmsSender();
-        CountDownLatch bothInProvider = new CountDownLatch(2);
+        CountDownLatch allInProvider = new CountDownLatch(workers);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         SmsSender slow = sms -> {
-            if (calls.incrementAndGet() <= 2) {
-                bothInProvider.countDown();
+            if (calls.incrementAndGet() <= workers) {
+                allInProvider.countDown();
                 await(release);
             }
             return delegate.send(sms);
         };
+        int patients = 3 * workers;
         FollowUpEngine engine = engine(slow, 3);
-        ingest(engine, 6);
-        EngineScheduler scheduler = new EngineScheduler(engine, clock, 2, Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(10));
+        ingest(engine, patients);
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, workers, Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofSeconds(10));
         scheduler.start();
-        assertThat(bothInProvider.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(allInProvider.await(10, TimeUnit.SECONDS)).isTrue();
 
         Thread stopper = new Thread(scheduler::stop);
         stopper.start();
         Thread.sleep(200);
-        assertThat(stopper.isAlive()).as("stop waits for both sends in flight").isTrue();
+        assertThat(stopper.isAlive()).as("stop waits for the sends in flight").isTrue();
         release.countDown();
         stopper.join(10_000);
         assertThat(stopper.isAlive()).isFalse();
-        assertThat(delegate.sent()).as("each worker finished the follow-up in hand and started no other").hasSize(2);
+        assertThat(scheduler.isRunning()).isFalse();
+        assertThat(delegate.sent()).as("each worker finished the follow-up in hand and started no other").hasSize(workers);
 
+        // Another node (or this one after a restart) takes the rest at once: their claims were released.
         FollowUpEngine next = engine(delegate);
-        assertThat(next.runDueWork().claimed()).as("the other claims were released at once").isEqualTo(4);
-        assertThat(delegate.sent()).hasSize(6);
+        assertThat(next.runDueWork().claimed()).isEqualTo(patients - workers);
+        assertThat(delegate.sent()).hasSize(patients);
     }
 
     @Test
