@@ -17,7 +17,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the engine's due work on threads of its own ("workers"), each starting its next run a poll
- * interval after its previous one ended, and purges expired message bodies now and then. Started
+ * interval after its previous one ended, and purges expired message bodies now and then on one
+ * more thread, so that neither waits for the other. Started
  * after everything else in the context (the web server included) and stopped before it.
  *
  * <p>Several workers are what let a node send more than one text per provider round trip: a run
@@ -94,8 +95,9 @@ public final class EngineScheduler implements SmartLifecycle {
             }
             stopping = false;
             AtomicInteger threads = new AtomicInteger();
-            // The purge shares the workers' threads: it waits while all of them are in runs.
-            ScheduledExecutorService ex = Executors.newScheduledThreadPool(workers, r -> {
+            // One thread more than the workers, for the purge: asking the provider to erase its copies can take minutes,
+            // which must not hold up outreach, nor outreach the purge.
+            ScheduledExecutorService ex = Executors.newScheduledThreadPool(workers + 1, r -> {
                 Thread t = new Thread(r, "followup-engine-" + threads.incrementAndGet());
                 t.setDaemon(true);
                 return t;

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.followup.FollowUpEngine;
 import dev.followup.InvalidConfigurationException;
+import dev.followup.StorageException;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
+import dev.followup.spi.Claim;
+import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SmsSender;
 import dev.followup.test.InMemoryFollowUpStore;
 import dev.followup.test.InMemorySmsSender;
@@ -14,9 +18,12 @@ import dev.followup.test.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +42,11 @@ class EngineSchedulerTest {
     }
 
     private FollowUpEngine engine(SmsSender sms, int batchSize) {
-        return FollowUpEngine.builder().clock(clock).store(store).smsSender(sms).nodeId("sched-node").batchSize(batchSize)
+        return engine(sms, batchSize, store);
+    }
+
+    private FollowUpEngine engine(SmsSender sms, int batchSize, FollowUpStore on) {
+        return FollowUpEngine.builder().clock(clock).store(on).smsSender(sms).nodeId("sched-node").batchSize(batchSize)
                 .pacingSleeper(d -> clock.advance(d))
                 .practice(Practice.builder(PRACTICE).name("Sched Clinic").callbackPhone("(555) 010-2000").timeZone("America/Chicago")
                         .smsFrom("+13125550100").build())
@@ -125,6 +136,48 @@ class EngineSchedulerTest {
     }
 
     @Test
+    void thePurgeRunsWhileTheWorkerIsInTheProvider() throws Exception {
+        AtomicInteger transactions = new AtomicInteger();
+        FollowUpStore counting = new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                transactions.incrementAndGet();
+                return store.inTransaction(practiceId, work);
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        };
+        CountDownLatch inProvider = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InMemorySmsSender delegate = new InMemorySmsSender();
+        SmsSender stuck = sms -> {
+            inProvider.countDown();
+            await(release);
+            return delegate.send(sms);
+        };
+        FollowUpEngine engine = engine(stuck, 100, counting);
+        ingest(engine, 1);
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, 1, Duration.ofHours(1), Duration.ofMillis(20), Duration.ofSeconds(10));
+        scheduler.start();
+        try {
+            assertThat(inProvider.await(10, TimeUnit.SECONDS)).isTrue();
+            int before = transactions.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (transactions.get() == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(transactions.get()).as("purge transactions while the only worker waits on the provider").isGreaterThan(before);
+        } finally {
+            release.countDown();
+            scheduler.stop();
+        }
+        assertThat(delegate.sent()).hasSize(1);
+    }
+
+    @Test
     void workersAreBetweenOneAndSixtyFour() {
         FollowUpEngine engine = engine(new InMemorySmsSender());
         for (int workers : new int[] {0, 65}) {
@@ -165,16 +218,16 @@ class EngineSchedulerTest {
     @Test
     void aFailingRunIsReportedAndTheScheduleGoesOn() throws Exception {
         CountDownLatch twice = new CountDownLatch(2);
-        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new dev.followup.spi.FollowUpStore() {
+        FollowUpEngine engine = FollowUpEngine.builder().clock(clock).store(new FollowUpStore() {
             @Override
-            public <T> T inTransaction(PracticeId practiceId, java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
-                throw new dev.followup.StorageException("down");
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                throw new StorageException("down");
             }
 
             @Override
-            public java.util.List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
                 twice.countDown();
-                throw new dev.followup.StorageException("database down");
+                throw new StorageException("database down");
             }
         }).practice(Practice.builder(PRACTICE).name("X").callbackPhone("1").timeZone("UTC").smsFrom("+15555550100").build()).build();
         EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofMillis(50), Duration.ofHours(1), Duration.ofSeconds(1));
