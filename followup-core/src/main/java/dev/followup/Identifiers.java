@@ -25,14 +25,20 @@ public final class Identifiers {
             return false;
         }
         for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == ':' || c == '-';
-            if (!allowed) {
+            if (!isIdentifierChar(value.charAt(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * @param c a character
+     * @return whether identifiers may contain it: an ASCII letter or digit, {@code .}, {@code _},
+     *     {@code :} or {@code -} (audit tokens and provider codes build on the same set)
+     */
+    public static boolean isIdentifierChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.followup.audit;
 
+import dev.followup.Identifiers;
 import dev.followup.InvalidInputException;
 import dev.followup.followup.FollowUpId;
 import dev.followup.patient.PatientId;
@@ -46,7 +47,8 @@ public record AuditRecord(
     }
 
     /**
-     * Up to 80 ASCII letters, digits, {@code . _ : + / -}: ids, codes and tokens, never free text.
+     * Up to 80 characters of an identifier ({@link Identifiers#isIdentifierChar}), {@code +} or
+     * {@code /}: ids, codes and tokens, never free text.
      * Checked by hand: every audit event checks several, and a matcher each was a measurable share
      * of the engine's CPU.
      */
@@ -56,9 +58,7 @@ public record AuditRecord(
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_'
-                    || c == ':' || c == '+' || c == '/' || c == '-';
-            if (!allowed) {
+            if (!Identifiers.isIdentifierChar(c) && c != '+' && c != '/') {
                 return false;
             }
         }

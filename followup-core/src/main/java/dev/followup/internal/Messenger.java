@@ -1,5 +1,6 @@
 package dev.followup.internal;
 
+import dev.followup.Identifiers;
 import dev.followup.InvalidConfigurationException;
 import dev.followup.audit.AuditType;
 import dev.followup.followup.Channel;
@@ -216,7 +217,7 @@ final class Messenger {
         StringBuilder t = new StringBuilder(Math.min(code.length(), MAX_TOKEN));
         for (int i = 0; i < code.length() && t.length() < MAX_TOKEN; i++) {
             char c = code.charAt(i);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-') {
+            if (Identifiers.isIdentifierChar(c)) {
                 t.append(c);
             }
         }
