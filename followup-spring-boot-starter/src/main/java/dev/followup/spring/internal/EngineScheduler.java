@@ -47,19 +47,6 @@ public final class EngineScheduler implements SmartLifecycle {
     private @Nullable ScheduledExecutorService executor;
 
     /**
-     * One worker.
-     *
-     * @param engine the engine
-     * @param clock the engine's clock, for the time of the last run
-     * @param pollInterval the pause between the end of one run and the start of the next
-     * @param purgeInterval the pause between purges of expired message bodies
-     * @param shutdownTimeout how long a stop waits for the run in flight
-     */
-    public EngineScheduler(FollowUpEngine engine, Clock clock, Duration pollInterval, Duration purgeInterval, Duration shutdownTimeout) {
-        this(engine, clock, 1, pollInterval, purgeInterval, shutdownTimeout);
-    }
-
-    /**
      * @param engine the engine
      * @param clock the engine's clock, for the time of the last run
      * @param workers runs of due work at once, 1 to 64

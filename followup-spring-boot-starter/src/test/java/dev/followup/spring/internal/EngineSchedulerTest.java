@@ -203,7 +203,7 @@ class EngineSchedulerTest {
         };
         FollowUpEngine engine = engine(stuck);
         ingest(engine, 1);
-        EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMillis(300));
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, 1, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMillis(300));
         scheduler.start();
         assertThat(inProvider.await(10, TimeUnit.SECONDS)).isTrue();
         long started = System.nanoTime();
@@ -230,7 +230,7 @@ class EngineSchedulerTest {
                 throw new StorageException("database down");
             }
         }).practice(Practice.builder(PRACTICE).name("X").callbackPhone("1").timeZone("UTC").smsFrom("+15555550100").build()).build();
-        EngineScheduler scheduler = new EngineScheduler(engine, clock, Duration.ofMillis(50), Duration.ofHours(1), Duration.ofSeconds(1));
+        EngineScheduler scheduler = new EngineScheduler(engine, clock, 1, Duration.ofMillis(50), Duration.ofHours(1), Duration.ofSeconds(1));
         scheduler.start();
         try {
             assertThat(twice.await(10, TimeUnit.SECONDS)).as("a failed run does not cancel the schedule").isTrue();
