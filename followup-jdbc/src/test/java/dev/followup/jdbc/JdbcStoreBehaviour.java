@@ -36,8 +36,9 @@ import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
 import dev.followup.scheduling.PreferredWindow;
-import dev.followup.spi.OutreachWindow;
+import dev.followup.spi.Claim;
 import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.WeeklyCounts;
 import dev.followup.task.StaffTask;
@@ -476,6 +477,39 @@ abstract class JdbcStoreBehaviour {
         if (onPostgres()) {
             assertThat(counter.statementsStartingWith("WITH guarded AS (UPDATE followup_follow_up")).as("follow-up updates sent").isEqualTo(1);
         }
+    }
+
+    /**
+     * An update that releases the lease is not merged with a later update of the same follow-up:
+     * the row ends as the second wrote it and the lease is released all the same.
+     */
+    @Test
+    void anUpdateAfterAnUpdateThatReleasedTheLeaseKeepsTheRelease() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient p = patient("+14155550136", "Release");
+        FollowUp f = race(p, "need-released-then-updated");
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUp(f);
+        });
+        Instant now = T0.plusSeconds(10);
+        assertThat(store.claimDue(now, 10, "node-a#1", now.plusSeconds(300))).extracting(Claim::followUpId).containsExactly(f.id());
+        FollowUp replied = f.replied(T0.plusSeconds(11));
+        FollowUp rescheduled = replied.rescheduled(T0.plusSeconds(12));
+
+        store.inTransaction(practice, tx -> {
+            tx.updateFollowUpAndRelease(replied, "node-a#1");
+            tx.updateFollowUp(rescheduled);
+            return null;
+        });
+
+        store.inTransaction(practice, tx -> {
+            assertThat(tx.followUp(f.id())).contains(rescheduled);
+            assertThat(tx.leasedFollowUp(f.id(), "node-a#1", now)).as("the lease").isEmpty();
+            return null;
+        });
+        assertThat(store.claimDue(T0.plusSeconds(20), 10, "node-b#1", T0.plusSeconds(320))).as("claimable again at once")
+                .extracting(Claim::followUpId).containsExactly(f.id());
     }
 
     /**
