@@ -28,8 +28,13 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /** Synthetic practices, keys and patient lists (no PHI: every name, number and address is made up). */
@@ -107,6 +112,36 @@ final class Fixtures {
             Files.deleteIfExists(csv);
         }
         return seed;
+    }
+
+    /** Work for one of several threads started together. */
+    interface ThreadWork {
+        /** @param thread the thread's number, from 0 */
+        void run(int thread) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} on {@code threads} threads at once and returns when all have finished.
+     *
+     * @throws Exception the first failure of a thread, wrapped as the executor reports it
+     */
+    static void onThreads(int threads, ThreadWork work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> started = new ArrayList<>(threads);
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                started.add(pool.submit(() -> {
+                    work.run(thread);
+                    return null;
+                }));
+            }
+            for (Future<?> f : started) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** Set-up statements run on a seeded database. */

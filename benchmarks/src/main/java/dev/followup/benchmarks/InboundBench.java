@@ -20,9 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Benchmark 3: replies of invited patients through the whole inbound path: Twilio signature check
@@ -198,27 +195,14 @@ final class InboundBench {
 
     /** Thread t handles requests t, t + threads, ...; each request's latency lands at its index. */
     private static double parallel(int threads, List<Request> requests, long[] latencies, Handler handler) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int first = t;
-                runs.add(pool.submit(() -> {
-                    for (int i = first; i < requests.size(); i += threads) {
-                        long s = System.nanoTime();
-                        handler.handle(requests.get(i));
-                        latencies[i] = System.nanoTime() - s;
-                    }
-                    return null;
-                }));
+        Fixtures.onThreads(threads, first -> {
+            for (int i = first; i < requests.size(); i += threads) {
+                long s = System.nanoTime();
+                handler.handle(requests.get(i));
+                latencies[i] = System.nanoTime() - s;
             }
-            for (Future<?> f : runs) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
+        });
         return requests.size() / ((System.nanoTime() - t0) / 1e9);
     }
 }

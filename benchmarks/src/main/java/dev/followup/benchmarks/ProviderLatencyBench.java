@@ -2,7 +2,6 @@ package dev.followup.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.followup.FollowUpEngine;
-import dev.followup.RunSummary;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.spi.OutboundSms;
@@ -11,12 +10,7 @@ import dev.followup.spi.SmsSender;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -66,9 +60,9 @@ final class ProviderLatencyBench {
             FollowUpEngine engine = Fixtures.engine(Fixtures.storeOnSeededCopy(ds), MutableClock.at(Fixtures.WORK_TIME),
                     answeringAfter(sms, latencyMillis), "node-0", BATCH_SIZE, "p1");
             long t0 = System.nanoTime();
-            allAtOnce(runs, () -> {
-                for (RunSummary s = engine.runDueWork(); s.claimed() > 0; s = engine.runDueWork()) {
-                    // each call ends when nothing was left to claim; another run may have claimed the rest meanwhile
+            Fixtures.onThreads(runs, run -> {
+                while (engine.runDueWork().claimed() > 0) {
+                    // each run ends when it finds nothing left to claim; another may have claimed the rest meanwhile
                 }
             });
             long nanos = System.nanoTime() - t0;
@@ -85,28 +79,13 @@ final class ProviderLatencyBench {
         PhoneNumber to = PhoneNumber.ofE164("+13125550100");
         AtomicInteger left = new AtomicInteger(rows);
         long t0 = System.nanoTime();
-        allAtOnce(threads, () -> {
+        Fixtures.onThreads(threads, thread -> {
             for (int n = left.getAndDecrement(); n > 0; n = left.getAndDecrement()) {
                 provider.send(new OutboundSms("bare-" + n, PracticeId.of("p1"), Fixtures.SMS_FROM, to,
                         "Clinic p1: it is time to book your follow-up visit. Reply YES for open times, STOP to opt out.", Duration.ofHours(1)));
             }
         });
         return rows / ((System.nanoTime() - t0) / 1e9);
-    }
-
-    private static void allAtOnce(int threads, Runnable work) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<?>> started = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                started.add(pool.submit(work));
-            }
-            for (Future<?> f : started) {
-                f.get();
-            }
-        } finally {
-            pool.shutdown();
-        }
     }
 
     /** A provider whose every answer takes {@code millis}: the thread waits, as on a socket, without using a core. */

@@ -2,7 +2,6 @@ package dev.followup.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.followup.FollowUpEngine;
-import dev.followup.RunSummary;
 import dev.followup.jdbc.JdbiFollowUpStore;
 import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
@@ -12,9 +11,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -79,25 +75,13 @@ final class ThroughputBench {
                 senders.add(sms);
                 nodes.add(Fixtures.engine(store, clock, sms, "node-" + n, "p1"));
             }
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
-            AtomicInteger steps = new AtomicInteger();
             long t0 = System.nanoTime();
-            try {
-                List<Future<?>> runs = new ArrayList<>();
-                for (FollowUpEngine node : nodes) {
-                    runs.add(pool.submit(() -> {
-                        for (RunSummary s = node.runDueWork(); s.claimed() > 0; s = node.runDueWork()) {
-                            steps.addAndGet(s.messagesSent());
-                        }
-                        return null;
-                    }));
+            Fixtures.onThreads(threads, n -> {
+                FollowUpEngine node = nodes.get(n);
+                while (node.runDueWork().claimed() > 0) {
+                    // each run ends when it finds nothing left to claim; another may have claimed the rest meanwhile
                 }
-                for (Future<?> f : runs) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            });
             long nanos = System.nanoTime() - t0;
             int sent = senders.stream().mapToInt(s -> s.sent().size()).sum();
             if (sent != rows) {
@@ -116,47 +100,36 @@ final class ThroughputBench {
 
     private double bareRun(String db, int threads, int rows) throws Exception {
         try (HikariDataSource ds = pg.pool(db, threads + 1)) {
-            ExecutorService pool = Executors.newFixedThreadPool(threads);
             AtomicInteger done = new AtomicInteger();
             long t0 = System.nanoTime();
-            try {
-                List<Future<?>> runs = new ArrayList<>();
-                for (int n = 0; n < threads; n++) {
-                    String owner = "bare-" + n;
-                    runs.add(pool.submit(() -> {
-                        try (Connection c = ds.getConnection();
-                                PreparedStatement claim = c.prepareStatement("UPDATE bare_queue SET owner = ?, lease_until = now() + interval '5 minutes'"
-                                        + " WHERE id IN (SELECT id FROM bare_queue WHERE state = 'due' AND due <= now()"
-                                        + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY due LIMIT 200 FOR UPDATE SKIP LOCKED) RETURNING id");
-                                PreparedStatement complete = c.prepareStatement(
-                                        "UPDATE bare_queue SET state = 'done', owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?")) {
-                            c.setAutoCommit(true);
-                            while (true) {
-                                claim.setString(1, owner);
-                                List<Long> ids = new ArrayList<>();
-                                try (ResultSet rs = claim.executeQuery()) {
-                                    while (rs.next()) {
-                                        ids.add(rs.getLong(1));
-                                    }
-                                }
-                                if (ids.isEmpty()) {
-                                    return null;
-                                }
-                                for (long id : ids) {
-                                    complete.setLong(1, id);
-                                    complete.setString(2, owner);
-                                    done.addAndGet(complete.executeUpdate());
-                                }
+            Fixtures.onThreads(threads, n -> {
+                String owner = "bare-" + n;
+                try (Connection c = ds.getConnection();
+                        PreparedStatement claim = c.prepareStatement("UPDATE bare_queue SET owner = ?, lease_until = now() + interval '5 minutes'"
+                                + " WHERE id IN (SELECT id FROM bare_queue WHERE state = 'due' AND due <= now()"
+                                + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY due LIMIT 200 FOR UPDATE SKIP LOCKED) RETURNING id");
+                        PreparedStatement complete = c.prepareStatement(
+                                "UPDATE bare_queue SET state = 'done', owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?")) {
+                    c.setAutoCommit(true);
+                    while (true) {
+                        claim.setString(1, owner);
+                        List<Long> ids = new ArrayList<>();
+                        try (ResultSet rs = claim.executeQuery()) {
+                            while (rs.next()) {
+                                ids.add(rs.getLong(1));
                             }
                         }
-                    }));
+                        if (ids.isEmpty()) {
+                            return;
+                        }
+                        for (long id : ids) {
+                            complete.setLong(1, id);
+                            complete.setString(2, owner);
+                            done.addAndGet(complete.executeUpdate());
+                        }
+                    }
                 }
-                for (Future<?> f : runs) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
+            });
             long nanos = System.nanoTime() - t0;
             if (done.get() != rows) {
                 throw new IllegalStateException("bare loop completed " + done.get() + " of " + rows);
