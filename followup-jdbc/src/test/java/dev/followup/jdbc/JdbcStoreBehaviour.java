@@ -1258,6 +1258,62 @@ abstract class JdbcStoreBehaviour {
         });
     }
 
+    /**
+     * An import's bulk writes (on PostgreSQL one array per column, where the single-row writes bind
+     * each value) keep every column as the single-row writes do: every field set, every nullable
+     * field null, instants to the microsecond, and an import-sized transaction's audit events
+     * chained exactly as Java chains them.
+     */
+    @Test
+    void bulkWritesKeepEveryColumnAsSingleRowWritesDo() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        PracticeId bulk = PracticeId.of("bulk-columns");
+        Instant at = Instant.parse("2026-11-01T06:30:00.123456Z"); // the night US clocks fall back
+        Patient full = new Patient(PatientId.random(), bulk, new Mrn("MRN-77"), "Zoë", "O'Brien-Łukasz", PhoneNumber.ofE164("+14155550182"),
+                EmailAddress.of("zoe.bulk@example.com"), new dev.followup.patient.Language("es"), ZoneId.of("America/Los_Angeles"));
+        Patient bare = new Patient(PatientId.random(), bulk, null, "Bare", "Minimum", null, EmailAddress.of("bare.bulk@example.com"), Language.ENGLISH, null);
+        FollowUp every = new FollowUp(FollowUpId.random(), bulk, full.id(), new Provider("dr-k", "Dr. Kim, \"K\" {x}"),
+                FollowUpType.of("post-op"), new PreferredWindow(java.util.EnumSet.of(java.time.DayOfWeek.TUESDAY, java.time.DayOfWeek.FRIDAY),
+                        java.time.LocalTime.of(9, 30), java.time.LocalTime.of(13, 15)), java.time.LocalDate.of(2026, 12, 31), BatchId.random(),
+                "need-every", "gentle", FollowUpState.ENGAGED, 3, at.plusSeconds(60), at, at.plusNanos(1_999), Channel.EMAIL,
+                at.plusSeconds(7), Channel.SMS, at.plusSeconds(9), List.of(new dev.followup.scheduling.Slot("slot-1", "dr-k", at.plusSeconds(3_600),
+                        at.plusSeconds(5_400))), 2, 7);
+        FollowUp none = new FollowUp(FollowUpId.random(), bulk, bare.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.GENERAL,
+                PreferredWindow.ANY, null, BatchId.random(), "need-none", "standard", FollowUpState.PENDING, 0, null, at, null, null, null,
+                null, null, List.of(), 0, 0);
+        List<AuditRecord> records = new ArrayList<>();
+        for (int i = 0; i < 60; i++) { // more than one chaining statement carries: the import's path
+            records.add(new AuditRecord(AuditType.FOLLOW_UP_CREATED, "system", i % 2 == 0 ? every.id() : null, i % 3 == 0 ? full.id() : null,
+                    Map.of("n", Integer.toString(i), "batch", "b-1"), at.plusNanos(i * 1_001L)));
+        }
+        List<Boolean> inserted = store.inTransaction(bulk, tx -> {
+            tx.insertPatients(List.of(full, bare));
+            List<Boolean> created = tx.insertFollowUps(List.of(every, none));
+            records.forEach(tx::appendAudit);
+            return created;
+        });
+        assertThat(inserted).containsExactly(true, true);
+        store.inTransaction(bulk, tx -> {
+            assertThat(tx.patients(List.of(full.id(), bare.id()))).containsOnly(Map.entry(full.id(), full), Map.entry(bare.id(), bare));
+            FollowUp read = tx.followUp(every.id()).orElseThrow();
+            assertThat(read.firstContactAt()).as("truncated, not rounded, to the microsecond").isEqualTo(at.plusNanos(1_000));
+            assertThat(read).usingRecursiveComparison().ignoringFields("firstContactAt").isEqualTo(every);
+            assertThat(tx.followUp(none.id())).contains(none);
+            List<dev.followup.audit.AuditEvent> trail = new ArrayList<>();
+            tx.forEachAuditEvent(trail::add);
+            dev.followup.audit.AuditEvent previous = null;
+            for (int i = 0; i < records.size(); i++) {
+                AuditRecord r = records.get(i);
+                AuditRecord stored = new AuditRecord(r.type(), r.actor(), r.followUpId(), r.patientId(), r.attributes(),
+                        r.occurredAt().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+                previous = dev.followup.audit.AuditEvent.chain(bulk, previous, stored);
+                assertThat(trail.get(i)).as("event %d", i + 1).isEqualTo(previous);
+            }
+            assertThat(trail).hasSize(records.size());
+            return null;
+        });
+    }
+
     @Test
     void weeklyCountsDecryptNothingAndCountADoneTaskWithoutOutcomeAsJavaWould() {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());

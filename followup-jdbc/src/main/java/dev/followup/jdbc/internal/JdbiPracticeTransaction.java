@@ -243,8 +243,24 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     @Override
     public void insertPatients(List<Patient> patients) {
+        if (ctx.dialect() == Dialect.POSTGRESQL && !patients.isEmpty()) {
+            patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
+            guard("insert " + patients.size() + " patients", () -> {
+                ColumnArrays rows = new ColumnArrays(patients.size());
+                for (Patient p : patients) {
+                    writePatient(rows, p, p.id().value());
+                    rows.endRow();
+                }
+                Update insert = handle().createUpdate(INSERT_PATIENT_ROWS);
+                rows.bindTo(insert);
+                return insert.execute();
+            });
+            return;
+        }
         writePatients(patients, Dialect.INSERT_PATIENT, "insert");
     }
+
+    private static final String INSERT_PATIENT_ROWS = ColumnArrays.unnested(Dialect.INSERT_PATIENT);
 
     private void writePatients(List<Patient> patients, String statement, String verb) {
         if (patients.isEmpty()) {
@@ -261,19 +277,25 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     private <S extends SqlStatement<S>> S bindPatient(S u, Patient p, String id) {
+        writePatient(ColumnWriter.to(u, ""), p, id);
+        return u;
+    }
+
+    /** A patient's row, its PHI encrypted and bound to {@code id}. */
+    private void writePatient(ColumnWriter row, Patient p, String id) {
         FieldCipher c = ctx.cipher();
-        return u.bind("practice", practice).bind("id", id)
-                .bind("identity", ctx.index().identity(practiceId, p.identityKey()))
-                .bind("phoneHash", p.phone() == null ? null : ctx.index().phone(practiceId, p.phone()))
-                .bind("key", c.currentKeyId())
-                .bind("mrn", Sql.bytes(c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id))))
-                .bind("first", Sql.bytes(c.encrypt(p.firstName(), place(PATIENT, "first_name", id))))
-                .bind("last", Sql.bytes(c.encrypt(p.lastName(), place(PATIENT, "last_name", id))))
-                .bind("phone", Sql.bytes(c.encrypt(p.phone() == null ? null : p.phone().e164(), place(PATIENT, "phone", id))))
-                .bind("lineType", p.phone() == null ? null : p.phone().lineType().name())
-                .bind("email", Sql.bytes(c.encrypt(p.email() == null ? null : p.email().value(), place(PATIENT, "email", id))))
-                .bind("language", p.language().code())
-                .bind("zone", p.timeZone() == null ? null : p.timeZone().getId());
+        row.text("practice", practice).text("id", id)
+                .text("identity", ctx.index().identity(practiceId, p.identityKey()))
+                .text("phoneHash", p.phone() == null ? null : ctx.index().phone(practiceId, p.phone()))
+                .text("key", c.currentKeyId())
+                .bytes("mrn", c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id)))
+                .bytes("first", c.encrypt(p.firstName(), place(PATIENT, "first_name", id)))
+                .bytes("last", c.encrypt(p.lastName(), place(PATIENT, "last_name", id)))
+                .bytes("phone", c.encrypt(p.phone() == null ? null : p.phone().e164(), place(PATIENT, "phone", id)))
+                .text("lineType", p.phone() == null ? null : p.phone().lineType().name())
+                .bytes("email", c.encrypt(p.email() == null ? null : p.email().value(), place(PATIENT, "email", id)))
+                .text("language", p.language().code())
+                .text("zone", p.timeZone() == null ? null : p.timeZone().getId());
     }
 
     private RowMapper<Patient> patientMapper() {
@@ -335,26 +357,26 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
         followUps.forEach(f -> requireOwn(f.practiceId(), "follow-up " + f.id()));
         return guard("insert " + followUps.size() + " follow-ups", () -> ctx.dialect() == Dialect.POSTGRESQL
-                ? insertFollowUpBatch(followUps) : insertFollowUpBatchSkippingKnown(followUps));
+                ? insertFollowUpRows(followUps) : insertFollowUpBatchSkippingKnown(followUps));
     }
 
-    private List<Boolean> insertFollowUpBatch(List<FollowUp> followUps) {
-        PreparedBatch batch = handle().prepareBatch(INSERT_FOLLOW_UP + ctx.dialect().onConflictDoNothing());
+    /**
+     * PostgreSQL: one statement for the whole list, which returns the ids it inserted; a need
+     * already stored, or listed before in the same list, is skipped by {@code ON CONFLICT DO NOTHING}.
+     */
+    private List<Boolean> insertFollowUpRows(List<FollowUp> followUps) {
+        ColumnArrays rows = new ColumnArrays(followUps.size());
         for (FollowUp f : followUps) {
-            bindFollowUp(batch, f, "");
-            batch.add();
+            writeFollowUp(rows, f);
+            rows.endRow();
         }
-        int[] counts = batch.execute();
-        List<Boolean> inserted = new ArrayList<>(followUps.size());
-        if (Arrays.stream(counts).allMatch(c -> c == 0 || c == 1)) {
-            Arrays.stream(counts).forEach(c -> inserted.add(c == 1));
-            return inserted;
-        }
-        // The driver rewrote the batch and reports no per-row counts: a row is ours if its fresh id is stored.
-        Set<String> stored = storedIds(followUps);
-        followUps.forEach(f -> inserted.add(stored.contains(f.id().value())));
-        return inserted;
+        Query insert = handle().createQuery(INSERT_FOLLOW_UP_ROWS);
+        rows.bindTo(insert);
+        Set<String> inserted = insert.mapTo(String.class).collect(Collectors.toSet());
+        return followUps.stream().map(f -> inserted.contains(f.id().value())).toList();
     }
+
+    private static final String INSERT_FOLLOW_UP_ROWS = ColumnArrays.unnested(INSERT_FOLLOW_UP) + " ON CONFLICT DO NOTHING RETURNING id";
 
     private List<Boolean> insertFollowUpBatchSkippingKnown(List<FollowUp> followUps) {
         List<String> needHashes = followUps.stream().map(f -> ctx.index().need(practiceId, f.needKey())).toList();
@@ -492,22 +514,27 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     /** Binds a follow-up's columns to an insert or update, or to a batch's entry, which the caller then adds. */
     private void bindFollowUp(SqlStatement<?> u, FollowUp f, String s) {
+        writeFollowUp(ColumnWriter.to(u, s), f);
+    }
+
+    /** A follow-up's row, its need key encrypted and bound to its id. */
+    private void writeFollowUp(ColumnWriter row, FollowUp f) {
         String id = f.id().value();
-        u.bind("practice" + s, practice).bind("id" + s, id).bind("patient" + s, f.patientId().value())
-                .bind("providerId" + s, f.provider().id()).bind("providerName" + s, f.provider().displayName())
-                .bind("type" + s, f.type().code()).bind("days" + s, TextCodecs.days(f.preferredWindow().days()))
-                .bind("from" + s, f.preferredWindow().from().toNanoOfDay()).bind("to" + s, f.preferredWindow().to().toNanoOfDay())
-                .bind("due" + s, Sql.date(f.dueDate())).bind("batch" + s, f.batchId().value())
-                .bind("needHash" + s, ctx.index().need(practiceId, f.needKey()))
-                .bind("key" + s, ctx.cipher().currentKeyId())
-                .bind("need" + s, Sql.bytes(ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id))))
-                .bind("policy" + s, f.policyName()).bind("state" + s, f.state().name()).bind("nextStep" + s, f.nextStep())
-                .bind("nextAt" + s, Sql.instant(f.nextActionAt())).bind("createdAt" + s, Sql.instant(f.createdAt()))
-                .bind("contactedAt" + s, Sql.instant(f.firstContactAt()))
-                .bind("lastChannel" + s, name(f.lastOutreachChannel())).bind("repliedAt" + s, Sql.instant(f.repliedAt()))
-                .bind("respondedChannel" + s, name(f.respondedChannel())).bind("closedAt" + s, Sql.instant(f.closedAt()))
-                .bind("slots" + s, TextCodecs.slots(f.offeredSlots())).bind("slotOffers" + s, f.slotOffers())
-                .bind("version" + s, f.version());
+        row.text("practice", practice).text("id", id).text("patient", f.patientId().value())
+                .text("providerId", f.provider().id()).text("providerName", f.provider().displayName())
+                .text("type", f.type().code()).integer("days", TextCodecs.days(f.preferredWindow().days()))
+                .bigint("from", f.preferredWindow().from().toNanoOfDay()).bigint("to", f.preferredWindow().to().toNanoOfDay())
+                .date("due", f.dueDate()).text("batch", f.batchId().value())
+                .text("needHash", ctx.index().need(practiceId, f.needKey()))
+                .text("key", ctx.cipher().currentKeyId())
+                .bytes("need", ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id)))
+                .text("policy", f.policyName()).text("state", f.state().name()).integer("nextStep", f.nextStep())
+                .instant("nextAt", f.nextActionAt()).instant("createdAt", f.createdAt())
+                .instant("contactedAt", f.firstContactAt())
+                .text("lastChannel", name(f.lastOutreachChannel())).instant("repliedAt", f.repliedAt())
+                .text("respondedChannel", name(f.respondedChannel())).instant("closedAt", f.closedAt())
+                .text("slots", TextCodecs.slots(f.offeredSlots())).integer("slotOffers", f.slotOffers())
+                .bigint("version", f.version());
     }
 
     private RowMapper<FollowUp> followUpMapper() {
@@ -1274,9 +1301,23 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 sequence = event.sequence();
                 hash = event.hash();
             }
-            PreparedBatch batch = handle().prepareBatch(INSERT_AUDIT_EVENT + " VALUES " + auditValues(""));
-            events.forEach(e -> bindEvent(batch, e, "").add());
-            batch.execute();
+            if (ctx.dialect() == Dialect.POSTGRESQL) {
+                ColumnArrays rows = new ColumnArrays(events.size());
+                events.forEach(e -> {
+                    writeEvent(rows, e);
+                    rows.endRow();
+                });
+                Update insert = handle().createUpdate(INSERT_AUDIT_EVENT_ROWS);
+                rows.bindTo(insert);
+                insert.execute();
+            } else {
+                PreparedBatch batch = handle().prepareBatch(INSERT_AUDIT_EVENT_VALUES);
+                events.forEach(e -> {
+                    writeEvent(ColumnWriter.to(batch, ""), e);
+                    batch.add();
+                });
+                batch.execute();
+            }
             handle().createUpdate(MOVE_AUDIT_HEAD).bind("practice", practice).bind("headSeq", sequence).bind("headHash", hash).execute();
             pendingAudit.clear();
             return null;
@@ -1350,19 +1391,18 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         return chain.bind("practice", practice).bind("count", records.size());
     }
 
-    private static String auditValues(String suffix) {
-        return "(:practice, :seq" + suffix + ", :type" + suffix + ", :actor" + suffix + ", :followUp" + suffix + ", :patient" + suffix
-                + ", :attributes" + suffix + ", :at" + suffix + ", :previousHash" + suffix + ", :hash" + suffix + ")";
-    }
+    private static final String INSERT_AUDIT_EVENT_VALUES = INSERT_AUDIT_EVENT
+            + " VALUES (:practice, :seq, :type, :actor, :followUp, :patient, :attributes, :at, :previousHash, :hash)";
+    private static final String INSERT_AUDIT_EVENT_ROWS = ColumnArrays.unnested(INSERT_AUDIT_EVENT_VALUES);
 
-    private <S extends SqlStatement<S>> S bindEvent(S statement, AuditEvent event, String suffix) {
-        return statement.bind("practice", practice).bind("seq" + suffix, event.sequence()).bind("type" + suffix, event.type().name())
-                .bind("actor" + suffix, event.actor())
-                .bind("followUp" + suffix, event.followUpId() == null ? null : event.followUpId().value())
-                .bind("patient" + suffix, event.patientId() == null ? null : event.patientId().value())
-                .bind("attributes" + suffix, TextCodecs.attributes(event.attributes()))
-                .bind("at" + suffix, Sql.instant(event.occurredAt()))
-                .bind("previousHash" + suffix, event.previousHash()).bind("hash" + suffix, event.hash());
+    private void writeEvent(ColumnWriter row, AuditEvent event) {
+        row.text("practice", practice).bigint("seq", event.sequence()).text("type", event.type().name())
+                .text("actor", event.actor())
+                .text("followUp", event.followUpId() == null ? null : event.followUpId().value())
+                .text("patient", event.patientId() == null ? null : event.patientId().value())
+                .text("attributes", TextCodecs.attributes(event.attributes()))
+                .instant("at", event.occurredAt())
+                .text("previousHash", event.previousHash()).text("hash", event.hash());
     }
 
     /**
