@@ -344,9 +344,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * {@inheritDoc}
      *
-     * <p>One batch. PostgreSQL: {@code INSERT … ON CONFLICT DO NOTHING}, whose update counts say
-     * which rows went in (checked against the stored ids when a driver setting such as
-     * {@code reWriteBatchedInserts} hides them). H2 has no such clause: one query drops the needs
+     * <p>PostgreSQL: one {@code INSERT … SELECT … FROM unnest(…) ON CONFLICT DO NOTHING RETURNING id}
+     * for the whole list, whose returned ids say which rows went in, whatever the driver's batch
+     * settings. H2: one batch. H2 has no such clause: one query drops the needs
      * already stored and repeats within the list first, and a row that still collides (a concurrent
      * import of the same need) fails alone, H2 carrying on with the rest of the batch.
      */
