@@ -53,7 +53,9 @@ final class IngestBench {
                 copyPg.add(child("copy-pg", csv, warm, pg.jdbcUrl(db), rows));
                 pg.dropDatabase(db);
                 db = pg.createDatabase("floor", null);
+                pg.resetStatementStats();
                 floorPg.add(child("floor-pg", csv, warm, pg.jdbcUrl(db), rows));
+                pg.printStatementStats("the schema's floor, repetition " + rep, db, 6);
                 pg.dropDatabase(db);
             }
             if (h2) {
