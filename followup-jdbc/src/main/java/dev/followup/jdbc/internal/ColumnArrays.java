@@ -5,7 +5,9 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jspecify.annotations.Nullable;
@@ -33,9 +35,22 @@ final class ColumnArrays implements ColumnWriter {
     private final Map<String, Column> columns = new LinkedHashMap<>();
     private int row;
 
-    /** @param rows how many rows will be written, each ended by {@link #endRow} */
-    ColumnArrays(int rows) {
+    private ColumnArrays(int rows) {
         this.rows = rows;
+    }
+
+    /**
+     * @param items the rows' sources, in the order the rows should go in
+     * @param writer writes one item's row, parameter by parameter, as for a single-row statement
+     * @return every item's values, one array per parameter, to {@link #bindTo} a statement built by {@link #unnested}
+     */
+    static <T> ColumnArrays of(List<T> items, BiConsumer<ColumnWriter, T> writer) {
+        ColumnArrays arrays = new ColumnArrays(items.size());
+        for (T item : items) {
+            writer.accept(arrays, item);
+            arrays.row++;
+        }
+        return arrays;
     }
 
     /**
@@ -61,21 +76,12 @@ final class ColumnArrays implements ColumnWriter {
         return insert.substring(0, values) + " SELECT * FROM unnest(" + insert.substring(values + " VALUES (".length());
     }
 
-    /** Ends the current row: the next values belong to the next one. */
-    void endRow() {
-        row++;
-    }
-
     /**
      * Binds every parameter as an array of its rows' values.
      *
      * @param statement the statement built by {@link #unnested}
-     * @throws IllegalStateException if fewer or more rows were ended than announced
      */
     void bindTo(SqlStatement<?> statement) {
-        if (row != rows) {
-            throw new IllegalStateException(row + " rows written where " + rows + " were announced");
-        }
         columns.forEach((parameter, column) -> statement.bind(parameter, array(column)));
     }
 

@@ -243,31 +243,23 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     @Override
     public void insertPatients(List<Patient> patients) {
-        if (ctx.dialect() == Dialect.POSTGRESQL && !patients.isEmpty()) {
-            patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
-            guard("insert " + patients.size() + " patients", () -> {
-                ColumnArrays rows = new ColumnArrays(patients.size());
-                for (Patient p : patients) {
-                    writePatient(rows, p, p.id().value());
-                    rows.endRow();
-                }
-                Update insert = handle().createUpdate(INSERT_PATIENT_ROWS);
-                rows.bindTo(insert);
-                return insert.execute();
-            });
-            return;
-        }
         writePatients(patients, Dialect.INSERT_PATIENT, "insert");
     }
 
     private static final String INSERT_PATIENT_ROWS = ColumnArrays.unnested(Dialect.INSERT_PATIENT);
 
+    /** On PostgreSQL new patients go as one statement ({@link ColumnArrays}); an upsert, and H2, as a batch. */
     private void writePatients(List<Patient> patients, String statement, String verb) {
         if (patients.isEmpty()) {
             return;
         }
         patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
         guard(verb + " " + patients.size() + " patients", () -> {
+            if (ctx.dialect() == Dialect.POSTGRESQL && statement.equals(Dialect.INSERT_PATIENT)) {
+                Update insert = handle().createUpdate(INSERT_PATIENT_ROWS);
+                ColumnArrays.of(patients, (row, p) -> writePatient(row, p, p.id().value())).bindTo(insert);
+                return insert.execute();
+            }
             PreparedBatch batch = handle().prepareBatch(statement);
             for (Patient p : patients) {
                 bindPatient(batch, p, p.id().value()).add();
@@ -365,13 +357,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * already stored, or listed before in the same list, is skipped by {@code ON CONFLICT DO NOTHING}.
      */
     private List<Boolean> insertFollowUpRows(List<FollowUp> followUps) {
-        ColumnArrays rows = new ColumnArrays(followUps.size());
-        for (FollowUp f : followUps) {
-            writeFollowUp(rows, f);
-            rows.endRow();
-        }
         Query insert = handle().createQuery(INSERT_FOLLOW_UP_ROWS);
-        rows.bindTo(insert);
+        ColumnArrays.of(followUps, this::writeFollowUp).bindTo(insert);
         Set<String> inserted = insert.mapTo(String.class).collect(Collectors.toSet());
         return followUps.stream().map(f -> inserted.contains(f.id().value())).toList();
     }
@@ -1302,13 +1289,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 hash = event.hash();
             }
             if (ctx.dialect() == Dialect.POSTGRESQL) {
-                ColumnArrays rows = new ColumnArrays(events.size());
-                events.forEach(e -> {
-                    writeEvent(rows, e);
-                    rows.endRow();
-                });
                 Update insert = handle().createUpdate(INSERT_AUDIT_EVENT_ROWS);
-                rows.bindTo(insert);
+                ColumnArrays.of(events, this::writeEvent).bindTo(insert);
                 insert.execute();
             } else {
                 PreparedBatch batch = handle().prepareBatch(INSERT_AUDIT_EVENT_VALUES);
