@@ -232,34 +232,46 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public void savePatients(List<Patient> patients) {
-        writePatients(patients, ctx.dialect().upsertPatient(), "save");
+        writePatients(patients, true);
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>One batch of plain inserts: PostgreSQL's upsert first searches the primary key and inserts
+     * <p>Plain inserts: PostgreSQL's upsert first searches the primary key and inserts
      * speculatively, H2's MERGE searches too, and a new id needs neither.
      */
     @Override
     public void insertPatients(List<Patient> patients) {
-        writePatients(patients, Dialect.INSERT_PATIENT, "insert");
+        writePatients(patients, false);
     }
 
     private static final String INSERT_PATIENT_ROWS = ColumnArrays.unnested(Dialect.INSERT_PATIENT);
+    private static final String UPSERT_PATIENT_ROWS = ColumnArrays.unnested(Dialect.POSTGRESQL.upsertPatient());
 
-    /** On PostgreSQL new patients go as one statement ({@link ColumnArrays}); an upsert, and H2, as a batch. */
-    private void writePatients(List<Patient> patients, String statement, String verb) {
+    /**
+     * PostgreSQL: one statement for the list ({@link ColumnArrays}). An upsert may not touch a row
+     * twice in one statement, so it gets each id's last entry, which is the one a batch would have
+     * left. H2: one batch.
+     */
+    private void writePatients(List<Patient> patients, boolean upsert) {
         if (patients.isEmpty()) {
             return;
         }
         patients.forEach(p -> requireOwn(p.practiceId(), "patient " + p.id()));
-        guard(verb + " " + patients.size() + " patients", () -> {
-            if (ctx.dialect() == Dialect.POSTGRESQL && statement.equals(Dialect.INSERT_PATIENT)) {
-                Update insert = handle().createUpdate(INSERT_PATIENT_ROWS);
-                ColumnArrays.of(patients, (row, p) -> writePatient(row, p, p.id().value())).bindTo(insert);
-                return insert.execute();
+        guard((upsert ? "save " : "insert ") + patients.size() + " patients", () -> {
+            if (ctx.dialect() == Dialect.POSTGRESQL) {
+                List<Patient> rows = patients;
+                if (upsert) {
+                    Map<PatientId, Patient> lastById = new LinkedHashMap<>();
+                    patients.forEach(p -> lastById.put(p.id(), p));
+                    rows = List.copyOf(lastById.values());
+                }
+                Update write = handle().createUpdate(upsert ? UPSERT_PATIENT_ROWS : INSERT_PATIENT_ROWS);
+                ColumnArrays.of(rows, (row, p) -> writePatient(row, p, p.id().value())).bindTo(write);
+                return write.execute();
             }
+            String statement = upsert ? ctx.dialect().upsertPatient() : Dialect.INSERT_PATIENT;
             PreparedBatch batch = handle().prepareBatch(statement);
             for (Patient p : patients) {
                 bindPatient(batch, p, p.id().value()).add();
