@@ -4,6 +4,7 @@ import java.sql.Array;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,6 @@ final class ColumnArrays implements ColumnWriter {
             column = new Column(type, switch (type) {
                 case "int8" -> new Long[rows];
                 case "int4" -> new Integer[rows];
-                case "bytea" -> new byte[rows][];
                 default -> new String[rows];
             });
             columns.put(parameter, column);
@@ -128,11 +128,19 @@ final class ColumnArrays implements ColumnWriter {
         return this;
     }
 
+    /**
+     * Sent as text in PostgreSQL's hex form ({@code \x0a1b…}), which any driver version puts in an
+     * array: arrays of {@code byte[]} need a driver from 2020 or later, and the driver is the host's
+     * to choose. The text costs an import about 4% against {@code byte[]} arrays (two alternating
+     * pairs of 200,000-row imports).
+     */
     @Override
     public ColumnWriter bytes(String parameter, byte @Nullable [] value) {
-        put(parameter, "bytea", value);
+        put(parameter, "bytea", value == null ? null : "\\x" + HEX.formatHex(value));
         return this;
     }
+
+    private static final HexFormat HEX = HexFormat.of();
 
     /** Sent as text in ISO 8601, which the server reads as {@code timestamptz}, at the store's precision. */
     @Override
