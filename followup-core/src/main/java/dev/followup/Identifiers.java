@@ -48,7 +48,7 @@ public final class Identifiers {
      * @throws InvalidInputException if it does not follow the rule; the message names the kind, never the value
      */
     public static String require(@Nullable String value, String kind) {
-        if (value == null || !isValid(value)) {
+        if (!isValid(value)) {
             throw new InvalidInputException(kind + " must be 1 to 64 characters of letters, digits, '-', '_', '.' or ':'");
         }
         return value;
