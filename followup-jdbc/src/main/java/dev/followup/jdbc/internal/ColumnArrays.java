@@ -23,15 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class ColumnArrays implements ColumnWriter {
     /** A parameter's values, row by row, and the PostgreSQL type of its array. */
-    private static final class Column {
-        final String type;
-        final Object[] values;
-
-        Column(String type, Object[] values) {
-            this.type = type;
-            this.values = values;
-        }
-    }
+    private record Column(String type, Object[] values) {}
 
     private final int rows;
     private final Map<String, Column> columns = new LinkedHashMap<>();
@@ -90,7 +82,7 @@ final class ColumnArrays implements ColumnWriter {
     private static Argument array(Column column) {
         return (position, statement, ctx) -> {
             Connection connection = statement.getConnection();
-            Array array = connection.createArrayOf(column.type, column.values);
+            Array array = connection.createArrayOf(column.type(), column.values());
             statement.setArray(position, array);
         };
     }
@@ -104,10 +96,10 @@ final class ColumnArrays implements ColumnWriter {
                 default -> new String[rows];
             });
             columns.put(parameter, column);
-        } else if (!column.type.equals(type)) {
-            throw new IllegalStateException("parameter " + parameter + " is " + column.type + ", not " + type);
+        } else if (!column.type().equals(type)) {
+            throw new IllegalStateException("parameter " + parameter + " is " + column.type() + ", not " + type);
         }
-        column.values[row] = value;
+        column.values()[row] = value;
     }
 
     @Override

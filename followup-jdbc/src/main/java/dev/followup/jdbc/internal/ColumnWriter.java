@@ -37,39 +37,44 @@ interface ColumnWriter {
      */
     static ColumnWriter to(SqlStatement<?> statement, String suffix) {
         return new ColumnWriter() {
+            /** An empty suffix, the usual case, leaves the name as it is rather than copying it on every bind. */
+            private String name(String parameter) {
+                return suffix.isEmpty() ? parameter : parameter + suffix;
+            }
+
             @Override
             public ColumnWriter text(String parameter, @Nullable String value) {
-                statement.bind(parameter + suffix, value);
+                statement.bind(name(parameter), value);
                 return this;
             }
 
             @Override
             public ColumnWriter bigint(String parameter, long value) {
-                statement.bind(parameter + suffix, value);
+                statement.bind(name(parameter), value);
                 return this;
             }
 
             @Override
             public ColumnWriter integer(String parameter, int value) {
-                statement.bind(parameter + suffix, value);
+                statement.bind(name(parameter), value);
                 return this;
             }
 
             @Override
             public ColumnWriter bytes(String parameter, byte @Nullable [] value) {
-                statement.bind(parameter + suffix, Sql.bytes(value));
+                statement.bind(name(parameter), Sql.bytes(value));
                 return this;
             }
 
             @Override
             public ColumnWriter instant(String parameter, @Nullable Instant value) {
-                statement.bind(parameter + suffix, Sql.instant(value));
+                statement.bind(name(parameter), Sql.instant(value));
                 return this;
             }
 
             @Override
             public ColumnWriter date(String parameter, @Nullable LocalDate value) {
-                statement.bind(parameter + suffix, Sql.date(value));
+                statement.bind(name(parameter), Sql.date(value));
                 return this;
             }
         };
