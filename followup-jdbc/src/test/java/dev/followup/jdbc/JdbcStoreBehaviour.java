@@ -449,15 +449,10 @@ abstract class JdbcStoreBehaviour {
     void twoUpdatesOfOneFollowUpInATransactionLeaveItAsTheSecondWroteIt() {
         StatementCounter counter = new StatementCounter(db.dataSource());
         JdbiFollowUpStore store = TestKeys.store(counter.dataSource(), TestKeys.k1());
-        Patient p = patient("+14155550134", "Twice");
-        FollowUp f = race(p, "need-updated-twice");
-        store.inTransaction(practice, tx -> {
-            tx.savePatient(p);
-            return tx.insertFollowUp(f);
-        });
+        FollowUp f = storedFollowUp(store, "+14155550134", "Twice", "need-updated-twice");
         FollowUp replied = f.replied(T0.plusSeconds(1));
         FollowUp declined = replied.closed(FollowUpState.DECLINED, T0.plusSeconds(2));
-        StaffTask task = StaffTask.open(TaskId.of("task-updated-twice"), practice, f.id(), p.id(), TaskKind.REVIEW_REPLY,
+        StaffTask task = StaffTask.open(TaskId.of("task-updated-twice"), practice, f.id(), f.patientId(), TaskKind.REVIEW_REPLY,
                 TaskPriority.NORMAL, "reason", null, T0);
         counter.reset();
 
@@ -465,7 +460,7 @@ abstract class JdbcStoreBehaviour {
             tx.updateFollowUp(replied);
             tx.insertTask(task);
             tx.updateFollowUp(declined);
-            tx.appendAudit(new AuditRecord(AuditType.STATE_CHANGED, "patient", f.id(), p.id(), Map.of(), T0));
+            tx.appendAudit(new AuditRecord(AuditType.STATE_CHANGED, "patient", f.id(), f.patientId(), Map.of(), T0));
             return null;
         });
 
@@ -486,12 +481,7 @@ abstract class JdbcStoreBehaviour {
     @Test
     void anUpdateAfterAnUpdateThatReleasedTheLeaseKeepsTheRelease() {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
-        Patient p = patient("+14155550136", "Release");
-        FollowUp f = race(p, "need-released-then-updated");
-        store.inTransaction(practice, tx -> {
-            tx.savePatient(p);
-            return tx.insertFollowUp(f);
-        });
+        FollowUp f = storedFollowUp(store, "+14155550136", "Release", "need-released-then-updated");
         Instant now = T0.plusSeconds(10);
         assertThat(store.claimDue(now, 10, "node-a#1", now.plusSeconds(300))).extracting(Claim::followUpId).containsExactly(f.id());
         FollowUp replied = f.replied(T0.plusSeconds(11));
@@ -537,6 +527,17 @@ abstract class JdbcStoreBehaviour {
             return null;
         });
         assertThat(trailOf(store, practice)).isEmpty();
+    }
+
+    /** @return a follow-up of a new patient with this phone and last name, both stored */
+    private FollowUp storedFollowUp(JdbiFollowUpStore store, String phone, String lastName, String needKey) {
+        Patient p = patient(phone, lastName);
+        FollowUp f = race(p, needKey);
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(p);
+            return tx.insertFollowUp(f);
+        });
+        return f;
     }
 
     /**
