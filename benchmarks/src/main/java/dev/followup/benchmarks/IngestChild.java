@@ -24,7 +24,7 @@ import org.postgresql.PGConnection;
  * that the memory bound is real. Warms up on a small list first, then times the big one and prints
  * {@code RESULT <millis> <rows>}.
  *
- * <p>Usage: {@code IngestChild engine-pg|copy-pg|floor-pg|engine-h2|batch-h2 <csv> <warm-up csv> <jdbc url | h2 directory>}
+ * <p>Usage: {@code IngestChild engine-pg|copy-pg|floor-pg|engine-h2|batch-h2|floor-h2 <csv> <warm-up csv> <jdbc url | h2 directory>}
  */
 public final class IngestChild {
     private IngestChild() {}
@@ -55,9 +55,22 @@ public final class IngestChild {
                     try (Connection c = ds.getConnection()) {
                         createNumbered(c, "floor_import_warm");
                         createNumbered(c, "floor_import");
-                        schemaFloor(c, "floor_import_warm", warmUp, "warm");
+                        schemaFloor(c, Dialect.POSTGRES, "floor_import_warm", warmUp, "warm");
                         long t0 = System.nanoTime();
-                        rows = schemaFloor(c, "floor_import", csv, "p1");
+                        rows = schemaFloor(c, Dialect.POSTGRES, "floor_import", csv, "p1");
+                        millis = (System.nanoTime() - t0) / 1_000_000;
+                    }
+                }
+            }
+            case "floor-h2" -> {
+                try (EmbeddedDatabase db = EmbeddedDatabase.open(Path.of(target))) {
+                    Fixtures.store(db.dataSource()); // the real schema, migrated
+                    try (Connection c = db.dataSource().getConnection()) {
+                        createNumbered(c, "floor_import_warm");
+                        createNumbered(c, "floor_import");
+                        schemaFloor(c, Dialect.H2, "floor_import_warm", warmUp, "warm");
+                        long t0 = System.nanoTime();
+                        rows = schemaFloor(c, Dialect.H2, "floor_import", csv, "p1");
                         millis = (System.nanoTime() - t0) / 1_000_000;
                     }
                 }
@@ -130,49 +143,109 @@ public final class IngestChild {
     }
 
     /**
-     * What the schema itself costs, with no Java work at all: the list is copied into a numbered bare
-     * table, then turned into the rows an import writes (a patient, a follow-up and an audit event per
-     * line, with time-ordered ids, blind-index-sized hashes and values the size of their
-     * ciphertexts) by three set-based statements, into the real tables with all their indexes, in
-     * one transaction. No implementation that persists these rows can be faster on this machine.
+     * What the schema itself costs, with no Java work at all: the list is loaded into a numbered bare
+     * table (PostgreSQL: COPY; H2: the baseline's JDBC batches), then turned into the rows an import
+     * writes (a patient, a follow-up and an audit event per line, with time-ordered ids,
+     * blind-index-sized hashes and values the size of their ciphertexts) by three set-based
+     * statements, into the real tables with all their indexes, in one transaction. No implementation
+     * that persists these rows can be faster on this machine.
      */
-    private static int schemaFloor(Connection c, String table, Path csv, String practice) throws Exception {
+    private static int schemaFloor(Connection c, Dialect dialect, String table, Path csv, String practice) throws Exception {
         c.setAutoCommit(false);
-        int rows = (int) copy(c, table + " (" + BARE_COLUMNS.replaceAll(" VARCHAR\\(\\d+\\)", "") + ")", csv); // n is generated
-        String patientId = "lpad(to_hex(n), 12, '0') || '-7000-8000-' || md5(mrn)";
-        String followUpId = "lpad(to_hex(n), 12, '0') || '-7000-8001-' || md5(mrn)";
+        String columns = table + " (" + BARE_COLUMNS.replaceAll(" VARCHAR\\(\\d+\\)", "") + ")"; // n is generated
+        int rows = dialect == Dialect.POSTGRES ? (int) copy(c, columns, csv) : batch(c, columns, csv);
+        String patientId = dialect.id("n", "8000", "mrn");
+        String followUpId = dialect.id("n", "8001", "mrn");
         try (Statement s = c.createStatement()) {
-            s.executeUpdate("INSERT INTO followup_patient (practice_id, id, identity_hash, phone_hash, key_id, mrn_enc, first_name_enc,"
+            int patients = s.executeUpdate("INSERT INTO followup_patient (practice_id, id, identity_hash, phone_hash, key_id, mrn_enc, first_name_enc,"
                     + " last_name_enc, phone_enc, phone_line_type, email_enc, language, time_zone) SELECT '" + practice + "', "
-                    + patientId + ", " + hash("mrn") + ", " + hash("phone") + ", 'k1', " + sealed("mrn") + ", " + sealed("first_name")
-                    + ", " + sealed("last_name") + ", " + sealed("phone") + ", 'MOBILE', " + sealed("email") + ", language, NULL FROM "
-                    + table);
-            s.executeUpdate("INSERT INTO followup_follow_up (practice_id, id, patient_id, provider_id, provider_name, type_code,"
+                    + patientId + ", " + dialect.hash("mrn") + ", " + dialect.hash("phone") + ", 'k1', " + dialect.sealed("mrn") + ", "
+                    + dialect.sealed("first_name") + ", " + dialect.sealed("last_name") + ", " + dialect.sealed("phone") + ", 'MOBILE', "
+                    + dialect.sealed("email") + ", language, NULL FROM " + table);
+            int followUps = s.executeUpdate("INSERT INTO followup_follow_up (practice_id, id, patient_id, provider_id, provider_name, type_code,"
                     + " preferred_days, preferred_from, preferred_to, due_date, batch_id, need_hash, key_id, need_key_enc, policy_name,"
                     + " state, next_step, next_action_at, created_at, offered_slots, slot_offers, version) SELECT '" + practice + "', "
                     + followUpId + ", " + patientId + ", provider, provider, type_code, 31, 0, 43200000000000, NULL, 'batch-1', "
-                    + hash("mrn || type_code || provider") + ", 'k1', " + sealed("md5(mrn) || '|' || type_code || '|' || provider")
-                    + ", 'default', 'PENDING', 0, now(), now(), '', 0, 0 FROM " + table + " ON CONFLICT DO NOTHING");
-            s.executeUpdate("INSERT INTO followup_audit_event (practice_id, seq, type, actor, follow_up_id, patient_id, attributes,"
+                    + dialect.hash("mrn || type_code || provider") + ", 'k1', "
+                    + dialect.sealed(dialect.md5("mrn") + " || '|' || type_code || '|' || provider")
+                    + ", 'default', 'PENDING', 0, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, '', 0, 0 FROM " + table + dialect.skipKnown());
+            int events = s.executeUpdate("INSERT INTO followup_audit_event (practice_id, seq, type, actor, follow_up_id, patient_id, attributes,"
                     + " occurred_at, previous_hash, hash) SELECT '" + practice + "', n, 'FOLLOW_UP_CREATED', 'system', " + followUpId
-                    + ", " + patientId + ", 'batch=batch-1;policy=default;type=' || type_code, now(), " + hash("mrn || 'previous'")
-                    + ", " + hash("mrn || 'this'") + " FROM " + table);
+                    + ", " + patientId + ", 'batch=batch-1;policy=default;type=' || type_code, CURRENT_TIMESTAMP, "
+                    + dialect.hash("mrn || 'previous'") + ", " + dialect.hash("mrn || 'this'") + " FROM " + table);
+            if (patients != rows || followUps != rows || events != rows) {
+                throw new IllegalStateException("the floor wrote " + patients + " patients, " + followUps + " follow-ups and " + events
+                        + " audit events for " + rows + " rows");
+            }
         }
         c.commit();
         return rows;
     }
 
-    /**
-     * 64 hex characters spread as a blind index's or an audit hash's are (one MD5, twice: the cheapest
-     * stand-in, so that the floor holds as little work besides the writes as possible).
-     */
-    private static String hash(String expression) {
-        return "repeat(md5(" + expression + "), 2)";
-    }
+    /** The floor's SQL in each database's words: the cheapest stand-ins each has for the values an import makes. */
+    private enum Dialect {
+        POSTGRES {
+            @Override
+            String md5(String expression) {
+                return "md5(" + expression + ")";
+            }
 
-    /** As many bytes as the stored form of an AES-GCM sealed value: the value and 32 (format, key id, IV, tag). */
-    private static String sealed(String expression) {
-        return "'\\x01026b31" + "00".repeat(28) + "'::bytea || convert_to(" + expression + ", 'UTF8')";
+            @Override
+            String id(String number, String variant, String expression) {
+                return "lpad(to_hex(" + number + "), 12, '0') || '-7000-" + variant + "-' || " + md5(expression);
+            }
+
+            @Override
+            String sealed(String expression) {
+                return "'\\x" + SEALED_PREFIX + "'::bytea || convert_to(" + expression + ", 'UTF8')";
+            }
+
+            @Override
+            String skipKnown() {
+                return " ON CONFLICT DO NOTHING";
+            }
+        },
+        H2 {
+            @Override
+            String md5(String expression) {
+                return "LOWER(RAWTOHEX(HASH('MD5', " + expression + ")))";
+            }
+
+            @Override
+            String id(String number, String variant, String expression) {
+                return "LPAD(CAST(" + number + " AS VARCHAR), 12, '0') || '-7000-" + variant + "-' || " + md5(expression);
+            }
+
+            @Override
+            String sealed(String expression) {
+                return "X'" + SEALED_PREFIX + "' || STRINGTOUTF8(" + expression + ")";
+            }
+
+            @Override
+            String skipKnown() {
+                return ""; // the list's needs are distinct; H2 has no ON CONFLICT outside its PostgreSQL mode
+            }
+        };
+
+        /** Format, key id and IV of a sealed value, as bytes in hex; with the tag, 32 bytes besides the value. */
+        private static final String SEALED_PREFIX = "01026b31" + "00".repeat(28);
+
+        /** @return 32 hex characters from one MD5 of the expression */
+        abstract String md5(String expression);
+
+        /** @return a time-ordered id: the row's number first, so that rows append at the primary key's right edge */
+        abstract String id(String number, String variant, String expression);
+
+        /** @return as many bytes as the stored form of an AES-GCM sealed value: the value and 32 (format, key id, IV, tag) */
+        abstract String sealed(String expression);
+
+        /** @return what the follow-ups' insert ends with, as the import's does where the database can say it */
+        abstract String skipKnown();
+
+        /** @return 64 hex characters spread as a blind index's or an audit hash's are (one MD5, twice: the cheapest stand-in) */
+        final String hash(String expression) {
+            return "repeat(" + md5(expression) + ", 2)";
+        }
     }
 
     /** The bare H2 baseline: split each synthetic line (no quotes in it) and insert in JDBC batches of 1,000. */
