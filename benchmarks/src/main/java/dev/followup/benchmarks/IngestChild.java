@@ -184,66 +184,47 @@ public final class IngestChild {
 
     /** The floor's SQL in each database's words: the cheapest stand-ins each has for the values an import makes. */
     private enum Dialect {
-        POSTGRES {
-            @Override
-            String md5(String expression) {
-                return "md5(" + expression + ")";
-            }
-
-            @Override
-            String id(String number, String variant, String expression) {
-                return "lpad(to_hex(" + number + "), 12, '0') || '-7000-" + variant + "-' || " + md5(expression);
-            }
-
-            @Override
-            String sealed(String expression) {
-                return "'\\x" + SEALED_PREFIX + "'::bytea || convert_to(" + expression + ", 'UTF8')";
-            }
-
-            @Override
-            String skipKnown() {
-                return " ON CONFLICT DO NOTHING";
-            }
-        },
-        H2 {
-            @Override
-            String md5(String expression) {
-                return "LOWER(RAWTOHEX(HASH('MD5', " + expression + ")))";
-            }
-
-            @Override
-            String id(String number, String variant, String expression) {
-                return "LPAD(CAST(" + number + " AS VARCHAR), 12, '0') || '-7000-" + variant + "-' || " + md5(expression);
-            }
-
-            @Override
-            String sealed(String expression) {
-                return "X'" + SEALED_PREFIX + "' || STRINGTOUTF8(" + expression + ")";
-            }
-
-            @Override
-            String skipKnown() {
-                return ""; // the list's needs are distinct; H2 has no ON CONFLICT outside its PostgreSQL mode
-            }
-        };
+        POSTGRES("md5(%s)", "lpad(to_hex(%s), 12, '0')", "'\\x%s'::bytea || convert_to(%s, 'UTF8')", " ON CONFLICT DO NOTHING"),
+        // the list's needs are distinct; H2 has no ON CONFLICT outside its PostgreSQL mode
+        H2("LOWER(RAWTOHEX(HASH('MD5', %s)))", "LPAD(CAST(%s AS VARCHAR), 12, '0')", "X'%s' || STRINGTOUTF8(%s)", "");
 
         /** Format, key id and IV of a sealed value, as bytes in hex; with the tag, 32 bytes besides the value. */
         private static final String SEALED_PREFIX = "01026b31" + "00".repeat(28);
 
+        private final String md5;
+        private final String paddedNumber;
+        private final String sealed;
+        private final String skipKnown;
+
+        Dialect(String md5, String paddedNumber, String sealed, String skipKnown) {
+            this.md5 = md5;
+            this.paddedNumber = paddedNumber;
+            this.sealed = sealed;
+            this.skipKnown = skipKnown;
+        }
+
         /** @return 32 hex characters from one MD5 of the expression */
-        abstract String md5(String expression);
+        String md5(String expression) {
+            return md5.formatted(expression);
+        }
 
         /** @return a time-ordered id: the row's number first, so that rows append at the primary key's right edge */
-        abstract String id(String number, String variant, String expression);
+        String id(String number, String variant, String expression) {
+            return paddedNumber.formatted(number) + " || '-7000-" + variant + "-' || " + md5(expression);
+        }
 
         /** @return as many bytes as the stored form of an AES-GCM sealed value: the value and 32 (format, key id, IV, tag) */
-        abstract String sealed(String expression);
+        String sealed(String expression) {
+            return sealed.formatted(SEALED_PREFIX, expression);
+        }
 
         /** @return what the follow-ups' insert ends with, as the import's does where the database can say it */
-        abstract String skipKnown();
+        String skipKnown() {
+            return skipKnown;
+        }
 
         /** @return 64 hex characters spread as a blind index's or an audit hash's are (one MD5, twice: the cheapest stand-in) */
-        final String hash(String expression) {
+        String hash(String expression) {
             return "repeat(" + md5(expression) + ", 2)";
         }
     }
