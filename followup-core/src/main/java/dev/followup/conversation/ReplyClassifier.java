@@ -40,7 +40,9 @@ import org.jspecify.annotations.Nullable;
  *       silence the follow-up they need:
  *       <ul>
  *         <li>a symptom or activity follows: "can't stop coughing", "stop taking my meds", "stop
- *             the medication", "quit smoking";
+ *             the medication", "quit smoking"; unless the messages or the number come right after
+ *             it: "stop using my number", "stop having you text me", "stop my therapy reminders"
+ *             are opt-outs;
  *         <li>it is negated and no messages follow: "my pain won't stop", "the bleeding doesn't
  *             stop", "I can't quit" (but "you won't stop texting me" is an opt-out);
  *         <li>a visit or a noun: "stop by the office", "bus stop", "non-stop".
@@ -140,6 +142,12 @@ public final class ReplyClassifier {
     private static final List<String> MESSAGING_PREFIXES = List.of(
             "text", "txt", "messag", "msg", "sms", "call", "email", "contact", "send", "bug", "bother", "spam",
             "harass", "writ", "remind", "ask", "pester", "notif", "alert", "follow");
+    /** Words that may stand between an exempting word and the messages it is about ("using <em>my</em> number"). */
+    private static final Set<String> MESSAGE_OBJECT_LEADS = Set.of(
+            "the", "my", "this", "these", "that", "those", "your", "ur", "all", "any", "you", "u", "me", "us");
+    /** The patient's number, which a STOP is about as much as the messages ("stop using my number"). */
+    private static final Set<String> CONTACT_NOUNS = Set.of(
+            "number", "phone", "cell", "cellphone", "mobile", "numero", "telefono", "celular");
     /** A STOP preceded by one of these is a noun ("bus stop", "non-stop"). */
     private static final Set<String> STOP_EXEMPT_PREVIOUS = Set.of("bus", "non", "pit", "truck", "rest");
 
@@ -486,14 +494,30 @@ public final class ReplyClassifier {
             return true;
         }
         String next = i + 1 < tokens.size() ? tokens.get(i + 1) : BREAK;
-        if (STOP_EXEMPT_NEXT.contains(next)) {
+        if (STOP_EXEMPT_NEXT.contains(next) && !namesMessagesOrNumber(tokens, i + 2)) {
             return true;
         }
         if (NEGATIONS.contains(previous) && !isAboutMessages(tokens, i + 1)) {
             return true;
         }
         String afterNext = i + 2 < tokens.size() ? tokens.get(i + 2) : BREAK;
-        return STOP_EXEMPT_DETERMINERS.contains(next) && STOP_EXEMPT_NOUNS.contains(afterNext);
+        return STOP_EXEMPT_DETERMINERS.contains(next) && STOP_EXEMPT_NOUNS.contains(afterNext) && !namesMessagesOrNumber(tokens, i + 3);
+    }
+
+    /**
+     * Whether the word at {@code j}, after at most one determiner or pronoun, names the messages or
+     * the patient's number: what turns an exempting activity or noun back into an opt-out ("stop
+     * using my number", "quit having you text me", "stop these medication reminders"). Only the
+     * words right there count, so that a request later in the clause ("stop taking my meds, call
+     * me") does not.
+     */
+    private static boolean namesMessagesOrNumber(List<String> tokens, int j) {
+        int k = j < tokens.size() && MESSAGE_OBJECT_LEADS.contains(tokens.get(j)) ? j + 1 : j;
+        if (k >= tokens.size()) {
+            return false;
+        }
+        String word = tokens.get(k);
+        return isMessagingWord(word) || CONTACT_NOUNS.contains(word);
     }
 
     /** Whether the words from {@code j} on (in the same clause) name the messages: "texting me", "your calls". */
