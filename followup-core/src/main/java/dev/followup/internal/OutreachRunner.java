@@ -201,7 +201,11 @@ public final class OutreachRunner {
     private sealed interface Plan {
         record Done() implements Plan {}
 
-        record Send(Messenger.Prepared prepared, FollowUp followUp, int step, Instant sendAt) implements Plan {}
+        /**
+         * @param intentRecorded whether the attempt was recorded with the decision; if not, it is recorded
+         *     just before the send, with consent, the lease and the follow-up checked again
+         */
+        record Send(Messenger.Prepared prepared, FollowUp followUp, int step, Instant sendAt, boolean intentRecorded) implements Plan {}
 
         record Reconcile(List<SendAttempt> pending) implements Plan {}
 
@@ -278,7 +282,7 @@ public final class OutreachRunner {
             }
             GroupSend s = sends.get(i);
             waitForSlot(s.send());
-            if (!recordIntent(s, tally)) {
+            if (!recordIntent(s.claim(), s.send(), tally)) {
                 continue;
             }
             SendResult result = messenger.deliver(s.send().prepared());
@@ -392,44 +396,44 @@ public final class OutreachRunner {
     }
 
     /**
-     * Records the attempt of a group's send, checking again in the same transaction what a lone
-     * send checks in its own: that the node still holds the lease, that the follow-up is the
-     * version the group decided on (no reply, booking or other change since), and consent. The
-     * group's decision may be seconds old; an opt-out or a reply must stop a send up to its last
-     * moment.
+     * Records the attempt of a send decided earlier (in a group, or alone before waiting for its
+     * pacing slot), checking again in the same transaction what the decision checked: that the node
+     * still holds the lease, that the follow-up is the version decided on (no reply, booking or
+     * other change since), and consent. The decision may be seconds old; an opt-out or a reply must
+     * stop a send up to its last moment.
      *
      * @return whether the attempt is recorded, so that it may be handed to the provider
      */
-    private boolean recordIntent(GroupSend s, Tally tally) {
+    private boolean recordIntent(Claim claim, Plan.Send send, Tally tally) {
         boolean[] recorded = {false};
-        guarded(s.claim(), tally, () -> recorded[0] = ctx.inTransaction(s.claim().practiceId(), tx -> {
+        guarded(claim, tally, () -> recorded[0] = ctx.inTransaction(claim.practiceId(), tx -> {
             Instant now = ctx.clock().instant();
-            Patient patient = s.send().prepared().patient();
+            Patient patient = send.prepared().patient();
             FollowUp current;
             boolean optedOut = false;
             if (patient == null) {
-                current = tx.leasedFollowUp(s.claim().followUpId(), s.claim().owner(), now).orElse(null);
+                current = tx.leasedFollowUp(claim.followUpId(), claim.owner(), now).orElse(null);
             } else {
-                SendCheck check = tx.sendCheck(s.claim().followUpId(), s.claim().owner(), now, patient.id(), patient.phone());
+                SendCheck check = tx.sendCheck(claim.followUpId(), claim.owner(), now, patient.id(), patient.phone());
                 current = check.leasedFollowUp().orElse(null);
                 optedOut = optsOut(check.consent());
             }
             if (current == null) {
                 return false; // the lease ran out; another node owns the work now
             }
-            if (current.version() != s.send().followUp().version() || optedOut) {
+            if (current.version() != send.followUp().version() || optedOut) {
                 // Changed since the decision: the next claim decides it afresh (and closes it if opted out).
-                tx.releaseLease(s.claim().followUpId(), s.claim().owner());
+                tx.releaseLease(claim.followUpId(), claim.owner());
                 return false;
             }
-            messenger.recordIntent(tx, s.send().prepared(), now);
+            messenger.recordIntent(tx, send.prepared(), now);
             return true;
         }));
         return recorded[0];
     }
 
     private void waitForSlot(Plan.Send send) {
-        // The pacing slot was reserved before the attempt was recorded; wait for it outside any transaction.
+        // The pacing slot was reserved with the decision; wait for it outside any transaction.
         Duration wait = Duration.between(ctx.clock().instant(), send.sendAt());
         if (!wait.isNegative() && !wait.isZero()) {
             ctx.sleeper().accept(wait);
@@ -454,6 +458,9 @@ public final class OutreachRunner {
         closer.publish(opened);
         if (plan instanceof Plan.Send send) {
             waitForSlot(send);
+            if (!send.intentRecorded() && !recordIntent(claim, send, tally)) {
+                return; // a reply, an opt-out or another node while it waited: not sent
+            }
             SendResult result = messenger.deliver(send.prepared());
             Instant done = ctx.clock().instant();
             ctx.inTransaction(claim.practiceId(), tx -> {
@@ -600,12 +607,15 @@ public final class OutreachRunner {
             int attemptNumber = (int) attempts.stream().filter(a -> a.purpose().isOutreach() && a.step() == step0).count() + 1;
             // In a group the attempt is recorded just before its send, in a transaction of its own: a crash
             // mid-group then leaves no attempt for the texts not handed over, which recovery would count as sent.
-            Messenger.Prepared prepared = inGroup
+            // So is a lone send that must wait for its pacing slot (up to MAX_PACING_WAIT): consent is checked
+            // again when the wait is over, at the moment of sending, not seconds before it.
+            boolean intentLater = inGroup || sendAt.isAfter(now);
+            Messenger.Prepared prepared = intentLater
                     ? messenger.render(practice, patient, patient.phone(), f, message.channel(), MessagePurpose.OUTREACH,
                             message.template(), Map.of(), step0, attemptNumber, policy.within(), now)
                     : messenger.prepare(tx, practice, patient, patient.phone(), f, message.channel(), MessagePurpose.OUTREACH,
                             message.template(), Map.of(), step0, attemptNumber, policy.within(), now);
-            return new Plan.Send(prepared, f, step0, sendAt);
+            return new Plan.Send(prepared, f, step0, sendAt, !intentLater);
         }
         throw new dev.followup.IllegalTransitionException("follow-up " + f.id() + ": policy '" + policy.name() + "' skipped too many steps");
     }

@@ -9,6 +9,7 @@ import dev.followup.followup.FollowUpState;
 import dev.followup.message.AttemptState;
 import dev.followup.message.MessagePurpose;
 import dev.followup.message.SendAttempt;
+import dev.followup.message.SendRate;
 import dev.followup.spi.SmsSender;
 import dev.followup.test.FlakyStore;
 import java.time.Duration;
@@ -40,6 +41,33 @@ class GroupedOutreachTest {
         assertThat(fx.followUpOf(rows[2]).state()).isEqualTo(FollowUpState.DECLINED);
         fx.run();
         assertThat(outreachTo(fx, rows[2])).isEmpty();
+    }
+
+    @Test
+    void anOptOutArrivingWhileALoneSendWaitsForItsPacingSlotStopsThatText() {
+        // At one text a second, a follow-up due just after another text is decided alone and waits a second for its slot.
+        EngineFixture.Row second = patient(4);
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        AtomicInteger waits = new AtomicInteger();
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.sendRate("+13125550199", SendRate.perSecond(1)).pacingSleeper(wait -> {
+            waits.incrementAndGet();
+            fixture.get().reply(second, "STOP");
+            fixture.get().clock.advance(wait);
+        })).build();
+        fixture.set(fx);
+        fx.ingestNew(rows[0]);
+        fx.clock.advance(Duration.ofHours(2));
+        assertThat(fx.run().messagesSent()).isEqualTo(1);
+        fx.ingestNew(second);
+
+        RunSummary run = fx.run();
+
+        assertThat(waits).as("waited for its pacing slot").hasValue(1);
+        assertThat(run.messagesSent()).isZero();
+        assertThat(outreachTo(fx, second)).as("checked again when the wait was over, at the moment of sending").isEmpty();
+        fx.run(); // handed back still due: decided afresh, and closed
+        assertThat(fx.followUpOf(second).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(outreachTo(fx, second)).isEmpty();
     }
 
     /**
