@@ -8,6 +8,7 @@ import dev.followup.conversation.InboundMessage;
 import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpId;
+import dev.followup.message.DeliveryStatus;
 import dev.followup.message.SendAttempt;
 import dev.followup.patient.Patient;
 import dev.followup.patient.PatientId;
@@ -232,6 +233,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
     public void updateAttempt(SendAttempt attempt) {
         attemptWritten(attempt);
         tx.updateAttempt(attempt);
+    }
+
+    @Override
+    public void updateDeliveryStatus(SendAttempt updated, @Nullable DeliveryStatus previous) {
+        attemptWritten(updated);
+        tx.updateDeliveryStatus(updated, previous);
     }
 
     @Override

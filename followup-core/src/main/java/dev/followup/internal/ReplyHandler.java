@@ -374,6 +374,15 @@ public final class ReplyHandler {
      */
     public boolean handle(DeliveryUpdate update) {
         ctx.practice(update.practiceId());
+        try {
+            return apply(update);
+        } catch (ConcurrentUpdateException e) {
+            // Another report of the same message was applied meanwhile (on another node, say): read it again.
+            return apply(update);
+        }
+    }
+
+    private boolean apply(DeliveryUpdate update) {
         Instant now = ctx.clock().instant();
         return ctx.inTransaction(update.practiceId(), tx -> {
             Optional<SendAttempt> found = update.attemptId() != null ? tx.attempt(update.attemptId()) : Optional.empty();
@@ -388,7 +397,7 @@ public final class ReplyHandler {
                 return false;
             }
             SendAttempt updated = attempt.withStatus(update.status(), update.errorCode(), update.providerMessageId(), now);
-            tx.updateAttempt(updated);
+            tx.updateDeliveryStatus(updated, attempt.deliveryStatus());
             ctx.afterCommit(() -> ctx.listener().deliveryStatusApplied(update.practiceId(), attempt.channel(), update.status()));
             Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
                     "attempt", attempt.id(), "status", update.status().name(),

@@ -9,6 +9,7 @@ import dev.followup.conversation.InboundMessage;
 import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpId;
+import dev.followup.message.DeliveryStatus;
 import dev.followup.message.SendAttempt;
 import dev.followup.patient.Patient;
 import dev.followup.patient.PatientId;
@@ -301,6 +302,28 @@ public interface PracticeTransaction {
                     + practiceId());
         }
         updateAttempt(settled);
+    }
+
+    /**
+     * Writes a provider's status report over an attempt whose stored delivery status is still
+     * {@code previous}, as {@link #updateAttempt} would. Two reports of one message (Twilio sends
+     * "sent" and "delivered" milliseconds apart) may be applied by two nodes at once, each having
+     * read the status before the other wrote: without the guard the later write could put a status
+     * back. A store may guard the write rather than read the attempt first.
+     *
+     * @param updated the attempt with the report applied
+     * @param previous the delivery status the report was checked against ({@code null}: none yet)
+     * @throws dev.followup.ConcurrentUpdateException if the stored attempt's delivery status is no
+     *     longer {@code previous}, or the attempt is gone; possibly from a later call of the
+     *     transaction or its commit instead. The transaction is then to be rolled back.
+     */
+    default void updateDeliveryStatus(SendAttempt updated, @Nullable DeliveryStatus previous) {
+        boolean unchanged = attempt(updated.id()).map(a -> a.deliveryStatus() == previous).orElse(false);
+        if (!unchanged) {
+            throw new dev.followup.ConcurrentUpdateException("the delivery status of send attempt " + updated.id()
+                    + " changed meanwhile in practice " + practiceId());
+        }
+        updateAttempt(updated);
     }
 
     /**

@@ -14,7 +14,18 @@ import dev.followup.message.AttemptState;
 import dev.followup.message.DeliveryStatus;
 import dev.followup.message.DeliveryUpdate;
 import dev.followup.message.SendAttempt;
+import dev.followup.practice.PracticeId;
+import dev.followup.spi.Claim;
+import dev.followup.spi.FollowUpStore;
+import dev.followup.spi.PracticeTransaction;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,6 +103,54 @@ class IdempotencyEngineTest {
 
         assertThat(update(fx, sid, DeliveryStatus.READ, null)).isTrue();
         assertThat(fx.attemptsOf(f).get(0).deliveryStatus()).isEqualTo(DeliveryStatus.READ);
+    }
+
+    @Test
+    void aReportCheckedAgainstAStatusAnotherNodeReplacedMeanwhileIsReadAgainNotWrittenBack() {
+        // Twilio's "sent" and "delivered" arrive milliseconds apart on two nodes: "sent" read QUEUED, then "delivered"
+        // was written before "sent" wrote. The stale read is played here by the store returning the attempt as it was.
+        Row row = patient(6);
+        AtomicReference<SendAttempt> staleOnce = new AtomicReference<>();
+        EngineFixture fx = EngineFixture.builder().storeWrapper(store -> new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, tx -> work.apply(readingOnce(tx, staleOnce)));
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        }).build();
+        fx.ingestNew(row);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        SendAttempt queued = fx.attemptsOf(fx.followUpOf(row)).get(0);
+        String sid = queued.providerMessageId();
+        assertThat(update(fx, sid, DeliveryStatus.DELIVERED, null)).isTrue();
+
+        staleOnce.set(queued);
+        boolean applied = update(fx, sid, DeliveryStatus.SENT, null);
+
+        assertThat(staleOnce.get()).as("the stale read was made").isNull();
+        assertThat(applied).as("read again after losing the race: SENT does not advance DELIVERED").isFalse();
+        assertThat(fx.attemptsOf(fx.followUpOf(row)).get(0).deliveryStatus()).isEqualTo(DeliveryStatus.DELIVERED);
+    }
+
+    /** A transaction whose next read of an attempt answers {@code stale} instead, once. */
+    private static PracticeTransaction readingOnce(PracticeTransaction tx, AtomicReference<SendAttempt> stale) {
+        return (PracticeTransaction) Proxy.newProxyInstance(PracticeTransaction.class.getClassLoader(),
+                new Class<?>[] {PracticeTransaction.class}, (proxy, method, args) -> {
+                    boolean read = method.getName().equals("attempt") || method.getName().equals("attemptByProviderId");
+                    SendAttempt answer = read ? stale.getAndSet(null) : null;
+                    if (answer != null) {
+                        return Optional.of(answer);
+                    }
+                    try {
+                        return method.invoke(tx, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test

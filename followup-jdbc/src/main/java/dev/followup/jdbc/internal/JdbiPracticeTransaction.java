@@ -760,6 +760,26 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A guarded write, as {@link #settleAttempt} is: it fails its statement list, or its
+     * transaction, when the stored status is no longer the one the report was checked against.
+     */
+    @Override
+    public void updateDeliveryStatus(SendAttempt updated, @Nullable DeliveryStatus previous) {
+        requireOwn(updated.practiceId(), "send attempt " + updated.id());
+        guard("update the delivery status of send attempt " + updated.id(), () -> {
+            write(UPDATE_DELIVERY_STATUS, "delivery status updates", "update the delivery status of send attempt " + updated.id(),
+                    "the delivery status of send attempt " + updated.id() + " changed meanwhile in practice " + practiceId,
+                    (statement, s) -> {
+                        bindAttempt(statement, updated, s);
+                        statement.bind("previousStatus" + s, name(previous));
+                    });
+            return null;
+        });
+    }
+
     private static final String UPDATE_ATTEMPT = "UPDATE followup_send_attempt SET"
             + " dedupe_key = :dedupe, follow_up_id = :followUp, patient_id = :patient, channel = :channel, purpose = :purpose,"
             + " step = :step, attempt_number = :attemptNumber, state = :state, delivery_status = :status,"
@@ -768,6 +788,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     /** {@link #UPDATE_ATTEMPT} while the attempt is still pending; a constant, so that its hash, a cache key, is kept. */
     private static final String SETTLE_ATTEMPT = UPDATE_ATTEMPT + " AND state = 'PENDING'";
+
+    /** {@link #UPDATE_ATTEMPT} while the delivery status is still the one a provider's report was checked against. */
+    private static final String UPDATE_DELIVERY_STATUS = UPDATE_ATTEMPT + " AND delivery_status IS NOT DISTINCT FROM :previousStatus";
 
     /** Binds an attempt's columns to an insert or update, or to a batch's entry, which the caller then adds. */
     private void bindAttempt(SqlStatement<?> u, SendAttempt a, String s) {

@@ -1132,6 +1132,42 @@ public abstract class FollowUpStoreContract {
                 .isInstanceOf(ConcurrentUpdateException.class);
     }
 
+    /**
+     * A provider's status report is written only over the delivery status it was checked against:
+     * a report another node applied meanwhile makes the write a lost race, its transaction, audit
+     * event included, is taken back, and the status stays where that report put it.
+     */
+    @Test
+    void aDeliveryStatusIsWrittenOnlyOverTheStatusItWasCheckedAgainst() {
+        Patient p = patient("Status", "Forward", PhoneNumber.ofE164("+14155550244"));
+        FollowUp f = followUp(p, "need-status", T0);
+        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
+        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "second");
+        storeWith(p, f);
+        SendAttempt queued = first.sent("SM-status-1", DeliveryStatus.QUEUED, T0.plusSeconds(1));
+        run(tx -> {
+            tx.insertAttempt(first);
+            tx.insertAttempt(second);
+            tx.settleAttempt(queued);
+        });
+        SendAttempt delivered = queued.withStatus(DeliveryStatus.DELIVERED, null, "SM-status-1", T0.plusSeconds(2));
+        run(tx -> tx.updateDeliveryStatus(delivered, DeliveryStatus.QUEUED));
+
+        // "sent", checked against QUEUED on another node before "delivered" was written
+        assertRefusedWithItsAuditEvent(tx -> tx.updateDeliveryStatus(
+                queued.withStatus(DeliveryStatus.SENT, null, "SM-status-1", T0.plusSeconds(3)), DeliveryStatus.QUEUED));
+
+        SendAttempt secondDelivered = second.withStatus(DeliveryStatus.DELIVERED, null, "SM-status-2", T0.plusSeconds(2));
+        run(tx -> tx.updateDeliveryStatus(secondDelivered, null)); // the first report of an attempt that has none yet
+        run(tx -> {
+            assertThat(tx.attempt(first.id())).contains(delivered);
+            assertThat(tx.attempt(second.id())).contains(secondDelivered);
+        });
+        SendAttempt missing = attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "never stored");
+        assertThatThrownBy(() -> run(tx -> tx.updateDeliveryStatus(missing.withStatus(DeliveryStatus.SENT, null, "SM-none", T0), null)))
+                .isInstanceOf(ConcurrentUpdateException.class);
+    }
+
     /** An attempt a transaction inserted is there for its own reads and updates, whenever the store sends the insert. */
     @Test
     void anAttemptInsertedInATransactionIsReadAndUpdatedByTheSameTransaction() {
