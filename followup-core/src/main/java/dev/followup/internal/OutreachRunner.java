@@ -726,15 +726,17 @@ public final class OutreachRunner {
             return;
         }
         tally.failed++;
+        Patient patient = send.prepared().patient();
+        if (result.outcome() == SendResult.Outcome.RECIPIENT_OPTED_OUT) {
+            // About the patient and the number, not the step: recorded even if a reply moved the follow-up on meanwhile.
+            closer.optOut(tx, patient, patient == null ? null : patient.phone(), ConsentSource.CARRIER, now);
+            tally.closed++;
+            return;
+        }
         if (!sameStep) {
             return; // a reply moved the follow-up on while the provider was called
         }
-        Patient patient = send.prepared().patient();
         switch (result.outcome()) {
-            case RECIPIENT_OPTED_OUT -> {
-                closer.optOut(tx, patient, patient == null ? null : patient.phone(), ConsentSource.CARRIER, now);
-                tally.closed++;
-            }
             case PERMANENT_FAILURE -> {
                 if (patient != null) {
                     tx.suppress(new ChannelSuppression(f.practiceId(), patient.id(), attempt.channel(),

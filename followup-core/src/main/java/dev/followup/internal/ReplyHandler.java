@@ -20,6 +20,7 @@ import dev.followup.message.MessageTemplate;
 import dev.followup.message.SendAttempt;
 import dev.followup.message.TemplateNames;
 import dev.followup.patient.Patient;
+import dev.followup.patient.PhoneNumber;
 import dev.followup.policy.EscalationPolicy;
 import dev.followup.policy.Step;
 import dev.followup.practice.Practice;
@@ -60,6 +61,8 @@ public final class ReplyHandler {
     private static final Duration BOOKING_LEAD_TIME = Duration.ofHours(2);
     private static final int MAX_SLOT_OFFERS = 3;
     /** Carrier errors after which the number will not take texts: the next channel is tried at once. */
+    /** Twilio's refusal of a number that opted out at the carrier (it answered STOP to Twilio itself). */
+    private static final String CARRIER_OPT_OUT = "21610";
     private static final Set<String> UNREACHABLE_CODES = Set.of("30003", "30004", "30005", "30006", "30007", "30008", "21211", "21614", "21612", "21408");
     private final EngineContext ctx;
     private final Messenger messenger;
@@ -239,9 +242,30 @@ public final class ReplyHandler {
         SendResult result = messenger.deliver(prepared);
         Instant now = ctx.clock().instant();
         SendAttempt pending = prepared.attempt();
+        // A carrier that refuses a reply's text holds an opt-out the library never heard (a STOP sent while the webhook was
+        // down, say): it counts on every channel, as it does for outreach.
+        boolean refused = result.outcome() == SendResult.Outcome.RECIPIENT_OPTED_OUT;
         // A status callback rarely beats this record, so the attempt is written as still pending, not read first.
-        onceMoreIfRaceLost(pending.practiceId(), tx -> messenger.recordPendingResult(tx, pending, result, now), () -> {},
-                tx -> messenger.recordResult(tx, pending, result, now));
+        onceMoreIfRaceLost(pending.practiceId(), tx -> {
+            messenger.recordPendingResult(tx, pending, result, now);
+            if (refused) {
+                optOutAtCarrier(tx, prepared.patient(), prepared.phone(), now);
+            }
+            return null;
+        }, () -> {}, tx -> {
+            messenger.recordResult(tx, pending, result, now);
+            if (refused) {
+                optOutAtCarrier(tx, prepared.patient(), prepared.phone(), now);
+            }
+            return null;
+        });
+    }
+
+    /** Records a carrier's opt-out for the patient and the number the refused text went to (a bare number: an unknown sender's). */
+    private void optOutAtCarrier(PracticeTransaction tx, @Nullable Patient patient, @Nullable PhoneNumber phone, Instant now) {
+        if (patient != null || phone != null) {
+            closer.optOut(tx, patient, phone != null ? phone : patient.phone(), ConsentSource.CARRIER, now);
+        }
     }
 
     private InboundResult offerSlots(Practice practice, FollowUp f, Patient patient, int count, boolean fresh, InboundResult result) {
@@ -402,7 +426,10 @@ public final class ReplyHandler {
             Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
                     "attempt", attempt.id(), "status", update.status().name(),
                     "code", update.errorCode() == null ? null : Messenger.token(update.errorCode()));
-            if (update.status().isFailure() && attempt.purpose().isOutreach() && attempt.followUpId() != null) {
+            if (update.status().isFailure() && CARRIER_OPT_OUT.equals(update.errorCode()) && attempt.patientId() != null) {
+                // Whatever the message was (outreach, a reply's text) and wherever its follow-up stands.
+                tx.patient(attempt.patientId()).ifPresent(p -> optOutAtCarrier(tx, p, p.phone(), now));
+            } else if (update.status().isFailure() && attempt.purpose().isOutreach() && attempt.followUpId() != null) {
                 onOutreachFailed(tx, attempt, update, now);
             }
             return true;
@@ -413,10 +440,6 @@ public final class ReplyHandler {
         FollowUp f = tx.followUp(attempt.followUpId()).orElse(null);
         Patient patient = attempt.patientId() == null ? null : tx.patient(attempt.patientId()).orElse(null);
         if (f == null || patient == null) {
-            return;
-        }
-        if ("21610".equals(update.errorCode())) {
-            closer.optOut(tx, patient, patient.phone(), ConsentSource.CARRIER, now);
             return;
         }
         if (update.errorCode() != null && UNREACHABLE_CODES.contains(update.errorCode())) {

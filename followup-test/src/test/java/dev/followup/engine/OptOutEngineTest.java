@@ -13,11 +13,15 @@ import dev.followup.engine.EngineFixture.Text;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.ingest.ImportResult;
+import dev.followup.message.DeliveryStatus;
+import dev.followup.message.DeliveryUpdate;
 import dev.followup.message.MessagePurpose;
+import dev.followup.message.SendAttempt;
 import dev.followup.task.StaffTask;
 import dev.followup.task.TaskKind;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -265,6 +269,75 @@ class OptOutEngineTest {
         fx.runFor(Duration.ofDays(10));
         assertThat(fx.textsTo(row)).as("never retried").hasSize(1);
         assertThat(fx.mailsTo(row)).as("every channel").isEmpty();
+    }
+
+    @Test
+    void aCarrierRefusingAReplysTextOptsThePatientOut() {
+        // The patient's STOP reached Twilio but not the library (the webhook was down): the answer to their next text is refused.
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(31);
+        fx.ingestNew(row, row.type("Annual Exam"));
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        fx.sms.optedOutAtCarrier(row.phoneNumber());
+
+        fx.reply(row, "Can I bring my daughter?");
+
+        assertThat(fx.textsTo(row).get(fx.textsTo(row).size() - 1).result().errorCode()).as("the reply's text, refused").isEqualTo("21610");
+        assertOptedOutAtTheCarrier(fx, row);
+    }
+
+    @Test
+    void aCarrierOptOutReportedForAReplysTextOptsThePatientOut() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(32);
+        fx.ingestNew(row, row.type("Annual Exam"));
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        fx.reply(row, "Can I bring my daughter?");
+        SendAttempt answer = fx.attempts().stream().filter(a -> a.purpose() != MessagePurpose.OUTREACH).reduce((a, b) -> b).orElseThrow();
+
+        boolean applied = fx.engine.handleDeliveryUpdate(new DeliveryUpdate(PRACTICE_ID, answer.id(), answer.providerMessageId(),
+                DeliveryStatus.UNDELIVERED, "21610", fx.clock.instant()));
+
+        assertThat(applied).isTrue();
+        assertOptedOutAtTheCarrier(fx, row);
+    }
+
+    @Test
+    void aCarrierOptOutAtSendTimeIsRecordedEvenWhenAReplyMovedTheFollowUpOnMeanwhile() {
+        // While the provider is called, the patient's question moves the follow-up on; then the carrier refuses the text.
+        AtomicReference<EngineFixture> fixture = new AtomicReference<>();
+        AtomicInteger sends = new AtomicInteger();
+        Row row = patient(33);
+        EngineFixture fx = EngineFixture.builder().smsWrapper(inner -> sms -> {
+            if (sends.incrementAndGet() == 1) { // the first outreach text; the reply's own text is the second
+                fixture.get().reply(row, "Can I bring my daughter?");
+                fixture.get().sms.optedOutAtCarrier(row.phoneNumber());
+            }
+            return inner.send(sms);
+        }).build();
+        fixture.set(fx);
+        fx.ingestNew(row);
+
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+
+        assertThat(fx.textsTo(row)).extracting(t -> t.result().errorCode()).contains("21610");
+        assertThat(fx.followUpOf(row).state()).as("the question handed it to staff").isEqualTo(FollowUpState.HANDED_TO_STAFF);
+        fx.ingestNew(row.type("Annual Exam")); // a need of next week's list
+        assertOptedOutAtTheCarrier(fx, row);
+    }
+
+    /**
+     * Five days on: the consent change recorded once, every follow-up of the patient closed (the one
+     * a question handed to staff stays with staff), and nothing sent on any channel.
+     */
+    private static void assertOptedOutAtTheCarrier(EngineFixture fx, Row row) {
+        int texts = fx.textsTo(row).size();
+        fx.runFor(Duration.ofDays(5));
+        assertThat(fx.textsTo(row)).as("no text after").hasSize(texts);
+        assertThat(fx.mailsTo(row)).as("every channel").isEmpty();
+        assertThat(fx.followUpsOf(row)).noneMatch(FollowUp::isActive).extracting(FollowUp::state).contains(FollowUpState.OPTED_OUT);
+        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.CONSENT_CHANGED)
+                .singleElement().satisfies(e -> assertThat(e.attributes()).containsEntry("status", "OPTED_OUT").containsEntry("source", "CARRIER"));
     }
 
     @Test
