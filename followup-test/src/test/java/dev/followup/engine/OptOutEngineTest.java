@@ -274,10 +274,8 @@ class OptOutEngineTest {
     @Test
     void aCarrierRefusingAReplysTextOptsThePatientOut() {
         // The patient's STOP reached Twilio but not the library (the webhook was down): the answer to their next text is refused.
-        EngineFixture fx = EngineFixture.create();
         Row row = patient(31);
-        fx.ingestNew(row, row.type("Annual Exam"));
-        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        EngineFixture fx = invitedForTwoNeeds(row);
         fx.sms.optedOutAtCarrier(row.phoneNumber());
 
         fx.reply(row, "Can I bring my daughter?");
@@ -288,10 +286,8 @@ class OptOutEngineTest {
 
     @Test
     void aCarrierOptOutReportedForAReplysTextOptsThePatientOut() {
-        EngineFixture fx = EngineFixture.create();
         Row row = patient(32);
-        fx.ingestNew(row, row.type("Annual Exam"));
-        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        EngineFixture fx = invitedForTwoNeeds(row);
         fx.reply(row, "Can I bring my daughter?");
         SendAttempt answer = fx.attempts().stream().filter(a -> a.purpose() != MessagePurpose.OUTREACH).reduce((a, b) -> b).orElseThrow();
 
@@ -324,6 +320,14 @@ class OptOutEngineTest {
         assertThat(fx.followUpOf(row).state()).as("the question handed it to staff").isEqualTo(FollowUpState.HANDED_TO_STAFF);
         fx.ingestNew(row.type("Annual Exam")); // a need of next week's list
         assertOptedOutAtTheCarrier(fx, row);
+    }
+
+    /** @return a fixture in which {@code row} has two needs and got the first text of one of them */
+    private static EngineFixture invitedForTwoNeeds(Row row) {
+        EngineFixture fx = EngineFixture.create();
+        fx.ingestNew(row, row.type("Annual Exam"));
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        return fx;
     }
 
     /**

@@ -1105,15 +1105,9 @@ public abstract class FollowUpStoreContract {
      */
     @Test
     void aProvidersAnswerSettlesAnAttemptOnlyWhileItIsPending() {
-        Patient p = patient("Settled", "Once", PhoneNumber.ofE164("+14155550243"));
-        FollowUp f = followUp(p, "need-settle", T0);
-        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
-        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "second");
-        storeWith(p, f);
-        run(tx -> {
-            tx.insertAttempt(first);
-            tx.insertAttempt(second);
-        });
+        TwoPendingAttempts stored = twoPendingAttempts(patient("Settled", "Once", PhoneNumber.ofE164("+14155550243")), "need-settle");
+        SendAttempt first = stored.first();
+        SendAttempt second = stored.second();
         SendAttempt firstSent = first.sent("SM-settle-1", DeliveryStatus.QUEUED, T0.plusSeconds(1));
         SendAttempt delivered = second.withStatus(DeliveryStatus.DELIVERED, null, "SM-settle-2", T0.plusSeconds(1));
         run(tx -> {
@@ -1127,7 +1121,7 @@ public abstract class FollowUpStoreContract {
             assertThat(tx.attempt(first.id())).contains(firstSent);
             assertThat(tx.attempt(second.id())).contains(delivered);
         });
-        SendAttempt missing = attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "never stored");
+        SendAttempt missing = attempt(stored.followUp(), 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "never stored");
         assertThatThrownBy(() -> run(tx -> tx.settleAttempt(missing.sent("SM-none", DeliveryStatus.QUEUED, T0))))
                 .isInstanceOf(ConcurrentUpdateException.class);
     }
@@ -1139,17 +1133,11 @@ public abstract class FollowUpStoreContract {
      */
     @Test
     void aDeliveryStatusIsWrittenOnlyOverTheStatusItWasCheckedAgainst() {
-        Patient p = patient("Status", "Forward", PhoneNumber.ofE164("+14155550244"));
-        FollowUp f = followUp(p, "need-status", T0);
-        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
-        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "second");
-        storeWith(p, f);
+        TwoPendingAttempts stored = twoPendingAttempts(patient("Status", "Forward", PhoneNumber.ofE164("+14155550244")), "need-status");
+        SendAttempt first = stored.first();
+        SendAttempt second = stored.second();
         SendAttempt queued = first.sent("SM-status-1", DeliveryStatus.QUEUED, T0.plusSeconds(1));
-        run(tx -> {
-            tx.insertAttempt(first);
-            tx.insertAttempt(second);
-            tx.settleAttempt(queued);
-        });
+        run(tx -> tx.settleAttempt(queued));
         SendAttempt delivered = queued.withStatus(DeliveryStatus.DELIVERED, null, "SM-status-1", T0.plusSeconds(2));
         run(tx -> tx.updateDeliveryStatus(delivered, DeliveryStatus.QUEUED));
 
@@ -1163,9 +1151,24 @@ public abstract class FollowUpStoreContract {
             assertThat(tx.attempt(first.id())).contains(delivered);
             assertThat(tx.attempt(second.id())).contains(secondDelivered);
         });
-        SendAttempt missing = attempt(f, 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "never stored");
+        SendAttempt missing = attempt(stored.followUp(), 2, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "never stored");
         assertThatThrownBy(() -> run(tx -> tx.updateDeliveryStatus(missing.withStatus(DeliveryStatus.SENT, null, "SM-none", T0), null)))
                 .isInstanceOf(ConcurrentUpdateException.class);
+    }
+
+    /** A stored follow-up and two of its outreach attempts, stored {@code PENDING}. */
+    private record TwoPendingAttempts(FollowUp followUp, SendAttempt first, SendAttempt second) {}
+
+    private TwoPendingAttempts twoPendingAttempts(Patient p, String need) {
+        FollowUp f = followUp(p, need, T0);
+        SendAttempt first = attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "first");
+        SendAttempt second = attempt(f, 1, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, T0, "second");
+        storeWith(p, f);
+        run(tx -> {
+            tx.insertAttempt(first);
+            tx.insertAttempt(second);
+        });
+        return new TwoPendingAttempts(f, first, second);
     }
 
     /** An attempt a transaction inserted is there for its own reads and updates, whenever the store sends the insert. */
