@@ -471,7 +471,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
         guard("update follow-up " + next.id(), () -> {
             write(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates",
-                    "update follow-up " + next.id(), lost, next, followUpBinder(next, next.version() - 1, releasedBy));
+                    "update follow-up " + next.id(), "follow-up " + next.id(), lost, next, followUpBinder(next, next.version() - 1, releasedBy));
             return null;
         });
     }
@@ -503,7 +503,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 if (!earlier.sql().equals(Queries.UPDATE_FOLLOW_UP) || written.version() != next.version() - 1) {
                     return false;
                 }
-                held.set(i, new HeldWrite(Queries.UPDATE_FOLLOW_UP, earlier.what(), earlier.batch(), earlier.ifUnchanged(), next,
+                held.set(i, new HeldWrite(Queries.UPDATE_FOLLOW_UP, earlier.what(), earlier.batch(), earlier.row(), earlier.ifUnchanged(), next,
                         followUpBinder(next, written.version() - 1, null)));
                 return true;
             }
@@ -738,7 +738,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
         guard("update send attempt " + a.id(), () -> {
-            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), null, (statement, s) -> bindAttempt(statement, a, s));
+            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), "send attempt " + a.id(), null,
+                    (statement, s) -> bindAttempt(statement, a, s));
             return null;
         });
     }
@@ -753,7 +754,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void settleAttempt(SendAttempt settled) {
         requireOwn(settled.practiceId(), "send attempt " + settled.id());
         guard("settle send attempt " + settled.id(), () -> {
-            write(SETTLE_ATTEMPT, "send attempt settlements", "settle send attempt " + settled.id(),
+            write(SETTLE_ATTEMPT, "send attempt settlements", "settle send attempt " + settled.id(), "send attempt " + settled.id(),
                     "send attempt " + settled.id() + " is no longer pending in practice " + practiceId,
                     (statement, s) -> bindAttempt(statement, settled, s));
             return null;
@@ -771,6 +772,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         requireOwn(updated.practiceId(), "send attempt " + updated.id());
         guard("update the delivery status of send attempt " + updated.id(), () -> {
             write(UPDATE_DELIVERY_STATUS, "delivery status updates", "update the delivery status of send attempt " + updated.id(),
+                    "send attempt " + updated.id(),
                     "the delivery status of send attempt " + updated.id() + " changed meanwhile in practice " + practiceId,
                     (statement, s) -> {
                         bindAttempt(statement, updated, s);
@@ -1709,7 +1711,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * @param followUp for an update of a follow-up, the follow-up as it writes it; else null
      * @param binder binds its values to a statement, an update or a batch's entry
      */
-    private record HeldWrite(String sql, String what, @Nullable String batch, @Nullable String ifUnchanged,
+    private record HeldWrite(String sql, String what, @Nullable String batch, @Nullable String row, @Nullable String ifUnchanged,
             @Nullable FollowUp followUp, Binder binder) {
         void check(int rows) {
             if (ifUnchanged != null && rows == 0) {
@@ -1724,26 +1726,30 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * a run that long, a group's, goes as one batch per statement, {@link #defer deferred}, the held
      * ones first. Elsewhere it is deferred.
      */
-    private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, Binder binder) {
-        write(sql, batch, operation, ifUnchanged, null, binder);
+    private void write(String sql, String batch, String operation, String row, @Nullable String ifUnchanged, Binder binder) {
+        write(sql, batch, operation, row, ifUnchanged, null, binder);
     }
 
-    /** @param followUp the follow-up an update of one writes, so that a later update of it may replace this one */
-    private void write(String sql, String batch, String operation, @Nullable String ifUnchanged, @Nullable FollowUp followUp,
+    /**
+     * @param row the row the update writes ("send attempt …"), so that two updates of it keep their order
+     * @param followUp the follow-up an update of one writes, so that a later update of it may replace this one
+     */
+    private void write(String sql, String batch, String operation, String row, @Nullable String ifUnchanged, @Nullable FollowUp followUp,
             Binder binder) {
         if (ctx.dialect() == Dialect.POSTGRESQL && deferred.isEmpty()) {
             if (held.size() < MAX_HELD || held.stream().anyMatch(w -> w.batch() == null)) {
-                hold(new HeldWrite(sql, operation, batch, ifUnchanged, followUp, binder));
+                hold(new HeldWrite(sql, operation, batch, row, ifUnchanged, followUp, binder));
                 return;
             }
             for (HeldWrite earlier : held) {
-                PreparedBatch entries = defer(earlier.sql(), Objects.requireNonNull(earlier.batch()), earlier.ifUnchanged());
+                PreparedBatch entries = defer(earlier.sql(), Objects.requireNonNull(earlier.batch()), Objects.requireNonNull(earlier.row()),
+                        earlier.ifUnchanged());
                 earlier.binder().bind(entries, "");
                 entries.add();
             }
             held.clear();
         }
-        PreparedBatch entries = defer(sql, batch, ifUnchanged);
+        PreparedBatch entries = defer(sql, batch, row, ifUnchanged);
         binder.bind(entries, "");
         entries.add();
     }
@@ -1754,7 +1760,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      */
     private void insert(String sql, String operation, Binder binder) {
         if (ctx.dialect() == Dialect.POSTGRESQL) {
-            hold(new HeldWrite(sql, operation, null, null, null, binder));
+            hold(new HeldWrite(sql, operation, null, null, null, null, binder));
             return;
         }
         guard(operation, () -> {
@@ -1795,9 +1801,16 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      *     no row, or null when no row is not a failure
      * @return the statement's batch, to bind one entry and {@code add()} it
      */
-    private PreparedBatch defer(String sql, String what, @Nullable String ifUnchanged) {
-        DeferredUpdates updates = deferred.computeIfAbsent(sql, k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>()));
+    private PreparedBatch defer(String sql, String what, String row, @Nullable String ifUnchanged) {
+        // The batches run one statement after another, in the order of each statement's first use: an update of a row
+        // that waits in another statement's batch would run before it. Those go first.
+        if (deferred.entrySet().stream().anyMatch(e -> !e.getKey().equals(sql) && e.getValue().rows().contains(row))) {
+            sendDeferred();
+        }
+        DeferredUpdates updates = deferred.computeIfAbsent(sql,
+                k -> new DeferredUpdates(what, handle.prepareBatch(k), new ArrayList<>(), new HashSet<>()));
         updates.ifUnchanged().add(ifUnchanged);
+        updates.rows().add(row);
         return updates.batch();
     }
 
@@ -1818,7 +1831,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         }
     }
 
-    private record DeferredUpdates(String what, PreparedBatch batch, List<@Nullable String> ifUnchanged) {}
+    private record DeferredUpdates(String what, PreparedBatch batch, List<@Nullable String> ifUnchanged, Set<String> rows) {}
 
     private Query query(String sql) {
         return handle().createQuery(sql).bind("practice", practice);

@@ -1156,6 +1156,30 @@ public abstract class FollowUpStoreContract {
                 .isInstanceOf(ConcurrentUpdateException.class);
     }
 
+    /**
+     * Updates of one attempt in one transaction apply in the order they were asked for, whatever
+     * other updates come between them: a store that sends its updates as one batch per statement
+     * must not run the later one first.
+     */
+    @Test
+    void updatesOfOneAttemptInOneTransactionApplyInTheOrderAsked() {
+        TwoPendingAttempts stored = twoPendingAttempts(patient("Kept", "Inorder", PhoneNumber.ofE164("+14155550245")), "need-order");
+        SendAttempt otherAnswered = stored.first().sent("SM-order-1", DeliveryStatus.QUEUED, T0.plusSeconds(1));
+        SendAttempt settled = stored.second().sent("SM-order-2", DeliveryStatus.QUEUED, T0.plusSeconds(1));
+        SendAttempt delivered = settled.withStatus(DeliveryStatus.DELIVERED, null, "SM-order-2", T0.plusSeconds(2));
+
+        run(tx -> {
+            tx.updateAttempt(otherAnswered);
+            tx.settleAttempt(settled); // guarded on PENDING: it must run before the update below
+            tx.updateAttempt(delivered);
+        });
+
+        run(tx -> {
+            assertThat(tx.attempt(stored.first().id())).contains(otherAnswered);
+            assertThat(tx.attempt(stored.second().id())).contains(delivered);
+        });
+    }
+
     /** A stored follow-up and two of its outreach attempts, stored {@code PENDING}. */
     private record TwoPendingAttempts(FollowUp followUp, SendAttempt first, SendAttempt second) {}
 
