@@ -309,7 +309,9 @@ public interface PracticeTransaction {
      * {@code previous}, as {@link #updateAttempt} would. Two reports of one message (Twilio sends
      * "sent" and "delivered" milliseconds apart) may be applied by two nodes at once, each having
      * read the status before the other wrote: without the guard the later write could put a status
-     * back. A store may guard the write rather than read the attempt first.
+     * back. A store may guard the write rather than read the attempt first, and may write only what
+     * a report changes ({@link SendAttempt#withStatus}: state, delivery status, provider id, error
+     * code, update time), so that a body purged since the read stays purged.
      *
      * @param updated the attempt with the report applied
      * @param previous the delivery status the report was checked against ({@code null}: none yet)
@@ -318,12 +320,12 @@ public interface PracticeTransaction {
      *     transaction or its commit instead. The transaction is then to be rolled back.
      */
     default void updateDeliveryStatus(SendAttempt updated, @Nullable DeliveryStatus previous) {
-        boolean unchanged = attempt(updated.id()).map(a -> a.deliveryStatus() == previous).orElse(false);
-        if (!unchanged) {
-            throw new dev.followup.ConcurrentUpdateException("the delivery status of send attempt " + updated.id()
-                    + " changed meanwhile in practice " + practiceId());
-        }
-        updateAttempt(updated);
+        SendAttempt stored = attempt(updated.id()).filter(a -> a.deliveryStatus() == previous)
+                .orElseThrow(() -> new dev.followup.ConcurrentUpdateException("the delivery status of send attempt " + updated.id()
+                        + " changed meanwhile in practice " + practiceId()));
+        DeliveryStatus status = java.util.Objects.requireNonNull(updated.deliveryStatus(), "a report's delivery status");
+        String providerId = java.util.Objects.requireNonNull(updated.providerMessageId(), "a report's provider message id");
+        updateAttempt(stored.withStatus(status, updated.errorCode(), providerId, updated.updatedAt()));
     }
 
     /**

@@ -765,7 +765,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
      * {@inheritDoc}
      *
      * <p>A guarded write, as {@link #settleAttempt} is: it fails its statement list, or its
-     * transaction, when the stored status is no longer the one the report was checked against.
+     * transaction, when the stored status is no longer the one the report was checked against. It
+     * writes only the columns a report changes, so a retention purge committed since the attempt
+     * was read is not undone (the body written back), and no body is encrypted again.
      */
     @Override
     public void updateDeliveryStatus(SendAttempt updated, @Nullable DeliveryStatus previous) {
@@ -774,10 +776,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             write(UPDATE_DELIVERY_STATUS, "delivery status updates", "update the delivery status of send attempt " + updated.id(),
                     "send attempt " + updated.id(),
                     "the delivery status of send attempt " + updated.id() + " changed meanwhile in practice " + practiceId,
-                    (statement, s) -> {
-                        bindAttempt(statement, updated, s);
-                        statement.bind("previousStatus" + s, name(previous));
-                    });
+                    (statement, s) -> statement.bind("practice" + s, practice).bind("id" + s, updated.id())
+                            .bind("state" + s, updated.state().name()).bind("status" + s, name(updated.deliveryStatus()))
+                            .bind("providerId" + s, updated.providerMessageId()).bind("error" + s, updated.errorCode())
+                            .bind("updatedAt" + s, Sql.instant(updated.updatedAt())).bind("previousStatus" + s, name(previous)));
             return null;
         });
     }
@@ -791,8 +793,10 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** {@link #UPDATE_ATTEMPT} while the attempt is still pending; a constant, so that its hash, a cache key, is kept. */
     private static final String SETTLE_ATTEMPT = UPDATE_ATTEMPT + " AND state = 'PENDING'";
 
-    /** {@link #UPDATE_ATTEMPT} while the delivery status is still the one a provider's report was checked against. */
-    private static final String UPDATE_DELIVERY_STATUS = UPDATE_ATTEMPT + " AND delivery_status IS NOT DISTINCT FROM :previousStatus";
+    /** What a provider's report changes, while the delivery status is still the one the report was checked against. */
+    private static final String UPDATE_DELIVERY_STATUS = "UPDATE followup_send_attempt SET state = :state, delivery_status = :status,"
+            + " provider_message_id = :providerId, error_code = :error, updated_at = :updatedAt"
+            + " WHERE practice_id = :practice AND id = :id AND delivery_status IS NOT DISTINCT FROM :previousStatus";
 
     /** Binds an attempt's columns to an insert or update, or to a batch's entry, which the caller then adds. */
     private void bindAttempt(SqlStatement<?> u, SendAttempt a, String s) {

@@ -1157,6 +1157,27 @@ public abstract class FollowUpStoreContract {
     }
 
     /**
+     * A report read before the retention purge and written after it leaves the body purged: it
+     * writes what a report changes, not the body it read.
+     */
+    @Test
+    void aDeliveryStatusWrittenAfterThePurgeLeavesTheBodyPurged() {
+        Instant cutoff = T0.plus(Duration.ofDays(30));
+        TwoPendingAttempts stored = twoPendingAttempts(patient("Purged", "Stays", PhoneNumber.ofE164("+14155550246")), "need-purged");
+        SendAttempt queued = stored.first().sent("SM-purged-1", DeliveryStatus.QUEUED, T0.plusSeconds(1));
+        run(tx -> tx.settleAttempt(queued));
+        SendAttempt read = tx(tx -> tx.attempt(queued.id()).orElseThrow());
+        int purged = tx(tx -> tx.purgeBodiesBefore(cutoff));
+        assertThat(purged).isEqualTo(2);
+
+        Instant reportAt = cutoff.plusSeconds(1);
+        run(tx -> tx.updateDeliveryStatus(read.withStatus(DeliveryStatus.DELIVERED, null, "SM-purged-1", reportAt), DeliveryStatus.QUEUED));
+
+        run(tx -> assertThat(tx.attempt(queued.id()))
+                .contains(queued.purged().withStatus(DeliveryStatus.DELIVERED, null, "SM-purged-1", reportAt)));
+    }
+
+    /**
      * Updates of one attempt in one transaction apply in the order they were asked for, whatever
      * other updates come between them: a store that sends its updates as one batch per statement
      * must not run the later one first.
