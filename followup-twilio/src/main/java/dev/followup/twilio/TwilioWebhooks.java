@@ -116,8 +116,25 @@ public final class TwilioWebhooks {
         });
         // A number two practices share cannot route a webhook: those must name the practice in the path.
         shared.forEach(byNumber::remove);
+        warnOfShared(shared, accounts);
         this.validators = Map.copyOf(byPractice);
         this.practiceByNumber = Map.copyOf(byNumber);
+    }
+
+    /**
+     * Said once at start-up, since nothing fails: Twilio sends the replies to a number to the one
+     * inbound URL set on it (or on its Messaging Service), which names one practice. Replies meant
+     * for the others reach that one, and an opt-out worded for another practice ("please stop
+     * texting me") is recorded in that practice's ledger. Practice ids only: the number is left out.
+     */
+    private static void warnOfShared(Set<String> shared, Map<PracticeId, TwilioAccount> accounts) {
+        for (String number : shared) {
+            List<String> sharing = accounts.entrySet().stream().filter(e -> e.getValue().phoneNumbers().contains(number))
+                    .map(e -> e.getKey().value()).sorted().toList();
+            LOG.warn("practices {} share an SMS number: Twilio sends its replies to one inbound webhook URL, so they reach only the"
+                    + " practice that URL names, and an opt-out in words meant for another is recorded there; give each practice"
+                    + " a number of its own", sharing);
+        }
     }
 
     /** @return a builder with no accounts, no public base URL and the system UTC clock */

@@ -9,6 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.followup.InvalidInputException;
 import dev.followup.conversation.InboundSms;
 import dev.followup.message.DeliveryStatus;
@@ -26,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class TwilioWebhooksTest {
     private static final String PUBLIC_BASE = "https://hooks.example.com/followup";
@@ -60,6 +65,31 @@ class TwilioWebhooksTest {
         Map<String, List<String>> multi = new LinkedHashMap<>();
         form.forEach((name, value) -> multi.put(name, List.of(value)));
         return multi;
+    }
+
+    @Test
+    void practicesSharingANumberAreWarnedOfAtStartAndTheNumberRoutesNoReply() {
+        Logger logger = (Logger) LoggerFactory.getLogger(TwilioWebhooks.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        TwilioWebhooks sharing;
+        try {
+            sharing = TwilioWebhooks.builder().account(P1, TwilioSmsSenderTest.account())
+                    .account(PracticeId.of("p2"), TwilioSmsSenderTest.account()).publicBaseUrl(PUBLIC_BASE + "/")
+                    .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+        } finally {
+            logger.detachAppender(appender);
+        }
+        assertThat(appender.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                .satisfies(e -> assertThat(e.getFormattedMessage()).contains("[p1, p2] share an SMS number").doesNotContain(FROM));
+
+        // A webhook URL that names no practice is routed by the number the text was sent to: not a shared one.
+        Map<String, String> form = inboundForm("Yes");
+        String signature = TwilioSignatures.sign(AUTH_TOKEN, PUBLIC_BASE + "/twilio/inbound", form);
+        assertThat(webhooks.inboundSms("/twilio/inbound", multi(form), signature).practiceId()).isEqualTo(P1);
+        assertThatThrownBy(() -> sharing.inboundSms("/twilio/inbound", multi(form), signature))
+                .isInstanceOf(TwilioSignatureException.class).hasMessageContaining("neither its path nor its practice number");
     }
 
     @Test
