@@ -471,7 +471,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         String lost = "follow-up " + next.id() + " is not at version " + (next.version() - 1) + " in practice " + practiceId;
         guard("update follow-up " + next.id(), () -> {
             write(releasedBy == null ? Queries.UPDATE_FOLLOW_UP : Queries.UPDATE_FOLLOW_UP_AND_RELEASE, "follow-up updates",
-                    "update follow-up " + next.id(), "follow-up " + next.id(), lost, next, followUpBinder(next, next.version() - 1, releasedBy));
+                    "update follow-up " + next.id(), next.id().value(), lost, next, followUpBinder(next, next.version() - 1, releasedBy));
             return null;
         });
     }
@@ -738,7 +738,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void updateAttempt(SendAttempt a) {
         requireOwn(a.practiceId(), "send attempt " + a.id());
         guard("update send attempt " + a.id(), () -> {
-            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), "send attempt " + a.id(), null,
+            write(UPDATE_ATTEMPT, "send attempt updates", "update send attempt " + a.id(), a.id(), null,
                     (statement, s) -> bindAttempt(statement, a, s));
             return null;
         });
@@ -754,7 +754,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public void settleAttempt(SendAttempt settled) {
         requireOwn(settled.practiceId(), "send attempt " + settled.id());
         guard("settle send attempt " + settled.id(), () -> {
-            write(SETTLE_ATTEMPT, "send attempt settlements", "settle send attempt " + settled.id(), "send attempt " + settled.id(),
+            write(SETTLE_ATTEMPT, "send attempt settlements", "settle send attempt " + settled.id(), settled.id(),
                     "send attempt " + settled.id() + " is no longer pending in practice " + practiceId,
                     (statement, s) -> bindAttempt(statement, settled, s));
             return null;
@@ -774,8 +774,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         requireOwn(updated.practiceId(), "send attempt " + updated.id());
         guard("update the delivery status of send attempt " + updated.id(), () -> {
             write(UPDATE_DELIVERY_STATUS, "delivery status updates", "update the delivery status of send attempt " + updated.id(),
-                    "send attempt " + updated.id(),
-                    "the delivery status of send attempt " + updated.id() + " changed meanwhile in practice " + practiceId,
+                    updated.id(), "the delivery status of send attempt " + updated.id() + " changed meanwhile in practice " + practiceId,
                     (statement, s) -> statement.bind("practice" + s, practice).bind("id" + s, updated.id())
                             .bind("state" + s, updated.state().name()).bind("status" + s, name(updated.deliveryStatus()))
                             .bind("providerId" + s, updated.providerMessageId()).bind("error" + s, updated.errorCode())
@@ -1735,7 +1734,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /**
-     * @param row the row the update writes ("send attempt …"), so that two updates of it keep their order
+     * @param row the id of the row the update writes, so that two updates of it keep their order. Ids
+     *     are UUIDs: a follow-up's is never an attempt's, and if one were, the batches would only go early
      * @param followUp the follow-up an update of one writes, so that a later update of it may replace this one
      */
     private void write(String sql, String batch, String operation, String row, @Nullable String ifUnchanged, @Nullable FollowUp followUp,
