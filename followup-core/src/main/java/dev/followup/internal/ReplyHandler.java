@@ -242,23 +242,25 @@ public final class ReplyHandler {
         SendResult result = messenger.deliver(prepared);
         Instant now = ctx.clock().instant();
         SendAttempt pending = prepared.attempt();
-        // A carrier that refuses a reply's text holds an opt-out the library never heard (a STOP sent while the webhook was
-        // down, say): it counts on every channel, as it does for outreach.
-        boolean refused = result.outcome() == SendResult.Outcome.RECIPIENT_OPTED_OUT;
         // A status callback rarely beats this record, so the attempt is written as still pending, not read first.
         onceMoreIfRaceLost(pending.practiceId(), tx -> {
             messenger.recordPendingResult(tx, pending, result, now);
-            if (refused) {
-                optOutAtCarrier(tx, prepared.patient(), prepared.phone(), now);
-            }
-            return null;
+            return optOutIfRefused(tx, prepared, result, now);
         }, () -> {}, tx -> {
             messenger.recordResult(tx, pending, result, now);
-            if (refused) {
-                optOutAtCarrier(tx, prepared.patient(), prepared.phone(), now);
-            }
-            return null;
+            return optOutIfRefused(tx, prepared, result, now);
         });
+    }
+
+    /**
+     * A carrier that refuses a reply's text holds an opt-out the library never heard (a STOP sent
+     * while the webhook was down, say): it counts on every channel, as it does for outreach.
+     */
+    private @Nullable Void optOutIfRefused(PracticeTransaction tx, Messenger.Prepared prepared, SendResult result, Instant now) {
+        if (result.outcome() == SendResult.Outcome.RECIPIENT_OPTED_OUT) {
+            optOutAtCarrier(tx, prepared.patient(), prepared.phone(), now);
+        }
+        return null;
     }
 
     /** Records a carrier's opt-out for the patient and the number the refused text went to (a bare number: an unknown sender's). */
