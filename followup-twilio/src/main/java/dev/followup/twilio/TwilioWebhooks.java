@@ -13,13 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,8 +96,7 @@ public final class TwilioWebhooks {
         this.publicBaseUrl = builder.publicBaseUrl;
         this.clock = builder.clock;
         Map<PracticeId, RequestValidator> byPractice = new HashMap<>();
-        Map<String, PracticeId> byNumber = new HashMap<>();
-        Set<String> shared = new HashSet<>();
+        Map<String, List<String>> practicesByNumber = new HashMap<>();
         accounts.forEach((practiceId, account) -> {
             if (account.authToken() != null) {
                 byPractice.put(practiceId, new RequestValidator(account.authToken()));
@@ -108,15 +105,17 @@ public final class TwilioWebhooks {
                 LOG.warn("webhooks of practice {} cannot be verified and will fail: its Twilio account has no auth token"
                         + " (an API key sends, but Twilio signs webhooks with the auth token)", practiceId);
             }
-            for (String number : account.phoneNumbers()) {
-                if (byNumber.putIfAbsent(number, practiceId) != null) {
-                    shared.add(number);
-                }
+            account.phoneNumbers().forEach(number -> practicesByNumber.computeIfAbsent(number, k -> new ArrayList<>()).add(practiceId.value()));
+        });
+        Map<String, PracticeId> byNumber = new HashMap<>();
+        practicesByNumber.forEach((number, practices) -> {
+            if (practices.size() == 1) {
+                byNumber.put(number, PracticeId.of(practices.get(0)));
+            } else {
+                // A number two practices share cannot route a webhook: those must name the practice in the path.
+                warnOfShared(practices);
             }
         });
-        // A number two practices share cannot route a webhook: those must name the practice in the path.
-        shared.forEach(byNumber::remove);
-        warnOfShared(shared, accounts);
         this.validators = Map.copyOf(byPractice);
         this.practiceByNumber = Map.copyOf(byNumber);
     }
@@ -127,14 +126,10 @@ public final class TwilioWebhooks {
      * for the others reach that one, and an opt-out worded for another practice ("please stop
      * texting me") is recorded in that practice's ledger. Practice ids only: the number is left out.
      */
-    private static void warnOfShared(Set<String> shared, Map<PracticeId, TwilioAccount> accounts) {
-        for (String number : shared) {
-            List<String> sharing = accounts.entrySet().stream().filter(e -> e.getValue().phoneNumbers().contains(number))
-                    .map(e -> e.getKey().value()).sorted().toList();
-            LOG.warn("practices {} share an SMS number: Twilio sends its replies to one inbound webhook URL, so they reach only the"
-                    + " practice that URL names, and an opt-out in words meant for another is recorded there; give each practice"
-                    + " a number of its own", sharing);
-        }
+    private static void warnOfShared(List<String> practices) {
+        LOG.warn("practices {} share an SMS number: Twilio sends its replies to one inbound webhook URL, so they reach only the"
+                + " practice that URL names, and an opt-out in words meant for another is recorded there; give each practice"
+                + " a number of its own", practices.stream().sorted().toList());
     }
 
     /** @return a builder with no accounts, no public base URL and the system UTC clock */
