@@ -534,20 +534,21 @@ public final class OutreachRunner {
         ZoneId zone = patient.zoneOr(practice.timeZone());
         EscalationPolicy policy = ctx.policy(f.policyName());
         for (int guard = 0; guard < 32; guard++) {
-            if (f.dueDate() != null && now.atZone(zone).toLocalDate().isAfter(f.dueDate())) {
-                closer.close(tx, f, FollowUpState.EXPIRED, now, "due-date-passed");
-                tally.closed++;
-                return done(tx, claim);
-            }
             if (isOptedOut(tx, patient)) {
                 closer.close(tx, f, FollowUpState.OPTED_OUT, now, "opted-out");
                 tally.closed++;
                 return done(tx, claim);
             }
             if (f.state() == FollowUpState.ENGAGED) {
-                // The patient said yes but did not pick a slot in time: a person books by phone.
+                // The patient said yes but did not pick a slot in time: a person books by phone. Before the due date's
+                // expiry: a patient who asked to book is called even when the date passed while they chose.
                 closer.handToStaff(tx, f, patient, TaskKind.SCHEDULE_MANUALLY, TaskPriority.HIGH, "no slot chosen in time", null, now, opened);
                 tally.tasks++;
+                tally.closed++;
+                return done(tx, claim);
+            }
+            if (f.dueDate() != null && now.atZone(zone).toLocalDate().isAfter(f.dueDate())) {
+                closer.close(tx, f, FollowUpState.EXPIRED, now, "due-date-passed");
                 tally.closed++;
                 return done(tx, claim);
             }

@@ -240,6 +240,18 @@ class SlotBookingEngineTest {
     }
 
     @Test
+    void aPatientWhoSaidYesIsHandedToStaffEvenWhenTheDueDatePassedWhileTheyChose() {
+        EngineFixture fx = EngineFixture.create();
+        Row row = patient(12).due("2026-04-13");
+        engaged(fx, row);
+
+        fx.runFor(Duration.ofDays(2));
+
+        assertThat(fx.openTasks()).singleElement().satisfies(t -> assertThat(t.kind()).isEqualTo(TaskKind.SCHEDULE_MANUALLY));
+        assertThat(fx.followUpOf(row).state()).isEqualTo(FollowUpState.HANDED_TO_STAFF);
+    }
+
+    @Test
     void theChoiceTimeoutIsThePolicys() {
         EngineFixture fx = EngineFixture.builder()
                 .policy(EscalationPolicy.from(EscalationPolicy.standard()).named("quick-choice").choiceTimeout(Duration.ofHours(3)).build())
