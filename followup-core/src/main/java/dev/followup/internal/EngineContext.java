@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the engine's parts share: ports, clock, configuration. Built once by the engine's
@@ -69,6 +71,8 @@ public record EngineContext(
         java.util.function.Consumer<Duration> sleeper,
         dev.followup.spi.EngineListener listener) {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EngineContext.class);
+
     /**
      * @param id a practice id
      * @return the practice
@@ -101,6 +105,27 @@ public record EngineContext(
             throw new NotFoundException("policy '" + name + "' is not registered in this engine");
         }
         return p;
+    }
+
+    /**
+     * The policy a follow-up runs: the one it was created with, or, when this engine does not have
+     * that one (renamed or removed from the configuration since, or written by a node already
+     * running a newer configuration), the practice's current policy for its type. A follow-up whose
+     * policy is gone must still end in a terminal state or a staff task, and a reply to it (a STOP
+     * among them) must still be handled.
+     *
+     * @param followUp a follow-up
+     * @return the policy to run it by
+     */
+    public EscalationPolicy policyOf(dev.followup.followup.FollowUp followUp) {
+        EscalationPolicy own = policies.get(followUp.policyName());
+        if (own != null) {
+            return own;
+        }
+        String fallback = settings(followUp.practiceId()).policyFor(followUp.type());
+        LOG.warn("follow-up {} of practice {} runs policy '{}', which this engine does not have; policy '{}' applies instead",
+                followUp.id(), followUp.practiceId(), followUp.policyName(), fallback);
+        return policy(fallback);
     }
 
     /** @return an id for a new row ({@link TimeOrderedIds}, on this engine's clock) */

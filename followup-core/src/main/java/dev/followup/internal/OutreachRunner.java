@@ -532,7 +532,7 @@ public final class OutreachRunner {
                 "patient " + claimed.patientId() + " of follow-up " + claimed.id() + " is missing"));
         FollowUp f = claimed;
         ZoneId zone = patient.zoneOr(practice.timeZone());
-        EscalationPolicy policy = ctx.policy(f.policyName());
+        EscalationPolicy policy = ctx.policyOf(f);
         for (int guard = 0; guard < 32; guard++) {
             if (isOptedOut(tx, patient)) {
                 closer.close(tx, f, FollowUpState.OPTED_OUT, now, "opted-out");
@@ -702,7 +702,7 @@ public final class OutreachRunner {
      * from when the message was sent, not from when this run noticed.
      */
     private void moveLadderPast(PracticeTransaction tx, FollowUp f, Channel channel, int step, Instant sentAt, Instant now, String reason) {
-        EscalationPolicy policy = ctx.policy(f.policyName());
+        EscalationPolicy policy = ctx.policyOf(f);
         Audits.transition(tx, f, f.stepTaken(channel, sentAt, step + 1, nextDue(policy, step + 1, sentAt)), Audits.ENGINE, now, reason);
     }
 

@@ -186,7 +186,7 @@ public final class ReplyHandler {
                     patient, null), replies, null, null, null, null);
         }
         FollowUp f = target;
-        EscalationPolicy policy = ctx.policy(f.policyName());
+        EscalationPolicy policy = ctx.policyOf(f);
         switch (kind) {
             case YES -> {
                 if (policy.onYes() instanceof Step.OfferSlots offer && ctx.slots() != null && ctx.booker() != null) {
@@ -293,7 +293,7 @@ public final class ReplyHandler {
                 return messenger.prepare(tx, practice, patient, patient.phone(), current, Channel.SMS, MessagePurpose.NO_SLOTS,
                         TemplateNames.NO_SLOTS, Map.of(), -1, 1, REPLY_VALIDITY, now);
             }
-            EscalationPolicy policy = ctx.policy(current.policyName());
+            EscalationPolicy policy = ctx.policyOf(current);
             Audits.transition(tx, current, current.slotsOffered(offer, now, now.plus(policy.choiceTimeout())), Audits.ENGINE, now, "slots-offered");
             Audits.of(tx, AuditType.SLOTS_OFFERED, Audits.ENGINE, current, now, "count", Integer.toString(offer.size()));
             String list = Messenger.slotList(offer, patient.language(), patient.zoneOr(practice.timeZone()));

@@ -76,6 +76,38 @@ class EscalationEngineTest {
     }
 
     @Test
+    void aFollowUpWhosePolicyIsNoLongerConfiguredRunsThePracticesCurrentPolicyForItsTypeToTheEnd() {
+        EngineFixture fx = EngineFixture.create();
+        Row silent = patient(21);
+        Row stopping = patient(22);
+        fx.ingestNew(silent, stopping);
+        runningARetiredPolicy(fx, silent);
+        runningARetiredPolicy(fx, stopping);
+
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        fx.reply(stopping, "STOP");
+        fx.runFor(Duration.ofDays(4));
+
+        assertThat(fx.textsTo(silent)).hasSize(1);
+        assertThat(fx.mailsTo(silent)).hasSize(1);
+        assertThat(fx.openTasks()).singleElement().satisfies(t -> assertThat(t.followUpId()).isEqualTo(fx.followUpOf(silent).id()));
+        assertThat(fx.followUpOf(stopping).state()).isEqualTo(FollowUpState.OPTED_OUT);
+        assertThat(fx.mailsTo(stopping)).isEmpty();
+    }
+
+    /** As a follow-up created under a policy that a later configuration renamed or removed. */
+    private static void runningARetiredPolicy(EngineFixture fx, Row row) {
+        FollowUp f = fx.followUpOf(row);
+        FollowUp retired = new FollowUp(f.id(), f.practiceId(), f.patientId(), f.provider(), f.type(), f.preferredWindow(), f.dueDate(),
+                f.batchId(), f.needKey(), "post-op-v1", f.state(), f.nextStep(), f.nextActionAt(), f.createdAt(), f.firstContactAt(),
+                f.lastOutreachChannel(), f.repliedAt(), f.respondedChannel(), f.closedAt(), f.offeredSlots(), f.slotOffers(), f.version() + 1);
+        fx.store.inTransaction(PRACTICE_ID, tx -> {
+            tx.updateFollowUp(retired);
+            return null;
+        });
+    }
+
+    @Test
     void aReplyCancelsTheLadder() {
         EngineFixture fx = EngineFixture.create();
         Row yes = patient(2);
