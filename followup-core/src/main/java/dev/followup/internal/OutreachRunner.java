@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -348,7 +349,7 @@ public final class OutreachRunner {
         List<OutreachWindow> windows = new ArrayList<>();
         for (PatientId id : deciding) {
             Patient p = patients.get(id);
-            windows.addAll(limitWindows(p, p.phone() == null ? List.of() : sharing.getOrDefault(p.phone(), List.of()),
+            windows.addAll(limitWindows(recipients(p, p.phone() == null ? List.of() : sharing.getOrDefault(p.phone(), List.of())),
                     p.zoneOr(practice.timeZone()), now));
         }
         reads.prefetchOutreach(windows);
@@ -399,8 +400,10 @@ public final class OutreachRunner {
      * Records the attempt of a send decided earlier (in a group, or alone before waiting for its
      * pacing slot), checking again in the same transaction what the decision checked: that the node
      * still holds the lease, that the follow-up is the version decided on (no reply, booking or
-     * other change since), and consent. The decision may be seconds old; an opt-out or a reply must
-     * stop a send up to its last moment.
+     * other change since), consent, the send window and, under the recipient's lock, the contact
+     * limits. The decision may be seconds old (a group's texts wait for one another's provider
+     * calls); an opt-out, a reply, the window's close or another run's text to the same recipient
+     * must stop a send up to its last moment.
      *
      * @return whether the attempt is recorded, so that it may be handed to the provider
      */
@@ -409,14 +412,18 @@ public final class OutreachRunner {
         guarded(claim, tally, () -> recorded[0] = ctx.inTransaction(claim.practiceId(), tx -> {
             Instant now = ctx.clock().instant();
             Patient patient = send.prepared().patient();
+            Practice practice = send.prepared().practice();
             FollowUp current;
             boolean optedOut = false;
+            List<Integer> outreachCounts = List.of();
             if (patient == null) {
                 current = tx.leasedFollowUp(claim.followUpId(), claim.owner(), now).orElse(null);
             } else {
-                SendCheck check = tx.sendCheck(claim.followUpId(), claim.owner(), now, patient.id(), patient.phone());
+                SendCheck check = tx.sendCheck(claim.followUpId(), claim.owner(), now, patient.id(), patient.phone(),
+                        limitStarts(patient.zoneOr(practice.timeZone()), now));
                 current = check.leasedFollowUp().orElse(null);
                 optedOut = optsOut(check.consent());
+                outreachCounts = check.outreachCounts();
             }
             if (current == null) {
                 return false; // the lease ran out; another node owns the work now
@@ -425,6 +432,19 @@ public final class OutreachRunner {
                 // Changed since the decision: the next claim decides it afresh (and closes it if opted out).
                 tx.releaseLease(claim.followUpId(), claim.owner());
                 return false;
+            }
+            if (patient != null) {
+                // The group's earlier texts took their time (a slow provider), or another run texted this recipient since.
+                ZoneId zone = patient.zoneOr(practice.timeZone());
+                SendWindow window = ctx.policyOf(current).window().orElse(practice.sendWindow());
+                Hold hold = windowClosed(practice, window, zone, now);
+                if (hold == null) {
+                    hold = limitReached(practice, window, zone, now, outreachCounts);
+                }
+                if (hold != null) {
+                    defer(tx, claim, current, hold.until(), hold.reason(), now, tally);
+                    return false;
+                }
             }
             messenger.recordIntent(tx, send.prepared(), now);
             return true;
@@ -584,14 +604,10 @@ public final class OutreachRunner {
                 f = Audits.transition(tx, f, f.stepTaken(null, now, f.nextStep() + 1, now), Audits.ENGINE, now, "step-skipped");
                 continue;
             }
-            SendWindow window = policy.window().orElse(practice.sendWindow());
-            Instant opening = window.nextOpening(now, zone, practice.calendar());
-            if (opening.isAfter(now)) {
-                return defer(tx, claim, f, opening, "send-window", now, tally);
-            }
-            Instant limitFree = contactLimitFreeAt(tx, practice, patient, window, zone, now);
-            if (limitFree != null) {
-                return defer(tx, claim, f, limitFree, "contact-limit", now, tally);
+            // Alone, the attempt may be recorded in this transaction: the recipient's lock is taken before counting.
+            Hold hold = holdUntil(tx, practice, policy, patient, zone, now, !inGroup);
+            if (hold != null) {
+                return defer(tx, claim, f, hold.until(), hold.reason(), now, tally);
             }
             Instant sendAt = now;
             if (message.channel() == Channel.SMS) {
@@ -669,31 +685,69 @@ public final class OutreachRunner {
         return patient.email() == null ? "no-email" : null;
     }
 
-    /** @return null if the patient may be contacted now, else the earliest moment the limits allow */
-    private @Nullable Instant contactLimitFreeAt(PracticeTransaction tx, Practice practice, Patient patient, SendWindow window, ZoneId zone, Instant now) {
-        List<Patient> sharing = patient.phone() == null ? List.of() : tx.patientsByPhone(patient.phone());
-        List<Integer> counts = tx.outreachCounts(limitWindows(patient, sharing, zone, now));
+    /** Why, and until when, a message may not go to a patient now. */
+    private record Hold(Instant until, String reason) {}
+
+    /**
+     * Checks the send window and the contact limits (COMPLIANCE: when the message is actually
+     * sent, not when it was scheduled).
+     *
+     * @param lock whether to take the recipient's contact-limit lock before counting: needed when
+     *     this transaction records the message, so that a concurrent one to the same recipient waits
+     *     for it and then counts it
+     * @return null if the patient may be contacted now, else when and why not
+     */
+    private @Nullable Hold holdUntil(PracticeTransaction tx, Practice practice, EscalationPolicy policy, Patient patient, ZoneId zone,
+            Instant now, boolean lock) {
+        SendWindow window = policy.window().orElse(practice.sendWindow());
+        Hold closed = windowClosed(practice, window, zone, now);
+        if (closed != null) {
+            return closed;
+        }
+        Collection<PatientId> recipients = lock ? tx.lockRecipient(patient.id(), patient.phone())
+                : recipients(patient, patient.phone() == null ? List.of() : tx.patientsByPhone(patient.phone()));
+        return limitReached(practice, window, zone, now, tx.outreachCounts(limitWindows(recipients, zone, now)));
+    }
+
+    private static @Nullable Hold windowClosed(Practice practice, SendWindow window, ZoneId zone, Instant now) {
+        Instant opening = window.nextOpening(now, zone, practice.calendar());
+        return opening.isAfter(now) ? new Hold(opening, "send-window") : null;
+    }
+
+    /** @param counts the recipient's outreach in the windows of {@link #limitStarts}, in order */
+    private static @Nullable Hold limitReached(Practice practice, SendWindow window, ZoneId zone, Instant now, List<Integer> counts) {
         boolean dayFull = counts.get(0) >= practice.contactLimits().perDay();
         boolean weekFull = counts.get(1) >= practice.contactLimits().perWeek();
         if (!dayFull && !weekFull) {
             return null;
         }
         Instant tomorrow = now.atZone(zone).toLocalDate().plusDays(1).atStartOfDay(zone).toInstant();
-        return window.nextOpening(tomorrow, zone, practice.calendar());
+        return new Hold(window.nextOpening(tomorrow, zone, practice.calendar()), "contact-limit");
+    }
+
+    /**
+     * @param sharing the practice's patients with the patient's number
+     * @return who counts as one recipient with the patient: a family sharing one number is one
+     */
+    static Set<PatientId> recipients(Patient patient, List<Patient> sharing) {
+        Set<PatientId> recipients = new HashSet<>();
+        recipients.add(patient.id());
+        sharing.forEach(p -> recipients.add(p.id()));
+        return recipients;
     }
 
     /**
      * The two windows the contact limits count: today in the patient's zone, and the last seven
-     * days. Counted per phone as well as per patient: a family sharing one number is one recipient.
-     *
-     * @param sharing the practice's patients with the patient's number
+     * days. Counted per phone as well as per patient ({@link #recipients}).
      */
-    static List<OutreachWindow> limitWindows(Patient patient, List<Patient> sharing, ZoneId zone, Instant now) {
-        Set<PatientId> recipients = new HashSet<>();
-        recipients.add(patient.id());
-        sharing.forEach(p -> recipients.add(p.id()));
-        Instant dayStart = now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant();
-        return List.of(new OutreachWindow(recipients, dayStart), new OutreachWindow(recipients, now.minus(Duration.ofDays(7))));
+    static List<OutreachWindow> limitWindows(Collection<PatientId> recipients, ZoneId zone, Instant now) {
+        Set<PatientId> counted = Set.copyOf(recipients);
+        return limitStarts(zone, now).stream().map(since -> new OutreachWindow(counted, since)).toList();
+    }
+
+    /** @return the starts of the two windows the contact limits count: today in the patient's zone, and seven days ago */
+    static List<Instant> limitStarts(ZoneId zone, Instant now) {
+        return List.of(now.atZone(zone).toLocalDate().atStartOfDay(zone).toInstant(), now.minus(Duration.ofDays(7)));
     }
 
     /**

@@ -297,6 +297,11 @@ final class PrefetchedTransaction implements PracticeTransaction {
     }
 
     @Override
+    public List<PatientId> lockRecipient(PatientId patientId, @Nullable PhoneNumber phone) {
+        return tx.lockRecipient(patientId, phone); // a lock, never an answer from the cache
+    }
+
+    @Override
     public List<Patient> patientsByPhone(PhoneNumber phone) {
         return cached(patientsByPhone, phone, tx::patientsByPhone);
     }
@@ -325,6 +330,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
     public SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone) {
         // Asked of the store as one read: what is asked just before a send must not come from a bulk read made earlier.
         return tx.sendCheck(id, owner, now, patientId, phone);
+    }
+
+    @Override
+    public SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone,
+            List<Instant> countedSince) {
+        return tx.sendCheck(id, owner, now, patientId, phone, countedSince); // a lock and the last counts: never from the cache
     }
 
     @Override

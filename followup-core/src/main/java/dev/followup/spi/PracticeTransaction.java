@@ -69,6 +69,29 @@ public interface PracticeTransaction {
      */
     List<Patient> patientsByPhone(PhoneNumber phone);
 
+    /**
+     * Takes the contact-limit lock of one recipient: the patient, or, when they have a number, every
+     * patient of the practice with that number (a family sharing a phone is one recipient), held
+     * until this transaction ends. A transaction that counts a recipient's outreach and then records
+     * a message to them takes this lock first, so that two nodes or runs texting the same recipient
+     * at the same moment take turns, and the second counts the first's message.
+     *
+     * <p>The default locks nothing and answers the patient and {@link #patientsByPhone}: right for a
+     * store whose transactions never overlap. A store whose transactions run concurrently must lock.
+     *
+     * @param patientId the patient about to be contacted
+     * @param phone their number, if they have one
+     * @return the ids of the patients the lock covers (the patient among them), in id order
+     */
+    default List<PatientId> lockRecipient(PatientId patientId, @Nullable PhoneNumber phone) {
+        java.util.TreeSet<PatientId> ids = new java.util.TreeSet<>(java.util.Comparator.comparing(PatientId::value));
+        ids.add(patientId);
+        if (phone != null) {
+            patientsByPhone(phone).forEach(p -> ids.add(p.id()));
+        }
+        return List.copyOf(ids);
+    }
+
     /** @param patient inserts it, or replaces the stored patient with the same id */
     void savePatient(Patient patient);
 
@@ -463,6 +486,29 @@ public interface PracticeTransaction {
      */
     default SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone) {
         return new SendCheck(leasedFollowUp(id, owner, now), consentOf(patientId, phone));
+    }
+
+    /**
+     * {@link #sendCheck(FollowUpId, String, Instant, PatientId, PhoneNumber)} for a message about to
+     * be recorded, which first takes the recipient's contact-limit lock ({@link #lockRecipient}) and
+     * then also counts the recipient's outreach since each of the given moments, as
+     * {@link #outreachCounts} counts it for the patients the lock covers. The default makes those
+     * calls; the JDBC store answers on PostgreSQL in one round trip.
+     *
+     * @param id the follow-up to be sent for
+     * @param owner the node id that claimed it
+     * @param now the current time
+     * @param patientId its patient
+     * @param phone the patient's number, if any
+     * @param countedSince the starts of the windows the contact limits count
+     * @return the answers, with one count per start, in order
+     */
+    default SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone,
+            List<Instant> countedSince) {
+        Set<PatientId> recipients = Set.copyOf(lockRecipient(patientId, phone));
+        SendCheck check = sendCheck(id, owner, now, patientId, phone);
+        List<Integer> counts = outreachCounts(countedSince.stream().map(since -> new OutreachWindow(recipients, since)).toList());
+        return new SendCheck(check.leasedFollowUp(), check.consent(), counts);
     }
 
     /**

@@ -9,7 +9,10 @@ import dev.followup.engine.EngineFixture.Row;
 import dev.followup.message.AttemptState;
 import dev.followup.message.SendAttempt;
 import dev.followup.practice.PracticeId;
+import dev.followup.spi.Claim;
+import dev.followup.spi.FollowUpStore;
 import dev.followup.spi.OutboundSms;
+import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.SendResult;
 import dev.followup.spi.SmsSender;
 import java.time.Duration;
@@ -134,6 +137,91 @@ class ConcurrentRunsEngineTest {
         assertThat(fx.textsTo(first)).hasSize(1);
         assertThat(fx.textsTo(second)).hasSize(1);
         assertThat(fx.attempts()).extracting(SendAttempt::state).containsExactly(AttemptState.SENT, AttemptState.SENT);
+    }
+
+    /**
+     * Two runs each decide a group holding one of a patient's two follow-ups before either records
+     * its text. The contact limit (one a day) is counted again, under the recipient's lock, when a
+     * text is recorded: the second waits for the next day's opening.
+     */
+    @Test
+    void twoRunsThatDecidedTextsToOnePatientAtOnceSendOneThatDay() throws Exception {
+        CountDownLatch bothDecided = new CountDownLatch(2);
+        ThreadLocal<Integer> transactions = ThreadLocal.withInitial(() -> -1); // counted on the runs' threads only
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.batchSize(2)).storeWrapper(store -> new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                int before = transactions.get();
+                if (before < 0) {
+                    return store.inTransaction(practiceId, work);
+                }
+                transactions.set(before + 1);
+                if (before == 1) {
+                    await(bothDecided); // the run's first text waits until the other run decided its group too
+                }
+                T result = store.inTransaction(practiceId, work);
+                if (before == 0) {
+                    bothDecided.countDown();
+                }
+                return result;
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
+            }
+        }).build();
+        Row postOp = patient(1);
+        Row labReview = patient(1).type("Lab Review");
+        fx.ingestNew(postOp, patient(2), labReview, patient(3));
+        fx.clock.set(TEN);
+
+        List<Future<RunSummary>> started = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            started.add(threads.submit(() -> {
+                transactions.set(0);
+                return fx.run();
+            }));
+        }
+        for (Future<RunSummary> run : started) {
+            run.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        fx.runUntil(chicago(2026, 4, 13, 20, 0));
+
+        assertThat(fx.textsTo(postOp)).as("texts to the patient on Monday").hasSize(1);
+        assertThat(fx.followUpsOf(postOp)).as("the follow-up not texted waits for Tuesday's opening")
+                .anySatisfy(f -> assertThat(f.nextActionAt()).isEqualTo(chicago(2026, 4, 14, 10, 0)));
+        assertThat(fx.textsTo(patient(2))).hasSize(1);
+        assertThat(fx.textsTo(patient(3))).hasSize(1);
+    }
+
+    /**
+     * A group's texts go out one after another; a provider that takes 10 s a text makes the last
+     * of 25 wait four minutes. The window (weekdays 10:00-14:00) is checked again as each is
+     * recorded: those whose moment came after 14:00 go at the next opening.
+     */
+    @Test
+    void aGroupsTextsThatWouldGoAfterTheWindowClosesWaitForItsNextOpening() {
+        java.util.concurrent.atomic.AtomicReference<EngineFixture> fixture = new java.util.concurrent.atomic.AtomicReference<>();
+        EngineFixture fx = EngineFixture.builder().start(chicago(2026, 4, 13, 13, 58)).smsWrapper(sender -> sending(sender, sms -> {
+            SendResult answer = sender.send(sms);
+            fixture.get().clock.advance(Duration.ofSeconds(10)); // the answer's round trip
+            return answer;
+        })).build();
+        fixture.set(fx);
+        List<Row> rows = IntStream.range(0, 25).mapToObj(EngineFixture::patient).toList();
+        fx.ingestNew(rows.toArray(Row[]::new));
+
+        fx.run();
+        fx.runUntil(chicago(2026, 4, 14, 12, 0));
+
+        for (Row row : rows) {
+            assertThat(fx.textsTo(row)).as("texts to patient %s", row.mrn()).singleElement().satisfies(text -> {
+                java.time.ZonedDateTime local = text.at().atZone(EngineFixture.CHICAGO);
+                assertThat(local.toLocalTime()).as("sent at %s", local).isBefore(java.time.LocalTime.of(14, 0))
+                        .isAfterOrEqualTo(java.time.LocalTime.of(10, 0));
+            });
+        }
     }
 
     private static void await(CountDownLatch latch) {

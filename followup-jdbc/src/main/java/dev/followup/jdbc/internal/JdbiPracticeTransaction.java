@@ -164,6 +164,31 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                 .bind("hash", ctx.index().phone(practiceId, phone)).map(patientMapper()).list());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One statement locks the rows in id order (by the number's blind index when there is one, so
+     * that every transaction locking a family locks the same rows in the same order, and none waits
+     * for another in a cycle).
+     */
+    @Override
+    public List<PatientId> lockRecipient(PatientId patientId, @Nullable PhoneNumber phone) {
+        return guard("lock the recipient of patient " + patientId, () -> {
+            List<PatientId> locked = phone == null
+                    ? query(Queries.LOCK_PATIENT).bind("id", patientId.value()).map((rs, sc) -> PatientId.of(rs.getString("id"))).list()
+                    : query(Queries.LOCK_PATIENTS_BY_PHONE).bind("hash", ctx.index().phone(practiceId, phone))
+                            .map((rs, sc) -> PatientId.of(rs.getString("id"))).list();
+            if (locked.contains(patientId)) {
+                return locked;
+            }
+            // Its number changed since it was read (an import): the patient counts with the family it was read with.
+            List<PatientId> withPatient = new ArrayList<>(locked);
+            withPatient.add(patientId);
+            withPatient.sort(java.util.Comparator.comparing(PatientId::value));
+            return List.copyOf(withPatient);
+        });
+    }
+
     @Override
     public Map<PatientId, Patient> patients(Collection<PatientId> ids) {
         return guard("read " + ids.size() + " patients", () -> {
@@ -685,6 +710,43 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     RowMapper<ConsentChange> mapper = consentMapper();
                     return new SendCheck(leased, applyingConsent(nextRowsOf(ps, (rs, sc) -> Map.entry(rs.getString("naming"), mapper.map(rs, sc)), context)));
                 }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On PostgreSQL, for a patient with a number, one statement list: the recipient's lock first,
+     * then the reads, so that the count (each statement its own snapshot) sees the outreach of a
+     * transaction the lock waited for.
+     */
+    @Override
+    public SendCheck sendCheck(FollowUpId id, String owner, Instant now, PatientId patientId, @Nullable PhoneNumber phone,
+            List<Instant> countedSince) {
+        if (ctx.dialect() != Dialect.POSTGRESQL || phone == null || countedSince.isEmpty()) {
+            return PracticeTransaction.super.sendCheck(id, owner, now, patientId, phone, countedSince);
+        }
+        // The database compares with the starts as stored (microseconds); so must the counting below.
+        List<Instant> starts = countedSince.stream().map(since -> Objects.requireNonNull(Sql.stored(since))).toList();
+        Instant earliest = starts.stream().min(Instant::compareTo).orElseThrow();
+        return guard("lock the recipient of patient " + patientId + " and read leased follow-up " + id + ", consent and outreach",
+                () -> query(Queries.LOCK_PATIENTS_BY_PHONE + ";\n" + LEASED_FOLLOW_UP + ";\n" + Queries.CONSENT_OF_PATIENT_AND_PHONE + ";\n"
+                        + Queries.RECIPIENT_OUTREACH_SINCE).bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now))
+                        .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone))
+                        .bind("since", Sql.instant(earliest)).bind("purpose", MessagePurpose.OUTREACH.name())
+                        .execute((statement, context) -> {
+                            PreparedStatement ps = statement.get();
+                            rowsOf(ps, (rs, sc) -> rs.getString("id"), context); // the lock: its rows are not needed
+                            Optional<FollowUp> leased = nextRowsOf(ps, followUpMapper(), context).stream().findFirst();
+                            RowMapper<ConsentChange> mapper = consentMapper();
+                            Optional<ConsentChange> consent = applyingConsent(
+                                    nextRowsOf(ps, (rs, sc) -> Map.entry(rs.getString("naming"), mapper.map(rs, sc)), context));
+                            List<Instant> sent = nextRowsOf(ps, (rs, sc) -> Objects.requireNonNull(Sql.instant(rs, "created_at")), context);
+                            List<Integer> counts = new ArrayList<>(starts.size());
+                            for (Instant start : starts) {
+                                counts.add((int) sent.stream().filter(at -> !at.isBefore(start)).count());
+                            }
+                            return new SendCheck(leased, consent, counts);
+                        }));
     }
 
     @Override

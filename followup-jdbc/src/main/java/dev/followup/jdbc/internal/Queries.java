@@ -34,6 +34,19 @@ public final class Queries {
     /** An inbound SMS finds its patients by the keyed hash of the sender's number. */
     public static final String PATIENTS_BY_PHONE =
             "SELECT * FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id";
+    /** A recipient's contact-limit lock, when they have a number: the practice's patients with it, in id order. */
+    public static final String LOCK_PATIENTS_BY_PHONE =
+            "SELECT id FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id FOR UPDATE";
+    /** A recipient's contact-limit lock, when they have no number. */
+    public static final String LOCK_PATIENT = "SELECT id FROM followup_patient WHERE practice_id = :practice AND id = :id FOR UPDATE";
+    /**
+     * Contact limits, under the recipient's lock ({@link #LOCK_PATIENTS_BY_PHONE}): when each counted
+     * outreach to the patient or to another patient with their number was created.
+     */
+    public static final String RECIPIENT_OUTREACH_SINCE = "SELECT a.created_at FROM followup_send_attempt a WHERE a.practice_id = :practice"
+            + " AND a.patient_id IN (SELECT p.id FROM followup_patient p WHERE p.practice_id = :practice"
+            + " AND (p.phone_hash = :hash OR p.id = :patient)) AND a.created_at >= :since AND a.purpose = :purpose"
+            + " AND a.state IN (" + COUNTED_STATES_SQL + ")";
     /** The latest consent entry naming a phone number (by its blind index). */
     public static final String LATEST_CONSENT_OF_PHONE = "SELECT * FROM followup_consent WHERE practice_id = :practice"
             + " AND phone_hash = :hash ORDER BY changed_at DESC, seq DESC FETCH FIRST 1 ROWS ONLY";

@@ -854,6 +854,47 @@ public abstract class FollowUpStoreContract {
     }
 
     /**
+     * The check just before a text is recorded, with the contact limits' windows: it answers the
+     * lease and consent as the plain check does, and counts the outreach of the patient and of the
+     * practice's other patients with their number as {@link PracticeTransaction#outreachCounts} does
+     * for the patients {@link PracticeTransaction#lockRecipient} covers.
+     */
+    @Test
+    void theCheckBeforeRecordingATextCountsTheOutreachOfEveryoneWithTheNumber() {
+        Instant epoch = claimEpoch();
+        Instant now = epoch.plusSeconds(1);
+        Instant leaseUntil = now.plusSeconds(60);
+        PhoneNumber family = PhoneNumber.ofE164("+14155550245");
+        FollowUp f = claimedByNodeA(family, "need-send-check-counts", epoch, now, leaseUntil);
+        Patient sibling = patient("Sib", "Sing", family);
+        FollowUp ofSibling = followUp(sibling, "need-send-check-sibling", T0);
+        Patient stranger = patient("Other", "Number", PhoneNumber.ofE164("+14155550246"));
+        FollowUp ofStranger = followUp(stranger, "need-send-check-stranger", T0);
+        Instant earlier = now.minus(Duration.ofDays(3));
+        run(tx -> {
+            List.of(sibling, stranger).forEach(tx::savePatient);
+            List.of(ofSibling, ofStranger).forEach(tx::insertFollowUp);
+            tx.insertAttempt(attempt(f, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, earlier, "three days ago"));
+            tx.insertAttempt(attempt(ofSibling, 0, 1, MessagePurpose.OUTREACH, AttemptState.PENDING, now.minusSeconds(30), "sibling"));
+            tx.insertAttempt(attempt(ofSibling, -1, 1, MessagePurpose.SLOT_OFFER, AttemptState.SENT, now.minusSeconds(20), "a reply"));
+            tx.insertAttempt(attempt(ofStranger, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, now.minusSeconds(10), "stranger"));
+        });
+        List<Instant> starts = List.of(now.minusSeconds(60), now.minus(Duration.ofDays(7)), now);
+
+        run(tx -> {
+            SendCheck check = tx.sendCheck(f.id(), "node-a", now, f.patientId(), family, starts);
+            assertThat(check.outreachCounts()).containsExactly(1, 2, 0);
+            assertThat(new SendCheck(check.leasedFollowUp(), check.consent())).isEqualTo(tx.sendCheck(f.id(), "node-a", now, f.patientId(), family));
+            Set<PatientId> recipients = Set.copyOf(tx.lockRecipient(f.patientId(), family));
+            assertThat(recipients).containsExactlyInAnyOrder(f.patientId(), sibling.id());
+            assertThat(check.outreachCounts()).isEqualTo(tx.outreachCounts(starts.stream().map(since -> new OutreachWindow(recipients, since)).toList()))
+                    .isEqualTo(oneByOne(tx).sendCheck(f.id(), "node-a", now, f.patientId(), family, starts).outreachCounts());
+            assertThat(tx.sendCheck(f.id(), "node-a", now, f.patientId(), null, starts).outreachCounts()).as("without a number: the patient alone")
+                    .containsExactly(0, 1, 0);
+        });
+    }
+
+    /**
      * The reads before a reply is decided, asked together, answer exactly as the reads apart do: two
      * patients sharing the number (one with two open follow-ups and a closed one, and a consent entry
      * that a later entry on the number overrides; one with nothing), a number no patient has, and
