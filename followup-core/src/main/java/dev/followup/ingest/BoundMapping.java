@@ -158,19 +158,6 @@ final class BoundMapping {
         }
     }
 
-    private static Optional<ZoneId> regionZone(String text) {
-        try {
-            ZoneId zone = ZoneId.of(text);
-            // A fixed offset knows no daylight saving: it would move sends by an hour half the year.
-            if (!(zone instanceof ZoneOffset) && !zone.getId().matches("(?i)(UTC|GMT|UT)[+-].*")) {
-                return Optional.of(zone);
-            }
-        } catch (DateTimeException e) {
-            // not a zone id
-        }
-        return Optional.empty();
-    }
-
     /** Lower-cases and removes accents, so that "José" and "Jose" give the same key. */
     private static String fold(String text) {
         return Normalizer.normalize(text, Normalizer.Form.NFD).replaceAll("\\p{M}+", "").toLowerCase(Locale.ROOT);
@@ -414,9 +401,11 @@ final class BoundMapping {
             if (column == null || cell(column).isEmpty()) {
                 return null;
             }
-            Optional<ZoneId> zone = zones.computeIfAbsent(cell(column), BoundMapping::regionZone);
+            Optional<ZoneId> zone = zones.computeIfAbsent(cell(column), text -> ZoneNames.parse(text, region));
             if (zone.isEmpty()) {
-                warnings.add("time zone (column '" + column.name() + "') is not an IANA zone id: the practice's applies");
+                warnings.add("time zone (column '" + column.name() + "') is not recognised: the practice's applies");
+            } else if (zone.get() instanceof ZoneOffset) {
+                warnings.add("time zone (column '" + column.name() + "') is a fixed offset: daylight saving is not followed");
             }
             return zone.orElse(null);
         }

@@ -480,7 +480,9 @@ public final class CsvMapping {
         }
 
         /**
-         * @param column the column holding the patient's IANA time zone ({@code America/Chicago})
+         * @param column the column holding the patient's time zone: an IANA id ({@code America/Chicago}),
+         *     a common North American name ({@code EST}, {@code Central Time}, {@code Hawaii}) or a
+         *     fixed offset ({@code UTC-10}, {@code -05:00}); anything else falls back to the practice's zone
          * @return this builder
          */
         public Builder timeZone(String column) {

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * @param preferredWindow when the patient prefers to be seen; {@link PreferredWindow#ANY} when unknown
  * @param language the patient's language, when the export has a recognisable one
  * @param dueDate when the follow-up is due, when the export has one
- * @param timeZone the patient's time zone, when the export has a valid IANA id
+ * @param timeZone the patient's time zone, when the export has a recognisable one (an IANA id, a
+ *     common North American name such as {@code EST}, or a fixed offset such as {@code UTC-10})
  */
 public record PatientRecord(
         @Nullable Mrn mrn,

@@ -20,8 +20,11 @@ import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -123,7 +126,7 @@ class PatientListReaderTest {
         assertThat(read.accepted(12).warnings()).containsExactly(
                 "language (column 'Language') is not recognised: the practice's default applies",
                 "due date (column 'Due Date') is not a date in the formats [yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, d-MMM-yyyy]: ignored",
-                "time zone (column 'Time Zone') is not an IANA zone id: the practice's applies");
+                "time zone (column 'Time Zone') is not recognised: the practice's applies");
     }
 
     @Test
@@ -344,6 +347,78 @@ class PatientListReaderTest {
         assertThat(marie.record().provider().id()).isEqualTo("W01");
         assertThat(marie.record().dueDate()).isEqualTo(LocalDate.of(2027, 3, 5));
         assertThat(marie.record().timeZone()).isEqualTo(ZoneId.of("America/Vancouver"));
+    }
+
+    @Test
+    void commonUsZoneNamesAndAbbreviationsMeanTheirRegionWithItsDaylightSaving() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("HST", "Pacific/Honolulu");
+        expected.put("hawaii", "Pacific/Honolulu");
+        expected.put("Hawaiian Standard Time", "Pacific/Honolulu");
+        expected.put("EST", "America/New_York");
+        expected.put("edt", "America/New_York");
+        expected.put("Eastern Time", "America/New_York");
+        expected.put("eastern  standard time", "America/New_York");
+        expected.put("Eastern Time (US & Canada)", "America/New_York");
+        expected.put("CST", "America/Chicago");
+        expected.put("Central Standard Time", "America/Chicago");
+        expected.put("MST", "America/Denver");
+        expected.put("Arizona", "America/Phoenix");
+        expected.put("PST", "America/Los_Angeles");
+        expected.put("Pacific", "America/Los_Angeles");
+        expected.put("AKST", "America/Anchorage");
+        expected.put("AST", "America/Puerto_Rico");
+        expected.put("ADT", "America/Halifax");
+        expected.put("NST", "America/St_Johns");
+        expected.put("US/Eastern", "US/Eastern");
+        expected.put("america/chicago", "America/Chicago");
+        StringBuilder csv = new StringBuilder("First Name,Last Name,Phone,Provider,Time Zone\n");
+        expected.keySet().forEach(zone -> csv.append("Amy,Lee,(415) 555-0101,Dr. Chen,").append(zone).append('\n'));
+
+        Read read = readText(READER, csv.toString());
+
+        List<String> zones = expected.keySet().stream().toList();
+        for (int i = 0; i < zones.size(); i++) {
+            ParsedRow.Accepted row = read.accepted(i + 2);
+            assertThat(row.record().timeZone()).as(zones.get(i)).isEqualTo(ZoneId.of(expected.get(zones.get(i))));
+            assertThat(row.warnings()).as(zones.get(i)).isEmpty();
+        }
+    }
+
+    @Test
+    void atlanticStandardTimeIsHalifaxForACanadianPractice() {
+        PatientListReader canadian = PatientListReader.builder().region("CA").build();
+
+        Read read = readText(canadian, "First Name,Last Name,Phone,Provider,Time Zone\nAmy,Lee,(902) 555-0101,Dr. Chen,AST\n");
+
+        assertThat(read.accepted(2).record().timeZone()).isEqualTo(ZoneId.of("America/Halifax"));
+    }
+
+    @Test
+    void aFixedOffsetIsKeptWithAWarningThatItIgnoresDaylightSaving() {
+        List<String> offsets = List.of("UTC-10", "GMT-5", "-05:00", "utc +5:30", "GMT\u22123", "Etc/GMT+10", "UTC");
+        StringBuilder csv = new StringBuilder("First Name,Last Name,Phone,Provider,Time Zone\n");
+        offsets.forEach(zone -> csv.append("Amy,Lee,(415) 555-0101,Dr. Chen,").append(zone).append('\n'));
+
+        Read read = readText(READER, csv.toString());
+
+        assertThat(read.acceptedLines()).hasSize(offsets.size());
+        assertThat(read.rows()).map(r -> ((ParsedRow.Accepted) r).record().timeZone()).containsExactly(
+                ZoneOffset.ofHours(-10), ZoneOffset.ofHours(-5), ZoneOffset.ofHours(-5), ZoneOffset.ofHoursMinutes(5, 30),
+                ZoneOffset.ofHours(-3), ZoneOffset.ofHours(-10), ZoneOffset.UTC);
+        assertThat(read.messages()).hasSize(offsets.size()).containsOnly(
+                "time zone (column 'Time Zone') is a fixed offset: daylight saving is not followed");
+    }
+
+    @Test
+    void anUnrecognisedZoneFallsBackToThePracticesWithAWarning() {
+        Read read = readText(READER, "First Name,Last Name,Phone,Provider,Time Zone\n"
+                + "Amy,Lee,(415) 555-0101,Dr. Chen,Mars/Olympus\n"
+                + "Amy,Lee,(415) 555-0101,Dr. Chen,UTC-25\n"
+                + "Amy,Lee,(415) 555-0101,Dr. Chen,Eastern Europe Lunch Time\n");
+
+        assertThat(read.rows()).map(r -> ((ParsedRow.Accepted) r).record().timeZone()).containsOnlyNulls();
+        assertThat(read.messages()).hasSize(3).containsOnly("time zone (column 'Time Zone') is not recognised: the practice's applies");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.followup.engine;
 import static dev.followup.engine.EngineFixture.CHICAGO;
 import static dev.followup.engine.EngineFixture.chicago;
 import static dev.followup.engine.EngineFixture.local;
+import static dev.followup.engine.EngineFixture.localTime;
 import static dev.followup.engine.EngineFixture.patient;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +47,23 @@ class SendWindowEngineTest {
         assertThat(fx.textsTo(local)).extracting(Text::at).containsExactly(chicago(2026, 4, 13, 10, 0));
         assertThat(fx.textsTo(la)).extracting(Text::at).containsExactly(local(LOS_ANGELES, 2026, 4, 13, 10, 0));
         assertThat(local(LOS_ANGELES, 2026, 4, 13, 10, 0)).isEqualTo(chicago(2026, 4, 13, 12, 0));
+    }
+
+    @Test
+    void aHawaiiPatientWrittenAsHstOfAChicagoPracticeIsTextedInsideQuietHoursHonoluluTime() {
+        ZoneId honolulu = ZoneId.of("Pacific/Honolulu");
+        EngineFixture fx = EngineFixture.create();
+        Row hawaii = patient(1).zone("HST");
+        Row offset = patient(2).zone("UTC-10");
+        fx.ingestNew(hawaii, offset);
+
+        fx.runUntil(chicago(2026, 4, 14, 9, 0));
+
+        for (Row row : List.of(hawaii, offset)) {
+            assertThat(fx.textsTo(row)).extracting(t -> localTime(t, honolulu).toLocalTime())
+                    .singleElement().satisfies(time -> assertThat(time).isBetween(LocalTime.of(8, 0), LocalTime.of(20, 59)));
+            assertThat(fx.textsTo(row)).extracting(Text::at).containsExactly(local(honolulu, 2026, 4, 13, 10, 0));
+        }
     }
 
     @Test
