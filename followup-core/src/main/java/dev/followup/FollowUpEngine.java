@@ -118,7 +118,8 @@ public final class FollowUpEngine {
      * @param practiceId the practice the list belongs to
      * @param csv the CSV bytes (UTF-8 with or without BOM, or Windows-1252)
      * @param mapping the column mapping, or null to detect it from the header row
-     * @return counts and every rejected row with its line number and reason
+     * @return counts, and the rejected rows and the warnings on used rows with their line numbers
+     *     and reasons (the first {@value ImportResult#DEFAULT_MAX_LISTED_ERRORS} of each)
      */
     public ImportResult ingest(PracticeId practiceId, InputStream csv, @Nullable CsvMapping mapping) {
         return ingestor.ingest(practiceId, csv, mapping);

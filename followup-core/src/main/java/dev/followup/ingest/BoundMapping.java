@@ -47,7 +47,6 @@ final class BoundMapping {
     record Column(String name, int index) {
     }
 
-    static final String LANDLINE_WARNING = "phone is a landline: SMS skipped";
     static final String FALLBACK_WARNING = "row has bytes that are not valid UTF-8: they were read as Windows-1252";
 
     private static final Pattern TIME_AFTER_DATE = Pattern.compile("(\\S+)[ T]\\d{1,2}:\\d{2}.*");
@@ -249,7 +248,7 @@ final class BoundMapping {
                         + (phone.number == null ? "email only" : "ignored"));
             }
             if (phone.number != null && phone.number.lineType() == PhoneNumber.LineType.LANDLINE) {
-                warnings.add(LANDLINE_WARNING);
+                warnings.add("phone in column '" + phone.column + "' is a landline: SMS skipped");
             }
             if (emailInvalid) {
                 warnings.add("email (column '" + emailColumn.name() + "') is not a valid address: ignored");
@@ -303,6 +302,7 @@ final class BoundMapping {
                 if (rank < bestRank) {
                     bestRank = rank;
                     choice.number = number;
+                    choice.column = column.name();
                 }
             }
             return choice;
@@ -422,6 +422,7 @@ final class BoundMapping {
 
     private static final class PhoneChoice {
         private @Nullable PhoneNumber number;
+        private @Nullable String column;
         private final List<String> invalidColumns = new ArrayList<>();
     }
 }

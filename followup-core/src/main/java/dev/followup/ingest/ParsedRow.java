@@ -17,7 +17,7 @@ public sealed interface ParsedRow permits ParsedRow.Accepted, ParsedRow.Rejected
      *
      * @param line the physical line where the row starts, 1-based
      * @param record the normalised values
-     * @param warnings what was doubtful but not fatal ("phone is a landline: SMS skipped"); never
+     * @param warnings what was doubtful but not fatal ("phone in column 'Phone' is a landline: SMS skipped"); never
      *     contains a cell value
      */
     record Accepted(int line, PatientRecord record, List<String> warnings) implements ParsedRow {

@@ -3,6 +3,7 @@ package dev.followup.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.followup.InvalidConfigurationException;
 import dev.followup.InvalidInputException;
 import dev.followup.followup.BatchId;
 import dev.followup.followup.FollowUpType;
@@ -89,8 +90,67 @@ class IngestValuesTest {
         assertThat(result.warnings()).isEqualTo(4);
         assertThat(result.errors()).containsExactly(new RowError(5, "provider is empty"));
         assertThat(result.summary()).isEqualTo("Batch batch-7: 4 rows read: 2 accepted, 1 already known, 1 rejected; "
-                + "4 warnings. Rejected: line 5: provider is empty.");
+                + "4 warnings. Rejected: line 5: provider is empty. Warnings: line 3: a; line 3: b; line 3: a; line 3: b.");
         assertThat(result.summary()).doesNotContainIgnoringCase("sarah").doesNotContain("0132");
+    }
+
+    @Test
+    void importResultListsTheWarningsOfUsedRowsWithTheirLines() {
+        ParsedRow.Accepted landline = new ParsedRow.Accepted(4, sampleRecord(), List.of("phone in column 'Home' is a landline: SMS skipped"));
+        ParsedRow.Accepted doubtful = new ParsedRow.Accepted(9, sampleRecord(), List.of(
+                "due date (column 'Recall') is not a date in the formats [yyyy-MM-dd]: ignored",
+                "time zone (column 'TZ') is not recognised: the practice's applies"));
+        ImportResult result = ImportResult.builder(BatchId.of("b")).addAccepted(landline).addAlreadyKnown(doubtful).build();
+
+        assertThat(result.warnings()).isEqualTo(3);
+        assertThat(result.rowWarnings()).containsExactly(
+                new RowWarning(4, "phone in column 'Home' is a landline: SMS skipped"),
+                new RowWarning(9, "due date (column 'Recall') is not a date in the formats [yyyy-MM-dd]: ignored"),
+                new RowWarning(9, "time zone (column 'TZ') is not recognised: the practice's applies"));
+        assertThat(result.warningsNotListed()).isZero();
+        assertThat(result.summary()).endsWith("3 warnings. Warnings: line 4: phone in column 'Home' is a landline: SMS skipped; "
+                + "line 9: due date (column 'Recall') is not a date in the formats [yyyy-MM-dd]: ignored; "
+                + "line 9: time zone (column 'TZ') is not recognised: the practice's applies.");
+        assertThat(result.summary()).doesNotContainIgnoringCase("sarah").doesNotContain("0132").doesNotContain("2026");
+    }
+
+    @Test
+    void importResultKeepsOnlyTheFirstWarningsButCountsAll() {
+        ImportResult.Builder builder = ImportResult.builder(BatchId.of("b")).maxListedWarnings(3);
+        for (int line = 2; line < 12; line++) {
+            builder.addAccepted(new ParsedRow.Accepted(line, sampleRecord(), List.of("phone in column 'Phone' is a landline: SMS skipped")));
+        }
+        ImportResult result = builder.build();
+
+        assertThat(result.warnings()).isEqualTo(10);
+        assertThat(result.rowWarnings()).extracting(RowWarning::line).containsExactly(2, 3, 4);
+        assertThat(result.warningsNotListed()).isEqualTo(7);
+        assertThat(ImportResult.builder(BatchId.of("b")).build().rowWarnings()).isEmpty();
+        assertThatThrownBy(() -> ImportResult.builder(BatchId.of("b")).maxListedWarnings(-1))
+                .isInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
+    void aHugeListOfWarnedRowsKeepsTheDefaultNumberOfWarnings() {
+        ImportResult.Builder builder = ImportResult.builder(BatchId.of("b"));
+        List<String> two = List.of("language (column 'Language') is not recognised: the practice's default applies",
+                "phone in column 'Phone' is a landline: SMS skipped");
+        for (int line = 2; line < 100_002; line++) {
+            builder.addAccepted(new ParsedRow.Accepted(line, sampleRecord(), two));
+        }
+        ImportResult result = builder.build();
+
+        assertThat(result.warnings()).isEqualTo(200_000);
+        assertThat(result.rowWarnings()).hasSize(ImportResult.DEFAULT_MAX_LISTED_WARNINGS);
+        assertThat(result.summary()).endsWith("; and 199995 more.");
+    }
+
+    @Test
+    void rowWarningValidatesLineAndReason() {
+        assertThat(new RowWarning(3, "phone in column 'Phone' is a landline: SMS skipped"))
+                .hasToString("line 3: phone in column 'Phone' is a landline: SMS skipped");
+        assertThatThrownBy(() -> new RowWarning(0, "x")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> new RowWarning(2, " ")).isInstanceOf(InvalidInputException.class);
     }
 
     @Test
@@ -116,6 +176,11 @@ class IngestValuesTest {
         assertThatThrownBy(() -> ImportResult.of(BatchId.of("b"), -1, 0, 0, 0, List.of()))
                 .isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> ImportResult.of(BatchId.of("b"), 0, 0, 0, 0, List.of(new RowError(2, "x"))))
+                .isInstanceOf(InvalidInputException.class);
+        ImportResult withWarnings = ImportResult.of(BatchId.of("b"), 5, 2, 1, 3, List.of(), List.of(new RowWarning(6, "x")));
+        assertThat(withWarnings.rowWarnings()).containsExactly(new RowWarning(6, "x"));
+        assertThat(withWarnings.warningsNotListed()).isEqualTo(2);
+        assertThatThrownBy(() -> ImportResult.of(BatchId.of("b"), 1, 0, 0, 0, List.of(), List.of(new RowWarning(2, "x"))))
                 .isInstanceOf(InvalidInputException.class);
     }
 }

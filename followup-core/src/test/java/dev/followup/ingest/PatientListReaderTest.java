@@ -134,7 +134,7 @@ class PatientListReaderTest {
         ParsedRow.Accepted li = readResource(READER, "generic.csv").accepted(7);
 
         assertThat(li.record().phone().lineType()).isEqualTo(PhoneNumber.LineType.LANDLINE);
-        assertThat(li.warnings()).containsExactly("phone is a landline: SMS skipped");
+        assertThat(li.warnings()).containsExactly("phone in column 'Phone' is a landline: SMS skipped");
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpState;
 import dev.followup.ingest.ImportResult;
 import dev.followup.ingest.RowError;
+import dev.followup.ingest.RowWarning;
 import dev.followup.patient.Patient;
 import dev.followup.practice.PracticeId;
 import java.io.ByteArrayInputStream;
@@ -70,6 +71,14 @@ class IngestionEngineTest {
         assertThat(result.rejected()).isEqualTo(2);
         assertThat(result.errors()).extracting(RowError::line).containsExactly(10, 11);
         assertThat(result.errors().get(1).reason()).isEqualTo("provider (column 'Provider') is empty");
+        assertThat(result.rowWarnings()).containsExactly(
+                new RowWarning(7, "phone in column 'Phone' is a landline: SMS skipped"),
+                new RowWarning(9, "phone in column 'Phone' is not a valid number: email only"),
+                new RowWarning(12, "language (column 'Language') is not recognised: the practice's default applies"),
+                new RowWarning(12, "due date (column 'Due Date') is not a date in the formats "
+                        + "[yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, d-MMM-yyyy]: ignored"),
+                new RowWarning(12, "time zone (column 'Time Zone') is not recognised: the practice's applies"));
+        assertThat(result.summary()).contains("5 warnings.", "is empty. Warnings: line 7: phone in column 'Phone' is a landline");
         assertThat(fx.followUps()).hasSize(7);
 
         // Sarah lives in Los Angeles: texted at 10:00 her time. Ana has no phone: emailed. Li has a landline: emailed.
