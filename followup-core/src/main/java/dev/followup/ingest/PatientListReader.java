@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Encodings: UTF-8 with or without a byte-order mark, Windows-1252, and UTF-16 with a
  * byte-order mark. The encoding is decided from the first 64 KB: bytes that are not valid UTF-8
- * there mean Windows-1252. A stray invalid byte later in a UTF-8 file is read as Windows-1252 and
- * the row it is in gets a warning, instead of failing the file.
+ * there mean Windows-1252, unless valid multi-byte UTF-8 characters come with them. A stray invalid
+ * byte in a UTF-8 file is read as Windows-1252 and the row it is in gets a warning, instead of
+ * failing the file.
  *
  * <p>Fields longer than {@linkplain Builder#maxFieldLength(int) the cap} reject their row. A quoted
  * field that grows past the cap is taken for a quote that was never closed: its row is rejected

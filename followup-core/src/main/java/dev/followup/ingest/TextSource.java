@@ -20,10 +20,11 @@ import java.nio.charset.StandardCharsets;
  * <p>EHR exports come as UTF-8 (with or without a byte-order mark) or as Windows-1252 (Excel on
  * Windows "CSV"), and nothing in the file says which. {@link #open(InputStream)} decides per file
  * by sniffing the first {@value #SNIFF_BYTES} bytes: a UTF-8 BOM means UTF-8, a UTF-16 BOM means
- * UTF-16 (Excel's "Unicode text"), bytes that are not valid UTF-8 mean Windows-1252, anything else
- * (including plain ASCII) means UTF-8. A UTF-8 file can still hold a stray Windows-1252 byte further
- * on (two exports pasted together); such bytes are decoded as Windows-1252 instead of failing the
- * file, and {@link #lastReadWasFallback()} lets the tokenizer flag the rows they fall in.
+ * UTF-16 (Excel's "Unicode text"), bytes that are not valid UTF-8 mean Windows-1252 unless valid
+ * multi-byte UTF-8 sequences come with them, anything else (including plain ASCII) means UTF-8. A
+ * UTF-8 file can still hold a stray Windows-1252 byte, in the sniffed bytes or further on (two
+ * exports pasted together, a hand edit); such bytes are decoded as Windows-1252 instead of failing
+ * the file, and {@link #lastReadWasFallback()} lets the tokenizer flag the rows they fall in.
  *
  * <p>Memory is bounded: at most the sniffed prefix and one buffer are held at a time.
  */
@@ -69,13 +70,37 @@ abstract class TextSource {
         return isUtf8(prefix, wholeFile) ? new Utf8(all) : new Windows1252(all);
     }
 
+    /**
+     * A prefix with invalid bytes is Windows-1252 only if it has no valid multi-byte sequence too.
+     * Windows-1252 text almost never forms one by chance (an accented capital would have to be
+     * followed by a symbol such as a curly quote), while UTF-8 text with one stray byte is common; read
+     * as Windows-1252, that file would garble every accented name in it without a warning, where read
+     * as UTF-8 only the rows with stray bytes are decoded as Windows-1252, and they are flagged.
+     */
     private static boolean isUtf8(byte[] prefix, boolean wholeFile) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(prefix);
+        // At most one char per byte (four bytes give a surrogate pair): the decoder never runs out of room.
+        CharBuffer chars = CharBuffer.allocate(prefix.length);
+        boolean invalid = false;
         // Unless the prefix is the whole file, it may end inside a character: that is not an error.
-        CoderResult result = decoder.decode(ByteBuffer.wrap(prefix), CharBuffer.allocate(prefix.length), wholeFile);
-        return !result.isError();
+        for (CoderResult result = decoder.decode(bytes, chars, wholeFile); result.isError();
+                result = decoder.decode(bytes, chars, wholeFile)) {
+            invalid = true;
+            bytes.position(bytes.position() + result.length());
+        }
+        if (!invalid) {
+            return true;
+        }
+        chars.flip();
+        while (chars.hasRemaining()) {
+            if (chars.get() >= 0x80) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean startsWith(byte[] bytes, int... expected) {

@@ -101,6 +101,35 @@ class CsvEncodingTest {
     }
 
     @Test
+    void aStrayWindows1252ByteInThePrefixOfAUtf8FileIsReadAsWindows1252AndFlaggedOnItsRecordOnly() throws IOException {
+        byte[] bytes = concat("h1,h2\n".getBytes(StandardCharsets.UTF_8),
+                "Ren".getBytes(StandardCharsets.US_ASCII), new byte[] {(byte) 0xE9}, ",Roy\n".getBytes(StandardCharsets.US_ASCII),
+                "José Núñez,ok\n".getBytes(StandardCharsets.UTF_8));
+
+        TextSource source = TextSource.open(new ByteArrayInputStream(bytes));
+        CsvTokenizer tokenizer = new CsvTokenizer(source, ',', 100);
+        List<RawRecord> records = new ArrayList<>();
+        for (RawRecord r = tokenizer.next(); r != null; r = tokenizer.next()) {
+            records.add(r);
+        }
+
+        assertThat(source.encoding()).isEqualTo("UTF-8");
+        assertThat(records.get(1).fields()).containsExactly("René", "Roy");
+        assertThat(records.get(1).fallbackDecoded()).isTrue();
+        assertThat(records.get(2).fields()).containsExactly("José Núñez", "ok");
+        assertThat(records.get(2).fallbackDecoded()).isFalse();
+        assertThat(records.get(0).fallbackDecoded()).isFalse();
+    }
+
+    @Test
+    void invalidBytesWithoutAnyValidMultiByteSequenceStillMeanWindows1252() throws IOException {
+        StringBuilder encoding = new StringBuilder();
+        byte[] bytes = concat("plain ascii, ".repeat(100).getBytes(StandardCharsets.US_ASCII), "Bérubé, Peña".getBytes(WINDOWS_1252));
+        assertThat(decode(bytes, encoding)).endsWith("Bérubé, Peña");
+        assertThat(encoding).hasToString("windows-1252");
+    }
+
+    @Test
     void aTruncatedCharacterAtTheEndOfAUtf8FileIsNotLost() throws IOException {
         byte[] bytes = concat("ab".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3});
         StringBuilder encoding = new StringBuilder();

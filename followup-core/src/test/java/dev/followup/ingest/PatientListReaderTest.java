@@ -12,6 +12,7 @@ import dev.followup.patient.Mrn;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.scheduling.PreferredWindow;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -249,6 +250,23 @@ class PatientListReaderTest {
         assertThat(late.warnings()).containsExactly("row has bytes that are not valid UTF-8: they were read as Windows-1252");
         assertThat(read.accepted(2).record().firstName()).isEqualTo("Zoë");
         assertThat(read.messages()).hasSize(1);
+    }
+
+    @Test
+    void aStrayWindows1252ByteNearTheStartOfAUtf8FileWarnsOnItsRowAndKeepsTheUtf8Rows() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("First Name,Last Name,Phone,Provider\nRen".getBytes(StandardCharsets.UTF_8));
+        bytes.write(0xE9);
+        bytes.writeBytes(",Roy,(415) 555-0101,Dr. Chen\nJosé,Núñez,(415) 555-0102,Dr. Chen\n".getBytes(StandardCharsets.UTF_8));
+
+        Read read = read(READER, new ByteArrayInputStream(bytes.toByteArray()));
+
+        assertThat(read.summary().encoding()).isEqualTo("UTF-8");
+        assertThat(read.accepted(2).record().firstName()).isEqualTo("René");
+        assertThat(read.accepted(2).warnings()).containsExactly("row has bytes that are not valid UTF-8: they were read as Windows-1252");
+        assertThat(read.accepted(3).record().firstName()).isEqualTo("José");
+        assertThat(read.accepted(3).record().lastName()).isEqualTo("Núñez");
+        assertThat(read.accepted(3).warnings()).isEmpty();
     }
 
     @Test
