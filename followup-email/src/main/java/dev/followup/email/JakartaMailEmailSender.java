@@ -47,14 +47,19 @@ import org.slf4j.LoggerFactory;
  * every send of an attempt, and is returned as the provider message id. How failures are reported:
  * <ul>
  *   <li>{@code TRANSIENT_FAILURE}: a 4xx reply, or the connection failed, dropped or timed out
- *       before the end of the message data (the server certainly does not have it);</li>
- *   <li>{@code PERMANENT_FAILURE}: a 5xx reply to the recipient or to the message, with the reply
- *       code as error code; the engine moves on and stops using the address;</li>
+ *       before the end of the message data (the server certainly does not have it); also a 5xx
+ *       refusing the message or the server's service rather than the recipient's mailbox
+ *       (content, spam, size, routing), which would meet every patient's email alike;</li>
+ *   <li>{@code PERMANENT_FAILURE}: a 5xx reply saying the recipient's mailbox will not take mail
+ *       (enhanced status 5.1.x, 5.2.1, or 550/551/553 to RCPT without one), with the reply code as
+ *       error code; the engine moves on and stops using the address;</li>
  *   <li>{@code UNKNOWN}: the connection dropped or timed out after the end of the data was sent;
  *       the server may have delivered it;</li>
- *   <li>{@link InvalidConfigurationException} thrown: no settings for the practice, login refused,
- *       STARTTLS required but not offered, TLS certificate problems, the practice's sender refused.</li>
+ *   <li>{@link InvalidConfigurationException} thrown: no settings for the practice, login refused
+ *       or demanded (530, 535, 5.7.57...), STARTTLS required but not offered, TLS certificate
+ *       problems, the practice's sender refused or not allowed ("send as denied"), relaying denied.</li>
  * </ul>
+ * The full table is in {@code SmtpFailureClassifier}.
  *
  * <p>Nothing of a message (addresses, subject, bodies) or of the server's replies (which quote
  * addresses) is logged or put into an exception message or result detail: ids and reply codes only.
@@ -89,7 +94,8 @@ public final class JakartaMailEmailSender implements EmailSender {
      * @param email the message
      * @return the server's answer; see the class description for what each outcome means
      * @throws InvalidConfigurationException if the practice has no settings, or its settings cannot
-     *     work (login refused, STARTTLS not offered, certificate not trusted, sender refused)
+     *     work (login refused or demanded, STARTTLS not offered, certificate not trusted, sender
+     *     refused, relaying denied)
      */
     @Override
     public SendResult send(OutboundEmail email) {

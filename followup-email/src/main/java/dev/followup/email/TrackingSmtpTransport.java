@@ -21,8 +21,10 @@ final class TrackingSmtpTransport extends SMTPTransport {
     enum Phase {
         /** Connecting, greeting, EHLO, STARTTLS, AUTH. */
         CONNECTING,
-        /** MAIL FROM and RCPT TO. */
-        ENVELOPE,
+        /** MAIL FROM: a refusal here names the practice's sender, never the recipient. */
+        SENDER,
+        /** RCPT TO: a refusal here may name the recipient's mailbox, or who may relay through the server. */
+        RECIPIENTS,
         /** The DATA command and the message content, before the final dot. */
         CONTENT,
         /** The final dot was being sent or its answer awaited: the server may have the message. */
@@ -71,8 +73,14 @@ final class TrackingSmtpTransport extends SMTPTransport {
 
     @Override
     protected void mailFrom() throws MessagingException {
-        phase = Phase.ENVELOPE;
+        phase = Phase.SENDER;
         super.mailFrom();
+    }
+
+    @Override
+    protected void rcptTo() throws MessagingException {
+        phase = Phase.RECIPIENTS;
+        super.rcptTo();
     }
 
     @Override
