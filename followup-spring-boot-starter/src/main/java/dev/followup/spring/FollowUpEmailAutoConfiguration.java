@@ -1,14 +1,27 @@
 package dev.followup.spring;
 
+import dev.followup.FollowUpEngine;
 import dev.followup.InvalidConfigurationException;
+import dev.followup.PracticeSettings;
 import dev.followup.email.JakartaMailEmailSender;
 import dev.followup.email.SmtpSettings;
+import dev.followup.policy.EscalationPolicy;
+import dev.followup.practice.Practice;
 import dev.followup.spi.EmailSender;
+import dev.followup.spring.internal.ConfiguredPractices;
 import dev.followup.spring.internal.OnSmtpHostCondition;
+import dev.followup.spring.internal.PropertyPolicies;
 import dev.followup.spring.internal.PropertySmtp;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -22,6 +35,13 @@ import org.springframework.core.env.Environment;
  * The {@link JakartaMailEmailSender}, when followup-email is on the class path and an SMTP host is
  * configured ({@code followup.email.host}, or Spring Boot's {@code spring.mail.host}). Every practice
  * sends through that server. Backs off when the application declares its own {@link EmailSender}.
+ *
+ * <p>The engine sends no email for a practice without a From address. When the starter's sender is
+ * in use and a practice from {@code followup.practices} or a {@link Practice} bean runs a policy
+ * with an email step but has no From (neither its own {@code email-from} nor
+ * {@code followup.email.from-address}), the application does not start: the failure names the
+ * practice, rather than its emails being skipped unnoticed. A practice added by a
+ * {@link FollowUpEngineCustomizer} is not checked: the starter does not see which policies it runs.
  */
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "followup.enabled", matchIfMissing = true)
@@ -29,6 +49,8 @@ import org.springframework.core.env.Environment;
 @Conditional(OnSmtpHostCondition.class)
 @EnableConfigurationProperties(FollowUpProperties.class)
 public final class FollowUpEmailAutoConfiguration {
+
+    private static final String SENDER_BEAN = "followUpEmailSender";
 
     /** Created by Spring. */
     public FollowUpEmailAutoConfiguration() {}
@@ -39,7 +61,7 @@ public final class FollowUpEmailAutoConfiguration {
      * @param clock the clock, if any
      * @return the sender
      */
-    @Bean
+    @Bean(SENDER_BEAN)
     @ConditionalOnMissingBean(EmailSender.class)
     public JakartaMailEmailSender followUpEmailSender(FollowUpProperties properties, Environment environment, ObjectProvider<Clock> clock) {
         SmtpSettings settings = PropertySmtp.of(properties.getEmail(), environment);
@@ -56,5 +78,52 @@ public final class FollowUpEmailAutoConfiguration {
             b.allowInsecureSettingsForTesting();
         }
         return b.build();
+    }
+
+    /**
+     * Once every bean exists: when the starter's sender is in use, every practice whose policies
+     * the starter knows (those of {@code followup.practices}, and {@link Practice} beans, which run
+     * the default settings) must have a From address if one of its policies sends email.
+     *
+     * @param engine the engine, if any
+     * @param beans to find out whether the starter's sender is in use
+     * @param properties {@code followup.*}, for the policies of {@code followup.policies}
+     * @param propertyPractices the practices of {@code followup.practices}, if any
+     * @param practiceBeans practice beans
+     * @param policyBeans policy beans
+     * @return the check
+     * @throws InvalidConfigurationException at start-up, naming the practice and what to set
+     */
+    @Bean
+    SmartInitializingSingleton followUpEmailFromCheck(ObjectProvider<FollowUpEngine> engine, BeanFactory beans,
+            FollowUpProperties properties, ObjectProvider<ConfiguredPractices> propertyPractices,
+            ObjectProvider<Practice> practiceBeans, ObjectProvider<EscalationPolicy> policyBeans) {
+        return () -> {
+            FollowUpEngine theEngine = engine.getIfUnique();
+            // An application's own EmailSender may have reasons of its own: only the starter's set-up is checked.
+            if (theEngine == null || !beans.containsBean(SENDER_BEAN)) {
+                return;
+            }
+            Map<String, EscalationPolicy> policies = new HashMap<>();
+            policies.put(EscalationPolicy.standard().name(), EscalationPolicy.standard());
+            PropertyPolicies.of(properties).forEach(p -> policies.put(p.name(), p));
+            policyBeans.orderedStream().forEach(p -> policies.put(p.name(), p));
+
+            // By identity: the engine serves these very objects, and only those the starter handed it are known.
+            Map<Practice, Set<String>> known = new IdentityHashMap<>();
+            ConfiguredPractices configured = propertyPractices.getIfAvailable();
+            if (configured != null) {
+                configured.configured().forEach(c -> known.put(c.practice(), c.settings().policyNames()));
+            }
+            practiceBeans.orderedStream().forEach(p -> known.put(p, PracticeSettings.defaults().policyNames()));
+            Map<Practice, Set<String>> served = new LinkedHashMap<>();
+            for (Practice p : theEngine.practices()) {
+                Set<String> names = known.get(p);
+                if (names != null) {
+                    served.put(p, names);
+                }
+            }
+            PropertySmtp.requireFromOfEveryEmailingPractice(served, policies);
+        };
     }
 }

@@ -575,7 +575,11 @@ public class FollowUpProperties {
         /** How the connection is protected: starttls-required, smtps, or plain-insecure (local test servers only, with allow-insecure-for-testing). */
         private SmtpMode security = SmtpMode.STARTTLS_REQUIRED;
 
-        /** The From address every email is sent as (many providers accept only the login's own); each practice's email-from when unset. */
+        /**
+         * The From address every email is sent as (many providers accept only the login's own); each practice's email-from when unset.
+         * A practice of followup.practices without an email-from of its own sends email as this address; with neither, the
+         * engine would send it no email, so a practice whose policy has an email step stops the start when the starter sends email.
+         */
         private @Nullable String fromAddress;
 
         /** The From display name, used with from-address. */
@@ -825,7 +829,10 @@ public class FollowUpProperties {
         /** The SMS sender: an E.164 number or a Twilio messaging service SID; unset if the practice does not text. */
         private @Nullable String smsFrom;
 
-        /** The email From address; unset if the practice does not email. */
+        /**
+         * The email From address; followup.email.from-address when unset. With neither the practice sends no email, and when the
+         * starter sends email the application does not start if one of its policies has an email step.
+         */
         private @Nullable String emailFrom;
 
         /** When patients may be messaged, in their local time; Monday to Friday, 10:00 to 14:00 by default. */

@@ -26,6 +26,8 @@ import dev.followup.test.InMemorySmsSender;
 import dev.followup.test.MutableClock;
 import dev.followup.twilio.TwilioSmsSender;
 import dev.followup.twilio.TwilioWebhooks;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -233,6 +235,53 @@ class FollowUpAutoConfigurationTest {
         withStore.withPropertyValues(basic("spring.mail.host=smtp.example.test"))
                 .withClassLoader(new FilteredClassLoader(JakartaMailEmailSender.class))
                 .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EmailSender.class));
+    }
+
+    @Test
+    void aPracticeWithoutItsOwnEmailFromSendsItsEmailAsTheSharedFromAddress() {
+        MutableClock clock = MutableClock.at("2026-03-02T17:00:00Z"); // Monday 11:00 in Chicago, inside the send window
+        InMemoryEmailSender email = new InMemoryEmailSender();
+        withStore.withBean(Clock.class, () -> clock).withBean(InMemoryEmailSender.class, () -> email)
+                .withPropertyValues(basic("followup.practices[0].email-from=", "followup.email.from-address=outreach@lakeside.example",
+                        "followup.policies.mail.steps[0].email=reminder", "followup.policies.mail.steps[1].after=24h",
+                        "followup.policies.mail.steps[1].staff-task=call-patient", "followup.practices[0].default-policy=mail"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    FollowUpEngine engine = context.getBean(FollowUpEngine.class);
+                    engine.ingest(PracticeId.of("lakeside"), new ByteArrayInputStream(("MRN,First Name,Last Name,Email,Provider,Follow-Up Type\n"
+                            + "M-1,Test,Patient,test.patient@patients.example,Dr. Example,annual\n").getBytes(StandardCharsets.UTF_8)), null);
+
+                    assertThat(engine.runDueWork().messagesSent()).isEqualTo(1);
+                    assertThat(email.sent()).singleElement().satisfies(sent -> assertThat(sent.from()).isEqualTo("outreach@lakeside.example"));
+                });
+    }
+
+    @Test
+    void whenTheStarterSendsEmailAPracticeWhosePolicyEmailsWithoutAFromStopsTheStartNamingIt() {
+        String[] smtp = {"followup.email.host=smtp.example.test", "followup.practices[0].email-from="};
+        withStore.withPropertyValues(basic(smtp)).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(rootCause(context.getStartupFailure())).isInstanceOf(InvalidConfigurationException.class)
+                    .hasMessageContaining("practice lakeside runs policy 'standard'").hasMessageContaining("followup.email.from-address");
+        });
+        // The shared From fills in for the practice's own.
+        withStore.withPropertyValues(basic(smtp)).withPropertyValues("followup.email.from-address=outreach@lakeside.example").run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context.getBean(FollowUpEngine.class).practices()).singleElement()
+                    .satisfies(p -> assertThat(p.emailFrom()).isEqualTo("outreach@lakeside.example"));
+        });
+        // A Practice bean is the application's own: the shared From does not change it, so it must have a From itself.
+        Practice harbor = Practice.builder(PracticeId.of("harbor-pt")).name("Harbor PT").callbackPhone("(213) 555-0199")
+                .timeZone("America/Los_Angeles").smsFrom("+12135550190").build();
+        withStore.withPropertyValues(basic(smtp)).withPropertyValues("followup.email.from-address=outreach@lakeside.example")
+                .withBean(Practice.class, () -> harbor).run(context ->
+                        assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("practice harbor-pt runs policy 'standard'"));
+        // A practice that does not email runs a policy without an email step.
+        withStore.withPropertyValues(basic(smtp)).withPropertyValues("followup.policies.texts.steps[0].sms=invite",
+                "followup.policies.texts.close-after=24h", "followup.practices[0].default-policy=texts")
+                .run(context -> assertThat(context).hasNotFailed());
+        // No check without the starter's sender: with none the practice emails nobody anyway, as configured.
+        withStore.withPropertyValues(basic("followup.practices[0].email-from=")).run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

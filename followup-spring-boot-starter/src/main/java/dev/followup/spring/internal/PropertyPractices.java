@@ -18,7 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns {@code followup.practices[n]} into practices through {@link Practice#builder}, so the
- * builder's own checks apply; each message names the property that is wrong.
+ * builder's own checks apply; each message names the property that is wrong. A practice without
+ * its own {@code email-from} sends as {@code followup.email.from-address} when that is set: the
+ * engine sends no email for a practice without a From address.
  */
 public final class PropertyPractices {
     private PropertyPractices() {}
@@ -40,10 +42,11 @@ public final class PropertyPractices {
     public static List<Configured> of(FollowUpProperties properties) {
         List<Configured> result = new ArrayList<>();
         List<FollowUpProperties.Practice> list = properties.getPractices();
+        String sharedEmailFrom = textOrNull(properties.getEmail().getFromAddress());
         for (int i = 0; i < list.size(); i++) {
             String path = "followup.practices[" + i + "]";
             try {
-                result.add(practice(list.get(i), path));
+                result.add(practice(list.get(i), path, sharedEmailFrom));
             } catch (InvalidConfigurationException e) {
                 throw e.getMessage() != null && e.getMessage().startsWith(path) ? e
                         : new InvalidConfigurationException(path + ": " + e.getMessage(), e);
@@ -54,7 +57,7 @@ public final class PropertyPractices {
         return result;
     }
 
-    private static Configured practice(FollowUpProperties.Practice p, String path) {
+    private static Configured practice(FollowUpProperties.Practice p, String path, @Nullable String sharedEmailFrom) {
         if (p.getId() == null || p.getId().isBlank()) {
             throw new InvalidConfigurationException(path + ".id is required");
         }
@@ -73,8 +76,12 @@ public final class PropertyPractices {
         if (p.getSmsFrom() != null && !p.getSmsFrom().isBlank()) {
             b.smsFrom(p.getSmsFrom().strip());
         }
-        if (p.getEmailFrom() != null && !p.getEmailFrom().isBlank()) {
-            b.emailFrom(p.getEmailFrom().strip());
+        String emailFrom = textOrNull(p.getEmailFrom());
+        if (emailFrom == null) {
+            emailFrom = sharedEmailFrom;
+        }
+        if (emailFrom != null) {
+            b.emailFrom(emailFrom);
         }
         if (!p.getClosedDays().isEmpty()) {
             b.calendar(BusinessCalendar.closedOn(p.getClosedDays()));
@@ -103,6 +110,10 @@ public final class PropertyPractices {
             rate = new SendRate(r.getPerSecond() == null ? 1 : r.getPerSecond(), r.getPerDay() == null ? Integer.MAX_VALUE : r.getPerDay());
         }
         return new Configured(practice, settings, rate);
+    }
+
+    private static @Nullable String textOrNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /**

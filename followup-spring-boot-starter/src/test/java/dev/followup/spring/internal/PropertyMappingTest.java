@@ -111,6 +111,18 @@ class PropertyMappingTest {
     }
 
     @Test
+    void aPracticeWithoutItsOwnEmailFromTakesTheSharedFromAddress() {
+        FollowUpProperties p = bind(Map.of(
+                "followup.email.from-address", "outreach@shared.example",
+                "followup.practices[0].id", "a", "followup.practices[0].name", "A", "followup.practices[0].callback-phone", "1",
+                "followup.practices[0].time-zone", "UTC",
+                "followup.practices[1].id", "b", "followup.practices[1].name", "B", "followup.practices[1].callback-phone", "1",
+                "followup.practices[1].time-zone", "UTC", "followup.practices[1].email-from", "front@b.example"));
+        assertThat(PropertyPractices.of(p)).extracting(c -> c.practice().emailFrom())
+                .containsExactly("outreach@shared.example", "front@b.example");
+    }
+
+    @Test
     void twilioAccountsComeFromTheDefaultOrThePracticesOwnEntry() {
         Map<String, String> values = new java.util.HashMap<>();
         for (String id : List.of("a", "b")) {
