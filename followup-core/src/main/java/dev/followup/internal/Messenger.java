@@ -44,6 +44,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Messenger {
     private static final Logger LOG = LoggerFactory.getLogger(Messenger.class);
+    /**
+     * The error code of an attempt the provider refused for the deployment's settings (credentials,
+     * sender, relay), not for anything about the patient or the message.
+     */
+    static final String CONFIGURATION_ERROR = "configuration";
+    /** How long a step waits after a settings refusal: time for a person to put the settings right. */
+    static final Duration CONFIGURATION_RETRY = Duration.ofHours(1);
+
     /** The longest provider id or code kept in an audit attribute. */
     private static final int MAX_TOKEN = 40;
     private final EngineContext ctx;
@@ -148,7 +156,7 @@ final class Messenger {
                     p.patient().email(), p.message().subject(), p.message().text(), p.message().html()));
         } catch (InvalidConfigurationException e) {
             LOG.error("provider configuration error for practice {} (attempt {}): {}", a.practiceId(), a.id(), e.getMessage());
-            return SendResult.transientFailure("configuration", "provider configuration error", Duration.ofHours(1));
+            return SendResult.transientFailure(CONFIGURATION_ERROR, "provider configuration error", CONFIGURATION_RETRY);
         } catch (RuntimeException e) {
             // The provider may or may not have the message: treat it as ambiguous, never re-send blindly.
             LOG.warn("provider call failed for attempt {} of practice {} ({})", a.id(), a.practiceId(), e.getClass().getSimpleName());

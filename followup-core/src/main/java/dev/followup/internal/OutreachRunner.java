@@ -768,6 +768,32 @@ public final class OutreachRunner {
         return policy.closeAfter().map(from::plus).orElse(from);
     }
 
+    /**
+     * How long a step keeps trying after settings refusals (credentials, sender, relay; an hour
+     * apart, inside the send window): time for a person to put the settings right. They say nothing
+     * about the patient, so they do not use up the step's retries for failures that do; after a day
+     * the step's channel counts as failed all the same and the ladder moves on, so that a setting
+     * nobody fixes leaves no follow-up waiting for ever.
+     */
+    static final Duration CONFIGURATION_PATIENCE = Duration.ofDays(1);
+
+    private static boolean isConfigurationError(SendAttempt attempt) {
+        return Messenger.CONFIGURATION_ERROR.equals(attempt.errorCode());
+    }
+
+    /** @return whether the failed attempt's step has had all the tries it gets */
+    private boolean triesExhausted(PracticeTransaction tx, FollowUp f, SendAttempt failed, Instant now) {
+        boolean configuration = isConfigurationError(failed);
+        List<SendAttempt> sameKind = tx.attemptsOf(f.id()).stream()
+                .filter(a -> a.purpose().isOutreach() && a.step() == failed.step() && a.state() == AttemptState.FAILED)
+                .filter(a -> isConfigurationError(a) == configuration).toList();
+        if (!configuration) {
+            return sameKind.size() >= ctx.maxTransientRetries();
+        }
+        Instant firstRefusal = sameKind.stream().map(SendAttempt::createdAt).min(Instant::compareTo).orElse(failed.createdAt());
+        return !firstRefusal.plus(CONFIGURATION_PATIENCE).isAfter(now);
+    }
+
     private void afterSend(PracticeTransaction tx, Claim claim, Plan.Send send, SendResult result, Instant now, Tally tally) {
         SendAttempt attempt = messenger.recordResult(tx, send.prepared().attempt(), result, now);
         FollowUp f = tx.followUp(claim.followUpId()).orElseThrow();
@@ -804,7 +830,7 @@ public final class OutreachRunner {
             }
             default -> {
                 int tries = attempt.attemptNumber();
-                if (tries >= ctx.maxTransientRetries()) {
+                if (triesExhausted(tx, f, attempt, now)) {
                     Audits.of(tx, AuditType.STEP_DEFERRED, Audits.ENGINE, f, now, "step", Integer.toString(f.nextStep()), "reason", "retries-exhausted");
                     Audits.transition(tx, f, f.stepTaken(null, now, f.nextStep() + 1, now), Audits.ENGINE, now, "retries-exhausted");
                 } else {

@@ -95,6 +95,52 @@ class EscalationEngineTest {
         assertThat(fx.mailsTo(stopping)).isEmpty();
     }
 
+    /**
+     * The provider refuses the deployment's credentials from 10:00 to 12:30: a settings problem,
+     * nothing about the patient. The text waits, an hour at a time, and goes once the settings are
+     * right; the step's retries for real failures (three) are not used up by it.
+     */
+    @Test
+    void aTextRefusedForTheProvidersSettingsWaitsForThemToBePutRightWithoutUsingUpItsRetries() {
+        java.util.concurrent.atomic.AtomicBoolean refusing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        EngineFixture fx = EngineFixture.builder().smsWrapper(sender -> sms -> {
+            if (refusing.get()) {
+                throw new dev.followup.InvalidConfigurationException("credentials refused by the provider");
+            }
+            return sender.send(sms);
+        }).build();
+        Row row = patient(23);
+        fx.ingestNew(row);
+
+        fx.runUntil(chicago(2026, 4, 13, 12, 30));
+        refusing.set(false);
+        fx.runUntil(chicago(2026, 4, 13, 23, 0));
+
+        assertThat(fx.textsTo(row)).singleElement().satisfies(t -> assertThat(t.at()).isEqualTo(chicago(2026, 4, 13, 13, 0)));
+        assertThat(fx.mailsTo(row)).as("no email on the day of the text").isEmpty();
+    }
+
+    /**
+     * Settings that are never put right: hourly tries inside the window (10:00-14:00) for a day,
+     * then the step's channel counts as failed and the email goes.
+     */
+    @Test
+    void aStepRefusedForTheProvidersSettingsForADayMovesOnToTheNextChannel() {
+        EngineFixture fx = EngineFixture.builder().smsWrapper(sender -> sms -> {
+            throw new dev.followup.InvalidConfigurationException("credentials refused by the provider");
+        }).build();
+        Row row = patient(24);
+        fx.ingestNew(row);
+
+        fx.runFor(Duration.ofDays(3));
+
+        assertThat(fx.textsTo(row)).isEmpty();
+        assertThat(fx.attemptsFor(row, MessagePurpose.OUTREACH)).filteredOn(a -> a.channel() == Channel.SMS)
+                .extracting(SendAttempt::createdAt).containsExactly(chicago(2026, 4, 13, 10, 0), chicago(2026, 4, 13, 11, 0),
+                        chicago(2026, 4, 13, 12, 0), chicago(2026, 4, 13, 13, 0), chicago(2026, 4, 14, 10, 0));
+        assertThat(fx.mailsTo(row)).singleElement().satisfies(m -> assertThat(m.at()).isEqualTo(chicago(2026, 4, 14, 10, 0)));
+    }
+
     /** As a follow-up created under a policy that a later configuration renamed or removed. */
     private static void runningARetiredPolicy(EngineFixture fx, Row row) {
         FollowUp f = fx.followUpOf(row);
