@@ -79,6 +79,60 @@ class AuditVerificationTest {
     }
 
     @Test
+    void anEmptyTrailHoldsTheGenesisHead() {
+        assertThat(AuditVerification.of(List.of(), 0, AuditEvent.GENESIS).isIntact()).isTrue();
+        assertThat(AuditVerification.of(List.of(), AuditHead.EMPTY).isIntact()).isTrue();
+        assertThat(AuditVerification.of(trail(3), 0, AuditEvent.GENESIS).isIntact()).as("every trail grows from the genesis head").isTrue();
+    }
+
+    @Test
+    void aHeadNoTrailCanHaveIsRefused() {
+        assertThatThrownBy(() -> AuditVerification.of(trail(2), -1, AuditEvent.GENESIS)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> AuditVerification.of(trail(2), 0, trail(1).get(0).hash())).isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
+    void aTrailWhoseLastEventsWereDeletedFallsShortOfItsStoredHead() {
+        List<AuditEvent> events = trail(13);
+        AuditHead storedHead = AuditHead.of(events.get(12));
+        assertThat(AuditVerification.of(events, storedHead).isIntact()).isTrue();
+
+        AuditVerification cut = AuditVerification.of(events.subList(0, 10), storedHead);
+
+        assertThat(AuditVerification.of(events.subList(0, 10)).isIntact()).as("what is left is still a valid chain").isTrue();
+        assertThat(cut.isIntact()).isFalse();
+        assertThat(cut.firstBrokenSequence()).isEqualTo(11L);
+        assertThat(cut.firstProblem()).get().asString().contains("ends at event 10").contains("event 13");
+        AuditVerification emptied = AuditVerification.of(List.of(), storedHead);
+        assertThat(emptied.isIntact()).isFalse();
+        assertThat(emptied.firstBrokenSequence()).isEqualTo(1L);
+    }
+
+    @Test
+    void aStoredHeadWithAnotherHashOrEventsAppendedAfterItAreToldApart() {
+        List<AuditEvent> events = trail(5);
+        AuditVerification otherHash = AuditVerification.of(events, new AuditHead(5, trail(6).get(5).hash()));
+        assertThat(otherHash.isIntact()).isFalse();
+        assertThat(otherHash.firstBrokenSequence()).isEqualTo(5L);
+        assertThat(AuditVerification.of(events, AuditHead.of(events.get(3))).isIntact())
+                .as("appended after the head was read, by another transaction").isTrue();
+    }
+
+    @Test
+    void theKnownHeadIsCheckedAfterTheStoredOne() {
+        List<AuditEvent> events = trail(5);
+        String known = events.get(3).hash();
+        assertThat(AuditVerification.of(events, AuditHead.of(events.get(4)), 4, known).isIntact()).isTrue();
+        AuditVerification cut = AuditVerification.of(events.subList(0, 3), AuditHead.of(events.get(4)), 4, known);
+        assertThat(cut.firstBrokenSequence()).as("the stored head's break comes first").isEqualTo(4L);
+        assertThat(cut.firstProblem()).get().asString().contains("store's head");
+        AuditVerification forged = AuditVerification.of(events, AuditHead.of(events.get(4)), 4, "f".repeat(64));
+        assertThat(forged.isIntact()).isFalse();
+        assertThat(forged.firstBrokenSequence()).isEqualTo(4L);
+        assertThat(forged.firstProblem()).get().asString().contains("recorded elsewhere");
+    }
+
+    @Test
     void freeTextCannotEnterAnAuditRecord() {
         assertThatThrownBy(() -> new AuditRecord(AuditType.MESSAGE_RECEIVED, "engine", null, null, Map.of("body", "Please stop texting me"),
                 Instant.EPOCH)).isInstanceOf(InvalidInputException.class).hasMessageNotContaining("stop texting");
