@@ -1,6 +1,7 @@
 package dev.followup;
 
 import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditHead;
 import dev.followup.audit.AuditType;
 import dev.followup.audit.AuditVerification;
 import dev.followup.conversation.InboundResult;
@@ -305,17 +306,47 @@ public final class FollowUpEngine {
     }
 
     /**
+     * Checks a practice's audit trail: the hash chain from its first event, and that the trail still
+     * reaches the head the store keeps beside it, so that events deleted from its end are caught too.
+     *
      * @param practiceId a practice
-     * @return whether its audit trail is intact, and its head hash (store it elsewhere to detect a rewrite)
+     * @return whether its audit trail is intact, where it first breaks if not, and its head hash
+     *         (store it elsewhere with {@link AuditVerification#eventsChecked()} to detect a rewrite
+     *         later with {@link #verifyAuditTrail(PracticeId, long, String)})
      */
     public AuditVerification verifyAuditTrail(PracticeId practiceId) {
         ctx.practice(practiceId);
-        List<AuditEvent> events = new ArrayList<>();
-        ctx.inTransaction(practiceId, tx -> {
+        return ctx.inTransaction(practiceId, tx -> {
+            AuditHead storedHead = tx.auditHead(); // before the events: see PracticeTransaction#auditHead
+            List<AuditEvent> events = new ArrayList<>();
             tx.forEachAuditEvent(events::add);
-            return null;
+            return AuditVerification.of(events, storedHead);
         });
-        return AuditVerification.of(events);
+    }
+
+    /**
+     * Checks a practice's audit trail as {@link #verifyAuditTrail(PracticeId)} does, and also that it
+     * still holds, unchanged, a head recorded outside the store earlier (by an auditor, in a WORM
+     * bucket): a trail rewritten from some event on with fresh hashes, its store's head moved along,
+     * is a valid chain that only such a head can expose. The trail may have grown since.
+     *
+     * @param practiceId a practice
+     * @param knownSequence the recorded head's sequence: an earlier verification's
+     *        {@link AuditVerification#eventsChecked()} (0 for a trail that was empty)
+     * @param knownHash the recorded head's hash: that verification's {@link AuditVerification#headHash()}
+     * @return whether the trail is intact and holds that head, and where it first breaks if not
+     * @throws InvalidInputException if no trail can have that head (a negative sequence, or a hash
+     *         other than {@link AuditEvent#GENESIS} at 0)
+     */
+    public AuditVerification verifyAuditTrail(PracticeId practiceId, long knownSequence, String knownHash) {
+        ctx.practice(practiceId);
+        AuditHead known = new AuditHead(knownSequence, knownHash); // refuses an impossible head before reading the trail
+        return ctx.inTransaction(practiceId, tx -> {
+            AuditHead storedHead = tx.auditHead();
+            List<AuditEvent> events = new ArrayList<>();
+            tx.forEachAuditEvent(events::add);
+            return AuditVerification.of(events, storedHead, known.sequence(), known.hash());
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.followup.internal;
 
 import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditHead;
 import dev.followup.audit.AuditRecord;
 import dev.followup.consent.ChannelSuppression;
 import dev.followup.consent.ConsentChange;
@@ -499,6 +500,11 @@ final class PrefetchedTransaction implements PracticeTransaction {
     @Override
     public void forEachAuditEvent(Consumer<AuditEvent> sink) {
         tx.forEachAuditEvent(sink);
+    }
+
+    @Override
+    public AuditHead auditHead() {
+        return tx.auditHead();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.followup.spi;
 
 import dev.followup.ConcurrentUpdateException;
 import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditHead;
 import dev.followup.audit.AuditRecord;
 import dev.followup.consent.ChannelSuppression;
 import dev.followup.consent.ConsentChange;
@@ -642,6 +643,21 @@ public interface PracticeTransaction {
 
     /** @param sink receives every event of the practice's trail in sequence order */
     void forEachAuditEvent(Consumer<AuditEvent> sink);
+
+    /**
+     * The trail's head as the store records it beside the events, the one {@link #appendAudit}
+     * chains onto: read apart from the events, so that verification can tell a trail whose last
+     * events were deleted, which is still a valid chain, from a whole one. Records appended earlier
+     * in this transaction count, as they do for {@link #forEachAuditEvent}. A store must not derive
+     * it from the events it would return (that would compare the trail with itself), unless its
+     * events cannot be removed from outside the store, as in memory; hence no default.
+     *
+     * <p>Callers read it before the events: a store whose reads do not share one snapshot may then
+     * show events appended after the head, never a head beyond the events it shows.
+     *
+     * @return the sequence and hash of the practice's last event, {@link AuditHead#EMPTY} before the first
+     */
+    AuditHead auditHead();
 
     // --- reporting ---
 

@@ -249,6 +249,82 @@ abstract class JdbcStoreBehaviour {
     }
 
     /**
+     * Events deleted from the end of a trail leave a valid chain behind; the head row the store
+     * keeps beside the events still names the last one, so verification reports the trail broken
+     * where the deleted part begins.
+     */
+    @Test
+    void aTrailWhoseLastEventsWereDeletedIsNotIntact() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        EngineCluster cluster = threePatientsTexted(store);
+        FollowUpEngine engine = cluster.nodes.get(0);
+        PracticeId id = cluster.practices.get(0).id();
+        AuditVerification whole = engine.verifyAuditTrail(id);
+        assertThat(whole.isIntact()).isTrue();
+        long last = whole.eventsChecked();
+        assertThat(last).as("ingestion and the texts were audited").isGreaterThan(4);
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+
+        jdbi.useHandle(h -> h.execute("DELETE FROM followup_audit_event WHERE practice_id = ? AND seq = ?", id.value(), last));
+        AuditVerification lastOneGone = engine.verifyAuditTrail(id);
+        jdbi.useHandle(h -> h.execute("DELETE FROM followup_audit_event WHERE practice_id = ? AND seq >= ?", id.value(), last - 3));
+        AuditVerification lastFourGone = engine.verifyAuditTrail(id);
+
+        assertThat(lastOneGone.isIntact()).isFalse();
+        assertThat(lastOneGone.firstBrokenSequence()).isEqualTo(last);
+        assertThat(lastFourGone.isIntact()).isFalse();
+        assertThat(lastFourGone.eventsChecked()).isEqualTo(last - 4);
+        assertThat(lastFourGone.firstBrokenSequence()).isEqualTo(last - 3);
+        assertThat(lastFourGone.firstProblem()).get().asString().contains("ends at event " + (last - 4)).contains("event " + last);
+    }
+
+    /**
+     * Someone who rewrites the trail from an event on with fresh hashes and moves the head row along
+     * leaves a trail the store itself cannot fault; a head recorded elsewhere before catches it, at
+     * the recorded head's sequence.
+     */
+    @Test
+    void aTailRewrittenWithItsHeadRowIsCaughtByAHeadRecordedElsewhere() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        EngineCluster cluster = threePatientsTexted(store);
+        FollowUpEngine engine = cluster.nodes.get(0);
+        PracticeId id = cluster.practices.get(0).id();
+        AuditVerification recorded = engine.verifyAuditTrail(id);
+        List<dev.followup.audit.AuditEvent> trail = trailOf(store, id);
+        int victim = trail.size() - 3;
+
+        Jdbi.create(db.dataSource()).useHandle(h -> {
+            dev.followup.audit.AuditEvent previous = trail.get(victim - 1);
+            for (int i = victim; i < trail.size(); i++) {
+                dev.followup.audit.AuditEvent original = trail.get(i);
+                String actor = i == victim ? "staff:forged" : original.actor();
+                dev.followup.audit.AuditEvent forged = dev.followup.audit.AuditEvent.chain(id, previous, new AuditRecord(original.type(),
+                        actor, original.followUpId(), original.patientId(), original.attributes(), original.occurredAt()));
+                h.execute("UPDATE followup_audit_event SET actor = ?, previous_hash = ?, hash = ? WHERE practice_id = ? AND seq = ?",
+                        actor, forged.previousHash(), forged.hash(), id.value(), forged.sequence());
+                previous = forged;
+            }
+            h.execute("UPDATE followup_audit_head SET hash = ? WHERE practice_id = ?", previous.hash(), id.value());
+        });
+        AuditVerification storeOnly = engine.verifyAuditTrail(id);
+        AuditVerification againstRecorded = engine.verifyAuditTrail(id, recorded.eventsChecked(), recorded.headHash());
+
+        assertThat(storeOnly.isIntact()).as("a consistent forgery, head row included").isTrue();
+        assertThat(againstRecorded.isIntact()).isFalse();
+        assertThat(againstRecorded.firstBrokenSequence()).isEqualTo(recorded.eventsChecked());
+    }
+
+    /** One practice of three patients on this store, their invitations sent: a short audit trail of ingestion and texts. */
+    private static EngineCluster threePatientsTexted(JdbiFollowUpStore store) {
+        EngineCluster cluster = new EngineCluster(store, 1, 1, n -> new InMemorySmsSender(), n -> new InMemoryEmailSender(),
+                Duration.ofMinutes(5));
+        assertThat(cluster.ingest(0, 0, 3)).isEqualTo(3);
+        cluster.clock.advance(Duration.ofMinutes(150)); // 10:30 in Chicago: the invitations are due
+        assertThat(cluster.nodes.get(0).runDueWork().messagesSent()).isEqualTo(3);
+        return cluster;
+    }
+
+    /**
      * A data source that hands out a connection inside a transaction of the caller's (as a
      * transaction-aware proxy does) leaves the commit to the caller: the store's work joins that
      * transaction, sends no commit of its own, and the caller's rollback undoes it.

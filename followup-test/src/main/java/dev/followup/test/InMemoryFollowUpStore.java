@@ -2,6 +2,7 @@ package dev.followup.test;
 
 import dev.followup.ConcurrentUpdateException;
 import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditHead;
 import dev.followup.audit.AuditRecord;
 import dev.followup.consent.ChannelSuppression;
 import dev.followup.consent.ConsentChange;
@@ -418,6 +419,12 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         @Override
         public void forEachAuditEvent(Consumer<AuditEvent> sink) {
             List.copyOf(data.audit).forEach(sink);
+        }
+
+        /** Its last event: nothing outside this store can remove one, so the two cannot disagree. */
+        @Override
+        public AuditHead auditHead() {
+            return data.audit.isEmpty() ? AuditHead.EMPTY : AuditHead.of(data.audit.get(data.audit.size() - 1));
         }
 
         @Override

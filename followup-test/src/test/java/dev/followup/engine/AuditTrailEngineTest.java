@@ -4,7 +4,9 @@ import static dev.followup.engine.EngineFixture.PRACTICE_ID;
 import static dev.followup.engine.EngineFixture.chicago;
 import static dev.followup.engine.EngineFixture.patient;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.followup.InvalidInputException;
 import dev.followup.audit.AuditEvent;
 import dev.followup.audit.AuditRecord;
 import dev.followup.audit.AuditType;
@@ -71,6 +73,34 @@ class AuditTrailEngineTest {
         assertThat(verification.isIntact()).isTrue();
         assertThat(verification.eventsChecked()).isEqualTo(events.size());
         assertThat(verification.headHash()).isEqualTo(events.get(events.size() - 1).hash());
+    }
+
+    /**
+     * An auditor keeps the head (sequence and hash) of an earlier verification elsewhere; later the
+     * engine says whether the trail still holds it unchanged, however much it grew since.
+     */
+    @Test
+    void aHeadRecordedElsewhereIsCheckedThroughTheEngine() {
+        EngineFixture fx = EngineFixture.create();
+        assertThat(fx.engine.verifyAuditTrail(PRACTICE_ID, 0, AuditEvent.GENESIS).isIntact()).as("an empty trail holds the genesis head").isTrue();
+        Row[] rows = {patient(31), patient(32)};
+        fx.ingestNew(rows);
+        AuditVerification recorded = fx.engine.verifyAuditTrail(PRACTICE_ID);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        fx.reply(rows[0], "STOP");
+
+        AuditVerification later = fx.engine.verifyAuditTrail(PRACTICE_ID, recorded.eventsChecked(), recorded.headHash());
+
+        assertThat(later.isIntact()).isTrue();
+        assertThat(later.eventsChecked()).isGreaterThan(recorded.eventsChecked());
+        AuditVerification otherHead = fx.engine.verifyAuditTrail(PRACTICE_ID, recorded.eventsChecked(), later.headHash());
+        assertThat(otherHead.isIntact()).isFalse();
+        assertThat(otherHead.firstBrokenSequence()).isEqualTo(recorded.eventsChecked());
+        assertThat(otherHead.firstProblem()).get().asString().contains("recorded elsewhere");
+        AuditVerification beyond = fx.engine.verifyAuditTrail(PRACTICE_ID, later.eventsChecked() + 3, later.headHash());
+        assertThat(beyond.isIntact()).as("a head the trail has lost, with its last events").isFalse();
+        assertThat(beyond.firstBrokenSequence()).isEqualTo(later.eventsChecked() + 1);
+        assertThatThrownBy(() -> fx.engine.verifyAuditTrail(PRACTICE_ID, -1, AuditEvent.GENESIS)).isInstanceOf(InvalidInputException.class);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.followup.jdbc.internal;
 import dev.followup.ConcurrentUpdateException;
 import dev.followup.InvalidInputException;
 import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditHead;
 import dev.followup.audit.AuditRecord;
 import dev.followup.audit.AuditType;
 import dev.followup.consent.ChannelSuppression;
@@ -1547,6 +1548,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             stream(query(Queries.AUDIT_TRAIL)).map(auditMapper()).forEach(sink);
             return null;
         });
+    }
+
+    /** The head row, read without a lock: verification must not hold up the practice's writers. */
+    @Override
+    public AuditHead auditHead() {
+        flushAudit();
+        return guard("read the audit trail's head", () -> query("SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice")
+                .map((rs, sc) -> new AuditHead(rs.getLong("seq"), rs.getString("hash"))).findFirst().orElse(AuditHead.EMPTY));
     }
 
     // --- reporting ---

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.followup.ConcurrentUpdateException;
 import dev.followup.FollowUpException;
 import dev.followup.audit.AuditEvent;
+import dev.followup.audit.AuditHead;
 import dev.followup.audit.AuditRecord;
 import dev.followup.audit.AuditType;
 import dev.followup.audit.AuditVerification;
@@ -1443,6 +1444,35 @@ public abstract class FollowUpStoreContract {
         assertThat(seenInside).containsExactlyElementsOf(read);
         assertThat(AuditVerification.of(read).isIntact()).isTrue();
         assertThat(auditTrail(otherPractice)).isEmpty();
+    }
+
+    /**
+     * The head a store keeps beside the events is what verification compares the trail's end with:
+     * it must follow every append, those of the reading transaction included, and no rolled-back one.
+     */
+    @Test
+    void theAuditHeadIsTheLastEventAppendedAndNoRolledBackOne() {
+        assertThat(tx(PracticeTransaction::auditHead)).as("before the first event").isEqualTo(AuditHead.EMPTY);
+        run(tx -> tx.appendAudit(audit(AuditType.BATCH_INGESTED, T0, Map.of("batch", "b-1"))));
+        AuditHead afterOne = tx(PracticeTransaction::auditHead);
+        AuditHead seenInside = tx(tx -> {
+            tx.appendAudit(audit(AuditType.FOLLOW_UP_CREATED, T0.plusSeconds(1), Map.of()));
+            tx.appendAudit(audit(AuditType.MESSAGE_SENT, T0.plusSeconds(2), Map.of("attempt", "a-1")));
+            return tx.auditHead(); // a store that chains at commit must count them here too
+        });
+        assertThatThrownBy(() -> run(tx -> {
+            tx.appendAudit(audit(AuditType.TASK_OPENED, T0.plusSeconds(3), Map.of()));
+            tx.auditHead();
+            throw new IllegalStateException("rolled back");
+        })).isInstanceOf(IllegalStateException.class);
+
+        List<AuditEvent> read = auditTrail(practice);
+        assertThat(read).hasSize(3);
+        assertThat(afterOne).isEqualTo(AuditHead.of(read.get(0)));
+        assertThat(seenInside).isEqualTo(AuditHead.of(read.get(2)));
+        assertThat(tx(PracticeTransaction::auditHead)).isEqualTo(AuditHead.of(read.get(2))).isEqualTo(new AuditHead(3, read.get(2).hash()));
+        assertThat(AuditVerification.of(read, tx(PracticeTransaction::auditHead)).isIntact()).isTrue();
+        assertThat(store().inTransaction(otherPractice, PracticeTransaction::auditHead)).isEqualTo(AuditHead.EMPTY);
     }
 
     @Test
