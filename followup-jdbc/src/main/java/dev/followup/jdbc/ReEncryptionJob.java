@@ -6,6 +6,7 @@ import dev.followup.jdbc.internal.FieldCipher;
 import dev.followup.jdbc.internal.FieldCipher.Place;
 import dev.followup.jdbc.internal.StoreContext;
 import dev.followup.jdbc.internal.Sql;
+import dev.followup.spi.KeyProvider.DataKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -82,7 +83,9 @@ public final class ReEncryptionJob {
     }
 
     private int rewrite(Table table, int batchSize) {
-        String current = ctx.cipher().currentKeyId();
+        // Once for the batch: the rows it rewrites get this key's id, so their values must be sealed with it too.
+        DataKey currentKey = ctx.cipher().currentKey();
+        String current = currentKey.id();
         try {
             return ctx.jdbi().inTransaction(handle -> {
                 List<Row> rows = select(handle, table, current, batchSize);
@@ -99,7 +102,7 @@ public final class ReEncryptionJob {
                         String column = table.columns().get(i);
                         Place place = new Place(table.name(), column(table, column), row.practice(), row.id());
                         FieldCipher cipher = ctx.cipher();
-                        update.bind(column, Sql.bytes(cipher.encrypt(cipher.decrypt(row.values().get(i), place), place)));
+                        update.bind(column, Sql.bytes(cipher.encrypt(cipher.decrypt(row.values().get(i), place), place, currentKey)));
                     }
                     update.execute();
                 }

@@ -1289,6 +1289,102 @@ abstract class JdbcStoreBehaviour {
         });
     }
 
+    /**
+     * A provider may rotate between any two of its calls. Each row takes the key once, so its
+     * {@code key_id} names the key of every value it holds wherever the rotation falls; else the
+     * re-encryption job, which finds rows by {@code key_id}, would skip a row naming the new key over
+     * a value under the old one, and retiring the old key would lose that value.
+     */
+    @Test
+    void aKeyRotatedWhileRowsAreWrittenLeavesEachRowUnderTheKeyItNames() {
+        RotatingKeys keys = new RotatingKeys();
+        JdbiFollowUpStore store = JdbiFollowUpStore.builder(db.dataSource()).keys(keys).lookupKeyId("lookup").migrateOnBuild(true).build();
+        List<PracticeId> practices = new ArrayList<>();
+        for (int rotateAfter = 0; rotateAfter <= 16; rotateAfter++) { // wherever the rotation falls among a write's key reads
+            PracticeId written = PracticeId.of("rotating-" + rotateAfter);
+            keys.rotateAfter(rotateAfter);
+            writeARowOfEachKind(store, written);
+            practices.add(written);
+        }
+        Jdbi jdbi = Jdbi.create(db.dataSource());
+        for (String[] table : ENCRYPTED_COLUMNS) {
+            jdbi.useHandle(h -> h.createQuery("SELECT * FROM " + table[0] + " WHERE practice_id LIKE 'rotating-%'").mapToMap().forEach(row -> {
+                for (int i = 1; i < table.length; i++) {
+                    byte[] value = (byte[]) row.get(table[i]);
+                    if (value != null) {
+                        String valueKey = dev.followup.jdbc.internal.FieldCipher.keyIdOf(value,
+                                new dev.followup.jdbc.internal.FieldCipher.Place(table[0], table[i], "?", "?"));
+                        assertThat(valueKey).as("%s.%s of practice %s", table[0], table[i], row.get("practice_id")).isEqualTo(row.get("key_id"));
+                    }
+                }
+            }));
+        }
+
+        ReEncryptionJob.of(TestKeys.store(db.dataSource(), TestKeys.current("k2"))).runToCompletion(50);
+        ConfiguredKeyProvider withoutK1 = ConfiguredKeyProvider.of("k2", Map.of("k2", TestKeys.K2, "lookup", TestKeys.LOOKUP));
+        JdbiFollowUpStore k1Retired = TestKeys.store(db.dataSource(), withoutK1);
+        for (PracticeId p : practices) {
+            k1Retired.inTransaction(p, tx -> {
+                FollowUp f = tx.followUpByNeedKey(NEED_KEY).orElseThrow();
+                assertThat(tx.patient(f.patientId())).map(Patient::lastName).contains(LAST);
+                assertThat(tx.attemptsOf(f.id())).extracting(SendAttempt::body).containsExactly(SMS_BODY);
+                assertThat(tx.latestConsentOf(PhoneNumber.ofE164(PHONE))).isPresent();
+                assertThat(tx.tasks(java.util.EnumSet.allOf(dev.followup.task.TaskState.class))).extracting(StaffTask::replyText)
+                        .containsExactly(REPLY_TEXT);
+                return null;
+            });
+        }
+    }
+
+    /** The tables with a {@code key_id}, each with its encrypted columns. */
+    private static final List<String[]> ENCRYPTED_COLUMNS = List.of(
+            new String[] {"followup_patient", "mrn_enc", "first_name_enc", "last_name_enc", "phone_enc", "email_enc"},
+            new String[] {"followup_follow_up", "need_key_enc"}, new String[] {"followup_send_attempt", "body_enc"},
+            new String[] {"followup_inbound_message", "body_enc"}, new String[] {"followup_consent", "phone_enc"},
+            new String[] {"followup_task", "reply_enc"});
+
+    /** A patient with every PHI field, a follow-up, an attempt, a reply, a task and a consent entry, in one transaction. */
+    private static void writeARowOfEachKind(JdbiFollowUpStore store, PracticeId p) {
+        Patient patient = new Patient(PatientId.random(), p, new Mrn(MRN), FIRST, LAST, PhoneNumber.ofE164(PHONE), EmailAddress.of(EMAIL),
+                Language.ENGLISH, null);
+        FollowUp f = FollowUp.open(FollowUpId.random(), p, patient.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.of("knee"),
+                PreferredWindow.ANY, null, BatchId.random(), NEED_KEY, "standard", T0, T0.plusSeconds(60));
+        SendAttempt a = new SendAttempt("att-" + f.id(), p, f.id(), patient.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
+                AttemptState.PENDING, null, null, null, SMS_BODY, 1, new BigDecimal("0.0079"), T0, T0);
+        store.inTransaction(p, tx -> {
+            tx.savePatient(patient);
+            tx.insertFollowUp(f);
+            tx.insertAttempt(a);
+            tx.recordInbound(new InboundMessage(p, "SM-in-" + f.id(), patient.id(), f.id(), ReplyKind.OTHER, INBOUND_BODY, T0.plusSeconds(5)));
+            tx.insertTask(StaffTask.open(TaskId.random(), p, f.id(), patient.id(), TaskKind.REVIEW_REPLY, TaskPriority.HIGH,
+                    "free-text reply", REPLY_TEXT, T0.plusSeconds(6)));
+            tx.recordConsent(new ConsentChange(p, null, patient.phone(), ConsentStatus.OPTED_IN, ConsentSource.PATIENT_SMS, T0.plusSeconds(7)));
+            return null;
+        });
+    }
+
+    /** Keys k1 and k2, current k1 until a chosen number of calls for the current key, k2 from then on: a rotation landing mid-write. */
+    private static final class RotatingKeys implements dev.followup.spi.KeyProvider {
+        private final ConfiguredKeyProvider keys = TestKeys.k1();
+        private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile int rotateAfter = Integer.MAX_VALUE;
+
+        void rotateAfter(int calls) {
+            this.calls.set(0);
+            this.rotateAfter = calls;
+        }
+
+        @Override
+        public DataKey currentKey() {
+            return keys.key(calls.incrementAndGet() > rotateAfter ? "k2" : "k1").orElseThrow();
+        }
+
+        @Override
+        public Optional<DataKey> key(String keyId) {
+            return keys.key(keyId);
+        }
+    }
+
     @Test
     void aCiphertextCopiedIntoAnotherRowFailsAuthenticationWithoutShowingPhi() {
         JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());

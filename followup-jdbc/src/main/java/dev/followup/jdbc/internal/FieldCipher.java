@@ -48,21 +48,40 @@ public final class FieldCipher {
         this.keys = keys;
     }
 
-    /** @return the id of the key new values are written under */
-    public String currentKeyId() {
-        return keys.currentKey().id();
+    /**
+     * The key a row is written under. A row takes it once and seals all its values with it through
+     * {@link #encrypt(String, Place, DataKey)}, so that the row's {@code key_id} names the key of
+     * every value even if the provider rotates between two of them: {@code ReEncryptionJob} finds the
+     * rows to rewrite by {@code key_id}, and would never rewrite a value whose row names a newer key.
+     *
+     * @return the key new values are written under
+     */
+    public DataKey currentKey() {
+        return keys.currentKey();
     }
 
     /**
+     * Seals a value under the current key, for a value whose row records no key id of its own (a
+     * value stored with a key id beside it goes through {@link #encrypt(String, Place, DataKey)}).
+     *
      * @param plaintext the value, or null
      * @param place where it is stored (the AAD)
      * @return the stored form, or null for null
      */
     public byte @Nullable [] encrypt(@Nullable String plaintext, Place place) {
+        return encrypt(plaintext, place, keys.currentKey());
+    }
+
+    /**
+     * @param plaintext the value, or null
+     * @param place where it is stored (the AAD)
+     * @param key the key of the value's row, from {@link #currentKey()}
+     * @return the stored form, or null for null
+     */
+    public byte @Nullable [] encrypt(@Nullable String plaintext, Place place, DataKey key) {
         if (plaintext == null) {
             return null;
         }
-        DataKey key = keys.currentKey();
         byte[] keyId = key.id().getBytes(StandardCharsets.US_ASCII);
         byte[] iv = new byte[IV_BYTES];
         random.nextBytes(iv);

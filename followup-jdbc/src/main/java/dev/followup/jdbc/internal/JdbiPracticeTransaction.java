@@ -31,6 +31,7 @@ import dev.followup.patient.PatientId;
 import dev.followup.patient.PhoneNumber;
 import dev.followup.practice.PracticeId;
 import dev.followup.practice.Provider;
+import dev.followup.spi.KeyProvider.DataKey;
 import dev.followup.spi.OutreachWindow;
 import dev.followup.spi.PracticeTransaction;
 import dev.followup.spi.ProviderCopy;
@@ -314,16 +315,17 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** A patient's row, its PHI encrypted and bound to {@code id}. */
     private void writePatient(ColumnWriter row, Patient p, String id) {
         FieldCipher c = ctx.cipher();
+        DataKey key = c.currentKey(); // once for the row: its key_id must name the key of every value
         row.text("practice", practice).text("id", id)
                 .text("identity", ctx.index().identity(practiceId, p.identityKey()))
                 .text("phoneHash", p.phone() == null ? null : ctx.index().phone(practiceId, p.phone()))
-                .text("key", c.currentKeyId())
-                .bytes("mrn", c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id)))
-                .bytes("first", c.encrypt(p.firstName(), place(PATIENT, "first_name", id)))
-                .bytes("last", c.encrypt(p.lastName(), place(PATIENT, "last_name", id)))
-                .bytes("phone", c.encrypt(p.phone() == null ? null : p.phone().e164(), place(PATIENT, "phone", id)))
+                .text("key", key.id())
+                .bytes("mrn", c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id), key))
+                .bytes("first", c.encrypt(p.firstName(), place(PATIENT, "first_name", id), key))
+                .bytes("last", c.encrypt(p.lastName(), place(PATIENT, "last_name", id), key))
+                .bytes("phone", c.encrypt(p.phone() == null ? null : p.phone().e164(), place(PATIENT, "phone", id), key))
                 .text("lineType", p.phone() == null ? null : p.phone().lineType().name())
-                .bytes("email", c.encrypt(p.email() == null ? null : p.email().value(), place(PATIENT, "email", id)))
+                .bytes("email", c.encrypt(p.email() == null ? null : p.email().value(), place(PATIENT, "email", id), key))
                 .text("language", p.language().code())
                 .text("zone", p.timeZone() == null ? null : p.timeZone().getId());
     }
@@ -545,14 +547,15 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /** A follow-up's row, its need key encrypted and bound to its id. */
     private void writeFollowUp(ColumnWriter row, FollowUp f) {
         String id = f.id().value();
+        DataKey key = ctx.cipher().currentKey();
         row.text("practice", practice).text("id", id).text("patient", f.patientId().value())
                 .text("providerId", f.provider().id()).text("providerName", f.provider().displayName())
                 .text("type", f.type().code()).integer("days", TextCodecs.days(f.preferredWindow().days()))
                 .bigint("from", f.preferredWindow().from().toNanoOfDay()).bigint("to", f.preferredWindow().to().toNanoOfDay())
                 .date("due", f.dueDate()).text("batch", f.batchId().value())
                 .text("needHash", ctx.index().need(practiceId, f.needKey()))
-                .text("key", ctx.cipher().currentKeyId())
-                .bytes("need", ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id)))
+                .text("key", key.id())
+                .bytes("need", ctx.cipher().encrypt(f.needKey(), place(FOLLOW_UP, "need_key", id), key))
                 .text("policy", f.policyName()).text("state", f.state().name()).integer("nextStep", f.nextStep())
                 .instant("nextAt", f.nextActionAt()).instant("createdAt", f.createdAt())
                 .instant("contactedAt", f.firstContactAt())
@@ -862,14 +865,15 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     /** Binds an attempt's columns to an insert or update, or to a batch's entry, which the caller then adds. */
     private void bindAttempt(SqlStatement<?> u, SendAttempt a, String s) {
-        byte[] body = ctx.cipher().encrypt(a.body(), place(ATTEMPT, "body", a.id()));
+        DataKey key = ctx.cipher().currentKey();
+        byte[] body = ctx.cipher().encrypt(a.body(), place(ATTEMPT, "body", a.id()), key);
         u.bind("practice" + s, practice).bind("id" + s, a.id()).bind("dedupe" + s, a.dedupeKey())
                 .bind("followUp" + s, a.followUpId() == null ? null : a.followUpId().value())
                 .bind("patient" + s, a.patientId() == null ? null : a.patientId().value())
                 .bind("channel" + s, a.channel().name()).bind("purpose" + s, a.purpose().name()).bind("step" + s, a.step())
                 .bind("attemptNumber" + s, a.attemptNumber()).bind("state" + s, a.state().name()).bind("status" + s, name(a.deliveryStatus()))
                 .bind("providerId" + s, a.providerMessageId()).bind("error" + s, a.errorCode())
-                .bind("key" + s, body == null ? null : ctx.cipher().currentKeyId()).bind("body" + s, Sql.bytes(body))
+                .bind("key" + s, body == null ? null : key.id()).bind("body" + s, Sql.bytes(body))
                 .bind("segments" + s, a.segments()).bind("cost" + s, a.cost().toString())
                 .bind("createdAt" + s, Sql.instant(a.createdAt())).bind("updatedAt" + s, Sql.instant(a.updatedAt()));
     }
@@ -979,11 +983,12 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public boolean recordInbound(InboundMessage m) {
         requireOwn(m.practiceId(), "inbound message");
-        byte[] body = ctx.cipher().encrypt(m.body(), place(INBOUND, "body", m.providerMessageId()));
+        DataKey key = ctx.cipher().currentKey();
+        byte[] body = ctx.cipher().encrypt(m.body(), place(INBOUND, "body", m.providerMessageId()), key);
         Binder values = (u, s) -> u.bind("practice" + s, practice).bind("providerId" + s, m.providerMessageId())
                 .bind("patient" + s, m.patientId() == null ? null : m.patientId().value())
                 .bind("followUp" + s, m.followUpId() == null ? null : m.followUpId().value()).bind("kind" + s, m.kind().name())
-                .bind("key" + s, body == null ? null : ctx.cipher().currentKeyId()).bind("body" + s, Sql.bytes(body))
+                .bind("key" + s, body == null ? null : key.id()).bind("body" + s, Sql.bytes(body))
                 .bind("receivedAt" + s, Sql.instant(m.receivedAt()));
         if (m.providerMessageId().equals(unrecordedInbound)) {
             // This transaction's read found it unrecorded: its insert goes with the other writes, and should another
@@ -1030,12 +1035,13 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             // The row id is made here rather than by the database because the ciphertext is bound to it.
             String id = UUID.randomUUID().toString();
             PhoneNumber phone = change.phone();
-            byte[] phoneEnc = ctx.cipher().encrypt(phone == null ? null : phone.e164(), place(CONSENT, "phone", id));
+            DataKey key = ctx.cipher().currentKey();
+            byte[] phoneEnc = ctx.cipher().encrypt(phone == null ? null : phone.e164(), place(CONSENT, "phone", id), key);
             String phoneHash = phone == null ? null : ctx.index().phone(practiceId, phone);
             insert(INSERT_CONSENT, "record consent change", (u, s) -> u.bind("practice" + s, practice).bind("id" + s, id)
                     .bind("patient" + s, change.patientId() == null ? null : change.patientId().value())
                     .bind("phoneHash" + s, phoneHash)
-                    .bind("key" + s, phoneEnc == null ? null : ctx.cipher().currentKeyId()).bind("phone" + s, Sql.bytes(phoneEnc))
+                    .bind("key" + s, phoneEnc == null ? null : key.id()).bind("phone" + s, Sql.bytes(phoneEnc))
                     .bind("lineType" + s, phone == null ? null : phone.lineType().name())
                     .bind("status" + s, change.status().name()).bind("source" + s, change.source().name())
                     .bind("at" + s, Sql.instant(change.at())));
@@ -1184,12 +1190,13 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     private void bindTask(SqlStatement<?> u, StaffTask t, String s) {
         String id = t.id().value();
-        byte[] reply = ctx.cipher().encrypt(t.replyText(), place(TASK, "reply_text", id));
+        DataKey key = ctx.cipher().currentKey();
+        byte[] reply = ctx.cipher().encrypt(t.replyText(), place(TASK, "reply_text", id), key);
         u.bind("practice" + s, practice).bind("id" + s, id)
                 .bind("followUp" + s, t.followUpId() == null ? null : t.followUpId().value())
                 .bind("patient" + s, t.patientId() == null ? null : t.patientId().value())
                 .bind("kind" + s, t.kind().name()).bind("priority" + s, t.priority().name()).bind("reason" + s, t.reason())
-                .bind("key" + s, reply == null ? null : ctx.cipher().currentKeyId()).bind("reply" + s, Sql.bytes(reply))
+                .bind("key" + s, reply == null ? null : key.id()).bind("reply" + s, Sql.bytes(reply))
                 .bind("state" + s, t.state().name()).bind("assignee" + s, t.assignee()).bind("outcome" + s, name(t.outcome()))
                 .bind("createdAt" + s, Sql.instant(t.createdAt())).bind("updatedAt" + s, Sql.instant(t.updatedAt()))
                 .bind("version" + s, t.version());
