@@ -10,6 +10,7 @@ import dev.followup.ingest.ImportResult;
 import dev.followup.ingest.ParsedRow;
 import dev.followup.ingest.PatientListReader;
 import dev.followup.ingest.PatientRecord;
+import dev.followup.ingest.RowError;
 import dev.followup.patient.Language;
 import dev.followup.patient.Patient;
 import dev.followup.patient.PatientId;
@@ -17,6 +18,7 @@ import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
 import java.io.InputStream;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,6 +59,9 @@ public final class Ingestor {
         reader.build().read(csv, row -> {
             if (row instanceof ParsedRow.Rejected rejected) {
                 result.addRejected(rejected.error());
+            } else if (dueDatePassed(((ParsedRow.Accepted) row).record(), practice)) {
+                // Its follow-up would close as expired at its first step, nobody contacted: say so rather than count it in.
+                result.addRejected(new RowError(row.line(), "due date has passed: no follow-up created, nobody would be contacted"));
             } else {
                 chunk.add((ParsedRow.Accepted) row);
                 if (chunk.size() >= CHUNK) {
@@ -74,6 +79,12 @@ public final class Ingestor {
             return null;
         });
         return done;
+    }
+
+    /** The runner's rule for closing a follow-up as expired, in the patient's zone, applied on the day of the import. */
+    private boolean dueDatePassed(PatientRecord r, Practice practice) {
+        ZoneId zone = r.timeZone() != null ? r.timeZone() : practice.timeZone();
+        return r.dueDate() != null && ctx.clock().instant().atZone(zone).toLocalDate().isAfter(r.dueDate());
     }
 
     /**

@@ -189,6 +189,24 @@ class IngestionEngineTest {
                 .satisfies(e -> assertThat(e.attributes()).containsEntry("accepted", "4").containsEntry("rejected", "3"));
     }
 
+    /**
+     * A row whose due date passed before the import (00:30 on Tuesday 14 April in Chicago) would
+     * make a follow-up that closes as expired at its first step, nobody contacted: it is refused with
+     * its line. Whether it passed is judged in the patient's zone: in Honolulu it is still Monday.
+     */
+    @Test
+    void aRowWhoseDueDateHasPassedIsRefusedWithItsLineNotCountedIn() {
+        EngineFixture fx = EngineFixture.builder().start(chicago(2026, 4, 14, 0, 30)).build();
+
+        ImportResult result = fx.ingest(patient(31).due("2026-04-01"), patient(32).due("2026-04-14"),
+                patient(33).due("2026-04-13").zone("Pacific/Honolulu"), patient(34).due("2026-04-13"));
+
+        assertThat(result.accepted()).isEqualTo(2);
+        assertThat(result.errors()).containsExactly(new RowError(2, "due date has passed: no follow-up created, nobody would be contacted"),
+                new RowError(5, "due date has passed: no follow-up created, nobody would be contacted"));
+        assertThat(fx.followUps()).hasSize(2);
+    }
+
     @Test
     void aFileOnDiskIsIngestedAndAMissingOneIsAClearError(@TempDir Path dir) throws IOException {
         EngineFixture fx = EngineFixture.create();
