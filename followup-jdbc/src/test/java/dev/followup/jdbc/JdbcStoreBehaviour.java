@@ -1418,10 +1418,10 @@ abstract class JdbcStoreBehaviour {
         Patient p = writeEverything(store, TestKeys.k1());
         assertThat(indexNames(jdbi)).doesNotContain("followup_follow_up_created");
 
-        assertThat(store.migrate()).isEqualTo(3);
+        assertThat(store.migrate()).isEqualTo(4);
         assertThat(store.migrate()).isZero();
         assertThat(indexNames(jdbi)).contains("followup_follow_up_created", "followup_send_attempt_created",
-                "followup_send_attempt_redaction", "followup_inbound_message_redaction");
+                "followup_send_attempt_redaction", "followup_inbound_message_redaction", "followup_task_follow_up");
         // Version 4: the inbound text stored before it is owed a redaction at the provider; the attempt (never
         // accepted by the provider) is not.
         store.inTransaction(practice, tx -> {
@@ -1440,7 +1440,7 @@ abstract class JdbcStoreBehaviour {
         });
         assertThat(strings(jdbi, "SELECT version FROM flyway_schema_history"))
                 .containsExactly("42");
-        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2", "3", "4");
+        assertThat(strings(jdbi, "SELECT \"version\" FROM \"followup_schema_history\" WHERE \"success\"")).contains("0", "1", "2", "3", "4", "5");
     }
 
     @Test
