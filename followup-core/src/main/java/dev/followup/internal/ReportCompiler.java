@@ -52,14 +52,13 @@ public final class ReportCompiler {
                 new ChannelStats(Channel.SMS, c.reached(Channel.SMS), c.responded(Channel.SMS), c.bookedVia(Channel.SMS)),
                 new ChannelStats(Channel.EMAIL, c.reached(Channel.EMAIL), c.responded(Channel.EMAIL), c.bookedVia(Channel.EMAIL)),
                 new ChannelStats(Channel.STAFF_CALL, c.staffCalls(), c.staffReached(), c.bookedVia(Channel.STAFF_CALL)));
-        long automated = Math.max(0, c.contacted() - c.handedToStaff());
-        long minutesSaved = Math.round(automated * settings.manualCallsPerFollowUp() * settings.minutesPerManualCall());
+        long minutesSaved = Math.round(c.resolvedWithoutStaff() * settings.manualCallsPerFollowUp() * settings.minutesPerManualCall());
         BigDecimal weeklyFee = settings.monthlyFee().multiply(BigDecimal.valueOf(12)).divide(BigDecimal.valueOf(52), 2, RoundingMode.HALF_UP);
         BigDecimal totalCost = c.messagingCost().add(weeklyFee);
         BigDecimal roi = totalCost.signum() == 0 ? null
                 : revenue.subtract(totalCost).divide(totalCost, 4, RoundingMode.HALF_UP);
         return new WeeklyReport(practiceId, practice.name(), monday, zone, c.ingested(), c.contacted(), c.replied(), c.booked(),
-                c.declined(), c.optedOut(), c.handedToStaff(), c.unreachable(), c.expired(), channels, revenue, minutesSaved,
+                c.declined(), c.optedOut(), c.handedToStaff(), c.unreachable(), c.expired(), channels, revenue, c.resolvedWithoutStaff(), minutesSaved,
                 c.smsSent(), c.smsSegments(), c.emailsSent(), c.messagingCost(), weeklyFee, roi, c.bookedByType(),
                 c.bookedByProvider(), settings);
     }

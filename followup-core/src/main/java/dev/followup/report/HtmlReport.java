@@ -241,7 +241,7 @@ public final class HtmlReport {
         Channel[] order = {Channel.SMS, Channel.EMAIL, Channel.STAFF_CALL};
         int rowH = 60;
         s.append("<section class=\"card\" id=\"channels\">\n<h2>Response rate by channel</h2>\n")
-                .append("<p class=\"hint\">Of the follow-ups each channel reached this week, how many answered; staff calls count patients reached.</p>\n");
+                .append("<p class=\"hint\">Of the follow-ups each channel reached this week or heard back from this week, how many answered this week; staff calls count patients reached.</p>\n");
         s.append("<svg viewBox=\"0 0 500 ").append(rowH * 3 + 4).append("\" role=\"img\" aria-labelledby=\"channels-title\">")
                 .append("<title id=\"channels-title\">Response rate by channel</title>\n");
         for (int i = 0; i < 3; i++) {
@@ -411,8 +411,9 @@ public final class HtmlReport {
 
         s.append("<dt>Staff hours saved</dt><dd>Every follow-up the engine resolved without staff would otherwise have taken ")
                 .append(plain(st.manualCallsPerFollowUp())).append(" phone calls (phone tag) of ").append(st.minutesPerManualCall())
-                .append(" minutes each.<span class=\"calc\">(").append(count(r.contacted())).append(" contacted − ")
-                .append(count(r.handedToStaff())).append(" handed to staff) × ").append(plain(st.manualCallsPerFollowUp())).append(" calls × ")
+                .append(" minutes each: the follow-ups closed this week as booked, declined or opted out after a message, never handed to staff.")
+                .append("<span class=\"calc\">").append(count(r.resolvedWithoutStaff())).append(" resolved without staff × ")
+                .append(plain(st.manualCallsPerFollowUp())).append(" calls × ")
                 .append(st.minutesPerManualCall()).append(" min = ").append(count(r.staffMinutesSaved())).append(" min = ")
                 .append(r.staffHoursSaved().toPlainString()).append(" h</span></dd>\n");
 
@@ -433,8 +434,9 @@ public final class HtmlReport {
         }
         s.append("</span></dd>\n");
 
-        s.append("<dt>Response rates</dt><dd>Replies ÷ follow-ups the channel reached this week (first reply counts, attributed to the ")
-                .append("channel it came in on). For staff calls: patients reached ÷ tasks completed with an outcome.</dd>\n");
+        s.append("<dt>Response rates</dt><dd>Replies this week ÷ follow-ups the channel reached this week or whose reply to it came this ")
+                .append("week (a text on Friday answered on Monday counts in Monday's week; first reply counts, attributed to the channel it ")
+                .append("came in on), so a rate is at most 100%. For staff calls: patients reached ÷ tasks completed with an outcome.</dd>\n");
         s.append("<dt>Counting by week</dt><dd>Each step counts in the week it happened (Monday to Sunday, ").append(esc(r.zone().getId()))
                 .append("): a patient put on the list last week who replied this week counts as replied here, not as ingested.</dd>\n");
         s.append("</dl>\n</section>\n");

@@ -48,8 +48,10 @@ public final class ReportFormats {
         ReportSettings st = r.settings();
         s.append("\nHow these figures are computed\n");
         s.append("  Revenue = recovered appointments x value per follow-up type (default ").append(money(st.defaultRevenue())).append(").\n");
-        s.append("  Staff time saved = (contacted - handed to staff) x ").append(st.manualCallsPerFollowUp())
+        s.append("  Staff time saved = resolved without staff (").append(r.resolvedWithoutStaff())
+                .append(": booked, declined or opted out after a message, never handed to staff) x ").append(st.manualCallsPerFollowUp())
                 .append(" manual calls x ").append(st.minutesPerManualCall()).append(" min.\n");
+        s.append("  Response rate = replies this week / follow-ups the channel reached this week or heard back from this week.\n");
         s.append("  Messaging cost = SMS segments x price per segment; ROI = (revenue - cost - weekly fee ")
                 .append(money(r.weeklyFee())).append(") / (cost + weekly fee).\n");
         return s.toString();
@@ -85,6 +87,7 @@ public final class ReportFormats {
             rows.put(p + "_response_rate", c.responseRate().toPlainString());
         }
         rows.put("revenue_usd", r.revenue().setScale(2, RoundingMode.HALF_UP).toPlainString());
+        rows.put("resolved_without_staff", Long.toString(r.resolvedWithoutStaff()));
         rows.put("staff_minutes_saved", Long.toString(r.staffMinutesSaved()));
         rows.put("sms_sent", Long.toString(r.smsSent()));
         rows.put("sms_segments", Long.toString(r.smsSegments()));

@@ -55,6 +55,7 @@ public final class ReportJson {
         }
         s.append(channels.isEmpty() ? "],\n" : "\n  ],\n");
         field(s, 1, "revenue", money(r.revenue(), 2));
+        field(s, 1, "resolvedWithoutStaff", Long.toString(r.resolvedWithoutStaff()));
         field(s, 1, "staffMinutesSaved", Long.toString(r.staffMinutesSaved()));
         field(s, 1, "staffHoursSaved", r.staffHoursSaved().toPlainString());
         field(s, 1, "smsSent", Long.toString(r.smsSent()));

@@ -14,8 +14,11 @@ import java.util.Objects;
  *   <li>revenue of a recovered appointment, per follow-up type (default {@code $150});</li>
  *   <li>staff time: every follow-up the engine resolved without staff would otherwise have taken
  *       {@code manualCallsPerFollowUp} calls (default 2: phone tag) of {@code minutesPerManualCall}
- *       minutes (default 5) — staff time saved = (follow-ups contacted − handed to staff) × calls ×
- *       minutes;</li>
+ *       minutes (default 5) — staff time saved = follow-ups resolved without staff × calls ×
+ *       minutes, where a follow-up resolved without staff is one closed in the week as booked,
+ *       declined or opted out after an outreach message and never handed to staff (see
+ *       {@link WeeklyReport#resolvedWithoutStaff()}). One handed to staff saved nothing, and one
+ *       still open is counted in the week it closes;</li>
  *   <li>the library's monthly fee (default {@code $0}), prorated to a week as fee × 12 / 52, for
  *       ROI = (revenue − messaging cost − weekly fee) / (messaging cost + weekly fee).</li>
  * </ul>

@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One practice's week, Monday to Sunday in the practice's time zone. Counts are of follow-ups
- * whose event (creation, first contact, first reply, closing) fell in the week; the figures are
- * derived from {@link #settings()} as documented on {@link ReportSettings}.
+ * whose event (creation, first contact, first reply, closing) fell in the week, so each event is
+ * counted in exactly one week and the weeks add up; the figures are derived from
+ * {@link #settings()} as documented on {@link ReportSettings}. The response rates are defined on
+ * {@link ChannelStats}.
  *
  * @param practiceId the practice
  * @param practiceName its name
@@ -21,7 +23,10 @@ import org.jspecify.annotations.Nullable;
  * @param ingested follow-ups ingested
  * @param contacted follow-ups contacted for the first time
  * @param replied follow-ups whose patient replied for the first time
- * @param booked appointments recovered: follow-ups booked after outreach (by reply, staff call or EHR)
+ * @param booked appointments recovered: follow-ups booked in the week after the engine worked for
+ *     them, that is, after an outreach message was sent or a staff task opened (the booking itself
+ *     by reply, staff call or EHR). A follow-up the patient booked before either (written back by
+ *     the EHR before the first text) is closed as booked but not counted here, nor in the revenue
  * @param declined follow-ups declined
  * @param optedOut follow-ups closed by an opt-out
  * @param handedToStaff follow-ups handed to staff (tasks opened)
@@ -29,7 +34,12 @@ import org.jspecify.annotations.Nullable;
  * @param expired follow-ups whose due date passed
  * @param channels per-channel figures: SMS, EMAIL, STAFF_CALL
  * @param revenue revenue attributed to the recovered appointments
- * @param staffMinutesSaved staff time saved, in minutes
+ * @param resolvedWithoutStaff follow-ups the engine resolved without staff: closed in the week as
+ *     booked, declined or opted out after an outreach message, and never handed to staff
+ * @param staffMinutesSaved staff time saved, in minutes: {@code resolvedWithoutStaff} × the manual
+ *     calls a follow-up would otherwise take × minutes per call ({@link ReportSettings}), rounded to
+ *     the minute. Never negative, and each follow-up counts in the one week it closed, so the weeks
+ *     add up (but for that rounding)
  * @param smsSent texts sent (outreach and replies)
  * @param smsSegments SMS segments billed
  * @param emailsSent emails sent
@@ -56,6 +66,7 @@ public record WeeklyReport(
         long expired,
         List<ChannelStats> channels,
         BigDecimal revenue,
+        long resolvedWithoutStaff,
         long staffMinutesSaved,
         long smsSent,
         long smsSegments,

@@ -694,16 +694,22 @@ public interface PracticeTransaction {
      *   <li>declined, opted out, unreachable, expired: follow-ups in that state whose
      *       {@code closedAt} is in the period;</li>
      *   <li>booked per channel, type code and provider display name: follow-ups in state BOOKED
-     *       whose {@code closedAt} is in the period and that have a {@code firstContactAt} or
-     *       {@code respondedChannel == STAFF_CALL}; the channel is the {@code respondedChannel},
-     *       STAFF_CALL when it has none;</li>
+     *       whose {@code closedAt} is in the period and that have a {@code firstContactAt} or a
+     *       task (of any state) created before {@code to}; the channel is the
+     *       {@code respondedChannel}, STAFF_CALL when it has none. The channel alone does not
+     *       decide: an EHR write-back attributes a booking of a never-contacted follow-up to
+     *       STAFF_CALL too;</li>
      *   <li>SMS sent and their segments, emails sent, cost: attempts created in the period whose
      *       state {@link dev.followup.message.AttemptState#countsAsSent() counts as sent} or is
      *       PENDING, of any purpose;</li>
      *   <li>reached per channel: distinct follow-up ids of those attempts with purpose OUTREACH
-     *       (attempts without a follow-up left out);</li>
+     *       (attempts without a follow-up left out), together with the follow-ups counted as
+     *       responded by that channel, so that responded never exceeds reached;</li>
      *   <li>handed to staff: distinct follow-up ids of tasks created in the period (tasks without
      *       a follow-up left out);</li>
+     *   <li>resolved without staff: follow-ups in state BOOKED, DECLINED or OPTED_OUT whose
+     *       {@code closedAt} is in the period, that have a {@code firstContactAt} and no task
+     *       created before {@code to};</li>
      *   <li>staff calls: tasks DONE whose {@code updatedAt} is in the period and whose outcome is
      *       not RESOLVED; staff reached: those of them whose outcome is not UNREACHABLE (a missing
      *       outcome is neither).</li>

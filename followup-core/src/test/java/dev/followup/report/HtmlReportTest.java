@@ -84,7 +84,7 @@ class HtmlReportTest {
         assertThat(html).contains("post op $220.00").contains("any other type at $150.00")
                 .contains("94 annual exam × $150.00 + 46 post op × $220.00 = $24,220.00")
                 .contains("1.5 phone calls").contains("6 minutes each")
-                .contains("(1,180 contacted − 230 handed to staff) × 1.5 calls × 6 min = 8,550 min = 142.5 h")
+                .contains("950 resolved without staff × 1.5 calls × 6 min = 8,550 min = 142.5 h")
                 .contains("2,950 texts in 3,300 segments, 300 emails = $26.07")
                 .contains("monthly fee of $199.00 × 12 ÷ 52 = $45.92")
                 .contains("($24,220.00 − $26.07 − $45.92) ÷ $71.99 = 33,543.6%");

@@ -36,7 +36,7 @@ class ReportCsvTest {
         WeeklyReport base = SampleReports.week(SampleReports.MONDAY, 140);
         WeeklyReport hostile = new WeeklyReport(PracticeId.of("riverside"), "=cmd|' /C calc'!A0", base.weekStart(), base.zone(),
                 base.ingested(), base.contacted(), base.replied(), base.booked(), base.declined(), base.optedOut(), base.handedToStaff(),
-                base.unreachable(), base.expired(), base.channels(), base.revenue(), base.staffMinutesSaved(), base.smsSent(),
+                base.unreachable(), base.expired(), base.channels(), base.revenue(), base.resolvedWithoutStaff(), base.staffMinutesSaved(), base.smsSent(),
                 base.smsSegments(), base.emailsSent(), base.messagingCost(), base.weeklyFee(), base.roi(), base.bookedByType(),
                 Map.of("@Dr. Evil", 3L, "+Dr. Plus", 2L), base.settings());
         List<String> lines = ReportFormats.csv(hostile).lines().toList();

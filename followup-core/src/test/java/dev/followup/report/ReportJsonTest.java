@@ -18,7 +18,7 @@ class ReportJsonTest {
                 .containsEntry("weekStart", "2026-11-30").containsEntry("weekEnd", "2026-12-06").containsEntry("zone", "America/Chicago")
                 .containsEntry("currency", "USD").containsEntry("roi", report.roi());
         for (String key : List.of("ingested", "contacted", "replied", "booked", "declined", "optedOut", "handedToStaff", "unreachable",
-                "expired", "staffMinutesSaved", "smsSent", "smsSegments", "emailsSent")) {
+                "expired", "resolvedWithoutStaff", "staffMinutesSaved", "smsSent", "smsSegments", "emailsSent")) {
             assertThat(json.get(key)).as(key).isInstanceOf(BigDecimal.class);
         }
         assertThat(((BigDecimal) json.get("booked")).longValueExact()).isEqualTo(140);

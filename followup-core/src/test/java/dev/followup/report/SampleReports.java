@@ -32,7 +32,7 @@ final class SampleReports {
                 1234, 1180, 517, booked, 41, 12, 230, 17, 3,
                 List.of(new ChannelStats(Channel.SMS, 1180, 480, booked - 20), new ChannelStats(Channel.EMAIL, 300, 37, 8),
                         new ChannelStats(Channel.STAFF_CALL, 90, 61, 12)),
-                revenue, Math.round((1180 - 230) * 1.5 * 6), 2950, 3300, 300, new BigDecimal("26.0700"), new BigDecimal("45.92"),
+                revenue, 950, Math.round(950 * 1.5 * 6), 2950, 3300, 300, new BigDecimal("26.0700"), new BigDecimal("45.92"),
                 revenue.subtract(new BigDecimal("71.99")).divide(new BigDecimal("71.99"), 4, java.math.RoundingMode.HALF_UP),
                 Map.of("post-op", postOp, "annual-exam", booked - postOp),
                 Map.of(HOSTILE_PROVIDER, booked - 40, "Dr. Chen", 25L, "Dr. Okafor", 15L), settings());
@@ -40,6 +40,6 @@ final class SampleReports {
 
     static WeeklyReport quietWeek(LocalDate monday) {
         return new WeeklyReport(PracticeId.of("riverside"), "Riverside", monday, ZoneId.of("America/Chicago"), 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                List.of(), BigDecimal.ZERO, 0, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO, null, Map.of(), Map.of(), ReportSettings.defaults());
+                List.of(), BigDecimal.ZERO, 0, 0, 0, 0, 0, BigDecimal.ZERO, BigDecimal.ZERO, null, Map.of(), Map.of(), ReportSettings.defaults());
     }
 }

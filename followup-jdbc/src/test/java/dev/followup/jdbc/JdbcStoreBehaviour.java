@@ -1563,7 +1563,7 @@ abstract class JdbcStoreBehaviour {
         })).isInstanceOf(StorageException.class);
         WeeklyCounts counts = store.inTransaction(practice, tx -> tx.weeklyCounts(T0, T0.plus(Duration.ofDays(1))));
         assertThat(counts).isEqualTo(new WeeklyCounts(1, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 1, 1, 0,
-                new BigDecimal("0.0079"), Map.of(Channel.SMS, 1L), 1, 1, 1));
+                new BigDecimal("0.0079"), Map.of(Channel.SMS, 1L), 1, 0, 1, 1));
     }
 
     /** Writes one of everything that holds PHI and returns the patient. */

@@ -183,6 +183,9 @@ class PostgresQueryPlanTest {
                 Queries.REPORT_MESSAGES, "followup_send_attempt", Queries.REPORT_REACHED, "followup_send_attempt",
                 Queries.REPORT_HANDED_TO_STAFF, "followup_task", Queries.REPORT_STAFF_CALLS, "followup_task");
         tables.forEach((sql, table) -> assertIndexed(explain(sql, week), table));
+        // The closings look up the tasks of each closed follow-up; the reached follow-ups include the week's repliers.
+        assertIndexed(explain(Queries.REPORT_CLOSED, week), "followup_task");
+        assertIndexed(explain(Queries.REPORT_REACHED, week), "followup_follow_up");
     }
 
     @Test

@@ -163,7 +163,9 @@ class SimulatedWeekTest {
             assertThat(r.booked()).isEqualTo(bookedHere);
             assertThat(r.revenue()).isEqualByComparingTo(revenue);
             assertThat(r.handedToStaff()).isEqualTo(handedHere);
-            assertThat(r.staffMinutesSaved()).isEqualTo((n - handedHere) * 2 * 5);
+            // Booked, opted out or declined by the patient's answer, none of them handed to staff: each saved 2 calls of 5 minutes.
+            assertThat(r.resolvedWithoutStaff()).isEqualTo(ids.stream().filter(i -> i % 10 <= 4).count()).isEqualTo(n - handedHere);
+            assertThat(r.staffMinutesSaved()).isEqualTo(r.resolvedWithoutStaff() * 2 * 5);
             assertThat(r.channel(Channel.SMS).contacted()).isEqualTo(n);
             assertThat(r.channel(Channel.SMS).responded()).isEqualTo(ids.stream().filter(i -> i % 10 <= 5 || i % 10 == 9).count());
             assertThat(r.channel(Channel.SMS).booked()).isEqualTo(bookedHere);

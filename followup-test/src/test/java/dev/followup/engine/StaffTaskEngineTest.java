@@ -115,6 +115,30 @@ class StaffTaskEngineTest {
     }
 
     @Test
+    void aBookingWrittenBackBeforeTheFirstTextClosesTheFollowUpButIsNoRecovery() {
+        EngineFixture fx = EngineFixture.builder().start(chicago(2026, 4, 18, 9, 0)).build();
+        Row row = patient(8);
+        fx.ingestNew(row);
+        fx.runUntil(chicago(2026, 4, 19, 12, 0));
+        FollowUp pending = fx.followUpOf(row);
+        assertThat(pending.state()).as("imported on Saturday, first text due in Monday's window").isEqualTo(FollowUpState.PENDING);
+
+        FollowUp booked = fx.engine.recordExternalBooking(PRACTICE_ID, pending.id());
+        fx.runUntil(chicago(2026, 4, 20, 15, 0));
+
+        assertThat(booked.state()).isEqualTo(FollowUpState.BOOKED);
+        assertThat(fx.texts).as("no text after the booking").isEmpty();
+        WeeklyReport report = fx.engine.weeklyReport(PRACTICE_ID, LocalDate.of(2026, 4, 19));
+        assertThat(report.ingested()).isEqualTo(1);
+        assertThat(report.booked()).as("the patient booked by themselves: the engine recovered nothing").isZero();
+        assertThat(report.revenue()).isZero();
+        assertThat(report.channel(Channel.STAFF_CALL).booked()).isZero();
+        assertThat(report.bookedByType()).isEmpty();
+        assertThat(report.resolvedWithoutStaff()).isZero();
+        assertThat(report.staffMinutesSaved()).isZero();
+    }
+
+    @Test
     void anExternalBookingOfAHandedOverFollowUpClosesItsTask() {
         EngineFixture fx = EngineFixture.create();
         Row row = patient(5);

@@ -1610,7 +1610,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .forEach(g -> responded.merge(Channel.valueOf(g.key()), g.count(), Long::sum));
             Closings closings = new Closings();
             periodQuery(Queries.REPORT_CLOSED, from, to).map((rs, sc) -> new Closed(rs.getString("state"), rs.getString("booked_via"),
-                    rs.getString("booked_type"), rs.getString("booked_provider"), rs.getLong("n"))).list().forEach(closings::add);
+                    rs.getString("booked_type"), rs.getString("booked_provider"), rs.getInt("without_staff") == 1, rs.getLong("n")))
+                    .list().forEach(closings::add);
             long smsSent = 0;
             long smsSegments = 0;
             long emailsSent = 0;
@@ -1633,7 +1634,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
                     .map((rs, sc) -> new long[] {rs.getLong("calls"), rs.getLong("reached")}).one();
             return new WeeklyCounts(ingested, contacted, responded, closings.bookedVia, closings.bookedByType, closings.bookedByProvider,
                     closings.declined, closings.optedOut, closings.unreachable, closings.expired, smsSent, smsSegments, emailsSent, cost,
-                    reached, handedToStaff, staff[0], staff[1]);
+                    reached, handedToStaff, closings.resolvedWithoutStaff, staff[0], staff[1]);
         });
     }
 
@@ -1649,16 +1650,20 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /** A row of {@link Queries#REPORT_CLOSED}: the booking columns are null unless the state is BOOKED. */
-    private record Closed(String state, @Nullable String via, @Nullable String type, @Nullable String provider, long count) {}
+    private record Closed(String state, @Nullable String via, @Nullable String type, @Nullable String provider, boolean withoutStaff,
+            long count) {}
 
     /** Adds up the rows of {@link Queries#REPORT_CLOSED}. */
     private static final class Closings {
         final Map<Channel, Long> bookedVia = new EnumMap<>(Channel.class);
         final Map<String, Long> bookedByType = new HashMap<>();
         final Map<String, Long> bookedByProvider = new HashMap<>();
-        long declined, optedOut, unreachable, expired;
+        long declined, optedOut, unreachable, expired, resolvedWithoutStaff;
 
         void add(Closed row) {
+            if (row.withoutStaff()) {
+                resolvedWithoutStaff += row.count();
+            }
             switch (FollowUpState.valueOf(row.state())) {
                 case BOOKED -> {
                     bookedVia.merge(Channel.valueOf(Objects.requireNonNull(row.via())), row.count(), Long::sum);

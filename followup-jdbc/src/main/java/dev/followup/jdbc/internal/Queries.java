@@ -83,19 +83,30 @@ public final class Queries {
             + " WHERE practice_id = :practice AND replied_at >= :from AND replied_at < :to"
             + " AND responded_channel IS NOT NULL AND responded_channel <> 'STAFF_CALL' GROUP BY responded_channel";
     /**
-     * Report counts: follow-ups closed in a period per counted terminal state; bookings (only those
-     * after a first contact or a staff call) also per channel, type and provider, which are null for
-     * the other states so that they form one group each.
+     * Whether follow-up {@code f} was handed to staff by the end of the period: a task for it
+     * created before {@code :to}, found through the task table's (practice, follow-up) index.
      */
-    public static final String REPORT_CLOSED = "SELECT state,"
+    private static final String HANDED_TO_STAFF_BY_THE_END = "EXISTS (SELECT 1 FROM followup_task t WHERE t.practice_id = f.practice_id"
+            + " AND t.follow_up_id = f.id AND t.created_at < :to)";
+    /**
+     * Report counts: follow-ups closed in a period per counted terminal state; bookings (only those
+     * the engine worked for: after a first contact or a hand-over to staff) also per channel, type
+     * and provider, which are null for the other states so that they form one group each; and
+     * whether the follow-up was resolved without staff (booked, declined or opted out after a first
+     * contact, never handed to staff). The task look-ups are made for closed rows only, and for a
+     * booking only when it had no first contact.
+     */
+    public static final String REPORT_CLOSED = "SELECT state, booked_via, booked_type, booked_provider, without_staff, COUNT(*) AS n"
+            + " FROM (SELECT state,"
             + " " + bookedOnly("COALESCE(responded_channel, 'STAFF_CALL')") + " AS booked_via,"
             + " " + bookedOnly("type_code") + " AS booked_type,"
-            + " " + bookedOnly("provider_name") + " AS booked_provider, COUNT(*) AS n"
-            + " FROM followup_follow_up WHERE practice_id = :practice AND closed_at >= :from AND closed_at < :to"
+            + " " + bookedOnly("provider_name") + " AS booked_provider,"
+            + " CASE WHEN state IN ('BOOKED', 'DECLINED', 'OPTED_OUT') AND first_contact_at IS NOT NULL"
+            + " AND NOT " + HANDED_TO_STAFF_BY_THE_END + " THEN 1 ELSE 0 END AS without_staff"
+            + " FROM followup_follow_up f WHERE practice_id = :practice AND closed_at >= :from AND closed_at < :to"
             + " AND (state IN ('DECLINED', 'OPTED_OUT', 'UNREACHABLE', 'EXPIRED')"
-            + " OR (state = 'BOOKED' AND (first_contact_at IS NOT NULL OR responded_channel = 'STAFF_CALL')))"
-            + " GROUP BY state, " + bookedOnly("COALESCE(responded_channel, 'STAFF_CALL')") + ", " + bookedOnly("type_code") + ", "
-            + bookedOnly("provider_name");
+            + " OR (state = 'BOOKED' AND (first_contact_at IS NOT NULL OR " + HANDED_TO_STAFF_BY_THE_END + ")))) c"
+            + " GROUP BY state, booked_via, booked_type, booked_provider, without_staff";
     /**
      * Report counts: attempts created in a period that were sent or may have been (PENDING), per
      * channel and cost. Cost is grouped, not summed: it is stored as the text of a BigDecimal, and
@@ -104,10 +115,16 @@ public final class Queries {
     public static final String REPORT_MESSAGES = "SELECT channel, cost, COUNT(*) AS n, SUM(segments) AS segments"
             + " FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from AND created_at < :to"
             + " AND state IN (" + COUNTED_STATES_SQL + ") GROUP BY channel, cost";
-    /** Report counts: distinct follow-ups reached per channel by the outreach among those attempts. */
-    public static final String REPORT_REACHED = "SELECT channel, COUNT(DISTINCT follow_up_id) AS n"
-            + " FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from AND created_at < :to"
-            + " AND state IN (" + COUNTED_STATES_SQL + ") AND purpose = 'OUTREACH' AND follow_up_id IS NOT NULL GROUP BY channel";
+    /**
+     * Report counts: per channel, the distinct follow-ups its response rate is over: those reached
+     * by the outreach among those attempts, and those whose first reply in the period is attributed
+     * to it ({@link #REPORT_REPLIES}' rows), each branch on its own period index.
+     */
+    public static final String REPORT_REACHED = "SELECT channel, COUNT(DISTINCT follow_up_id) AS n FROM ("
+            + "SELECT channel, follow_up_id FROM followup_send_attempt WHERE practice_id = :practice AND created_at >= :from"
+            + " AND created_at < :to AND state IN (" + COUNTED_STATES_SQL + ") AND purpose = 'OUTREACH' AND follow_up_id IS NOT NULL"
+            + " UNION ALL SELECT responded_channel, id FROM followup_follow_up WHERE practice_id = :practice AND replied_at >= :from"
+            + " AND replied_at < :to AND responded_channel IS NOT NULL AND responded_channel <> 'STAFF_CALL') r GROUP BY channel";
     /** Report counts: distinct follow-ups with a task created in a period. */
     public static final String REPORT_HANDED_TO_STAFF = "SELECT COUNT(DISTINCT follow_up_id) FROM followup_task"
             + " WHERE practice_id = :practice AND created_at >= :from AND created_at < :to AND follow_up_id IS NOT NULL";

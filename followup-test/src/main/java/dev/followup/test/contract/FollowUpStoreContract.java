@@ -1569,10 +1569,12 @@ public abstract class FollowUpStoreContract {
         Instant to = from.plus(Duration.ofDays(7));
         seedReportWeek(practice, from, to);
         seedReportWeek(otherPractice, from, to);
+        // Reached: SMS f5, f8, f13 by outreach and f7, f16 by their replies; email f8, f17 by outreach and f12, f14 by theirs.
+        // Resolved without staff: f15 (booked), f17 (opted out), f25 (declined; its task came at the end).
         WeeklyCounts expected = new WeeklyCounts(5, 4, Map.of(Channel.SMS, 2L, Channel.EMAIL, 3L),
                 Map.of(Channel.SMS, 1L, Channel.EMAIL, 1L, Channel.STAFF_CALL, 2L), Map.of("annual-exam", 3L, "post-op", 1L),
-                Map.of("Dr. Adams", 2L, "Dr. Baker", 2L), 1, 1, 1, 1, 7, 10, 3, new BigDecimal("0.07980"),
-                Map.of(Channel.SMS, 3L, Channel.EMAIL, 2L), 4, 4, 3);
+                Map.of("Dr. Adams", 2L, "Dr. Baker", 2L), 2, 1, 1, 1, 7, 10, 3, new BigDecimal("0.07980"),
+                Map.of(Channel.SMS, 5L, Channel.EMAIL, 4L), 4, 3, 4, 3);
         run(tx -> {
             assertThat(tx.weeklyCounts(from, to)).isEqualTo(expected);
             assertThat(defaultCounting(tx).weeklyCounts(from, to)).isEqualTo(expected);
@@ -1604,7 +1606,7 @@ public abstract class FollowUpStoreContract {
         Instant to = from.plus(Duration.ofDays(7));
         seedReportWeek(otherPractice, from, to);
         WeeklyCounts none = new WeeklyCounts(0, 0, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 0, 0, 0, BigDecimal.ZERO, Map.of(),
-                0, 0, 0);
+                0, 0, 0, 0);
         run(tx -> {
             assertThat(tx.weeklyCounts(from, to)).isEqualTo(none);
             assertThat(tx.weeklyCounts(T0.minus(Duration.ofDays(365)), T0.plus(Duration.ofDays(365)))).isEqualTo(none);
@@ -1612,6 +1614,63 @@ public abstract class FollowUpStoreContract {
         inOther(tx -> assertThat(tx.weeklyCounts(from, to)).isEqualTo(defaultCounting(tx).weeklyCounts(from, to))
                 .extracting(WeeklyCounts::ingested, WeeklyCounts::booked, WeeklyCounts::smsSent, WeeklyCounts::staffCalls)
                 .containsExactly(5L, 4L, 7L, 4L));
+    }
+
+    /**
+     * Five patients texted on Friday of week 1, two of whom answer "no thanks" on Monday of week 2,
+     * when the other three are handed to staff, as is a patient first texted that Monday. Each
+     * week's replies are a share of the follow-ups its SMS figure is over (the two who answered join
+     * week 2's), and the staff time saved is counted once, in week 2, for the two who declined
+     * without staff: no week goes negative, none hides the hand-overs.
+     */
+    @Test
+    void weeklyCountsCountRepliesAndWorkSavedOverTheFollowUpsTheyAreAbout() {
+        Instant week1 = T0.plus(Duration.ofDays(7));
+        Instant week2 = week1.plus(Duration.ofDays(7));
+        Instant thursday = week1.plus(Duration.ofDays(3));
+        Instant friday = week1.plus(Duration.ofDays(4)).plus(Duration.ofHours(10));
+        Instant monday = week2.plus(Duration.ofHours(10));
+        Patient p = new Patient(PatientId.random(), practice, null, "Two", "Weeks", PhoneNumber.ofE164("+14155550276"), null,
+                Language.ENGLISH, null);
+        Provider provider = new Provider("dr-a", "Dr. Adams");
+        List<FollowUp> followUps = new ArrayList<>();
+        List<SendAttempt> attempts = new ArrayList<>();
+        List<StaffTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            boolean declines = i < 2;
+            FollowUp f = declines
+                    ? reportCase(practice, p, "friday-" + i, FollowUpState.DECLINED, provider, "recall", thursday, friday, monday, Channel.SMS,
+                            monday)
+                    : reportCase(practice, p, "friday-" + i, FollowUpState.HANDED_TO_STAFF, provider, "recall", thursday, friday, null, null,
+                            monday);
+            followUps.add(f);
+            attempts.add(reportAttempt(practice, f, Channel.SMS, MessagePurpose.OUTREACH, 0, AttemptState.SENT, 1, "0.0079", friday));
+            if (!declines) {
+                tasks.add(reportTask(practice, f, TaskState.OPEN, null, monday, monday));
+            }
+        }
+        FollowUp newcomer = reportCase(practice, p, "monday", FollowUpState.HANDED_TO_STAFF, provider, "recall", week2, monday, null, null,
+                monday.plus(Duration.ofDays(2)));
+        followUps.add(newcomer);
+        attempts.add(reportAttempt(practice, newcomer, Channel.SMS, MessagePurpose.OUTREACH, 0, AttemptState.SENT, 1, "0.0079", monday));
+        tasks.add(reportTask(practice, newcomer, TaskState.OPEN, null, monday.plus(Duration.ofDays(2)), monday.plus(Duration.ofDays(2))));
+        run(tx -> {
+            tx.savePatient(p);
+            followUps.forEach(tx::insertFollowUp);
+            attempts.forEach(tx::insertAttempt);
+            tasks.forEach(tx::insertTask);
+        });
+
+        WeeklyCounts first = new WeeklyCounts(5, 5, Map.of(), Map.of(), Map.of(), Map.of(), 0, 0, 0, 0, 5, 5, 0, new BigDecimal("0.0395"),
+                Map.of(Channel.SMS, 5L), 0, 0, 0, 0);
+        WeeklyCounts second = new WeeklyCounts(1, 1, Map.of(Channel.SMS, 2L), Map.of(), Map.of(), Map.of(), 2, 0, 0, 0, 1, 1, 0,
+                new BigDecimal("0.0079"), Map.of(Channel.SMS, 3L), 4, 2, 0, 0);
+        run(tx -> {
+            assertThat(tx.weeklyCounts(week1, week2)).isEqualTo(first);
+            assertThat(tx.weeklyCounts(week2, week2.plus(Duration.ofDays(7)))).isEqualTo(second);
+            assertThat(defaultCounting(tx).weeklyCounts(week1, week2)).isEqualTo(first);
+            assertThat(defaultCounting(tx).weeklyCounts(week2, week2.plus(Duration.ofDays(7)))).isEqualTo(second);
+        });
     }
 
     /**
@@ -1643,7 +1702,7 @@ public abstract class FollowUpStoreContract {
         // replied by SMS; contacted and replied by email
         FollowUp f7 = reportCase(owner, p, "f7", FollowUpState.ENGAGED, carter, "recall", before, before, at(from, 3), Channel.SMS, null);
         FollowUp f8 = reportCase(owner, p, "f8", FollowUpState.ENGAGED, carter, "recall", before, at(from, 4), at(from, 5), Channel.EMAIL, null);
-        // booked: by SMS; by a staff call without any outreach (counts, not a reply); in the EHR before any
+        // booked: by SMS; by a staff call without any outreach (handed over by its task below: counts, not a reply); in the EHR before any
         // outreach (does not count; ingested); answered by email without outreach (a reply, not a booking);
         // contacted with no responded channel (a staff call); closed at the end (a reply only); closed at the start
         FollowUp f9 = reportCase(owner, p, "f9", booked, adams, "annual-exam", before, before, before, Channel.SMS, at(from, 6));
@@ -1664,8 +1723,13 @@ public abstract class FollowUpStoreContract {
         FollowUp f21 = reportCase(owner, p, "f21", FollowUpState.HANDED_TO_STAFF, carter, "recall", before, before, null, null, at(from, 20));
         FollowUp f22 = reportCase(owner, p, "f22", FollowUpState.CANCELLED, carter, "recall", at(from, 21), null, null, null, at(from, 22));
         FollowUp f23 = reportCase(owner, p, "f23", FollowUpState.DECLINED, carter, "recall", before, before, null, null, to);
+        // booked in the EHR before any outreach and attributed to a staff call by the write-back, with no task: closed, not
+        // recovered; declined after a message, its task opened only at the end (resolved without staff in the period)
+        FollowUp f24 = reportCase(owner, p, "f24", booked, adams, "annual-exam", before, null, at(from, 32), Channel.STAFF_CALL,
+                at(from, 32));
+        FollowUp f25 = reportCase(owner, p, "f25", FollowUpState.DECLINED, carter, "recall", before, before, null, null, at(from, 33));
         List<FollowUp> followUps = List.of(f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15, f16, f17, f18, f19, f20, f21,
-                f22, f23);
+                f22, f23, f24, f25);
 
         AttemptState sent = AttemptState.SENT;
         MessagePurpose outreach = MessagePurpose.OUTREACH;
@@ -1699,6 +1763,7 @@ public abstract class FollowUpStoreContract {
                 reportTask(owner, f13, done, TaskOutcome.BOOKED, at(from, 12), to),
                 reportTask(owner, null, TaskState.OPEN, null, at(from, 29), at(from, 29)),
                 reportTask(owner, f22, TaskState.CLAIMED, null, justBefore, at(from, 30)),
+                reportTask(owner, f25, TaskState.OPEN, null, to, to),
                 // staff calls: the UNREACHABLE one above, and these three (all reached); not RESOLVED, not done at the end
                 // or just before the start
                 reportTask(owner, f10, done, TaskOutcome.BOOKED, before, at(from, 7)),
