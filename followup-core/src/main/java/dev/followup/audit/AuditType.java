@@ -26,6 +26,8 @@ public enum AuditType {
     CONSENT_CHANGED,
     /** A channel was suppressed for a patient (invalid number, bouncing address). */
     CHANNEL_SUPPRESSED,
+    /** A channel's suppression was lifted: a later list brought the patient a new address on it. */
+    CHANNEL_RESTORED,
     /** Slots were offered. */
     SLOTS_OFFERED,
     /** An appointment was booked. */

@@ -3,6 +3,7 @@ package dev.followup.internal;
 import dev.followup.PracticeSettings;
 import dev.followup.audit.AuditType;
 import dev.followup.followup.BatchId;
+import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
 import dev.followup.followup.FollowUpId;
 import dev.followup.ingest.CsvMapping;
@@ -16,15 +17,18 @@ import dev.followup.patient.Patient;
 import dev.followup.patient.PatientId;
 import dev.followup.practice.Practice;
 import dev.followup.practice.PracticeId;
+import dev.followup.spi.PracticeTransaction;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -81,6 +85,27 @@ public final class Ingestor {
         return done;
     }
 
+    /**
+     * Lifts the suppressions a list's new numbers and addresses make stale: a text to a number that
+     * did not exist, or a bounced email, said nothing of the patient's next number or address.
+     */
+    private static void restoreChannels(PracticeTransaction tx, Map<Channel, Set<PatientId>> newAddress, Instant now) {
+        if (newAddress.isEmpty()) {
+            return;
+        }
+        Set<PatientId> changed = new LinkedHashSet<>();
+        newAddress.values().forEach(changed::addAll);
+        Map<PatientId, Set<Channel>> suppressed = tx.suppressedChannelsOf(changed);
+        newAddress.forEach((channel, patients) -> {
+            List<PatientId> lifted = patients.stream().filter(id -> suppressed.getOrDefault(id, Set.of()).contains(channel)).toList();
+            if (!lifted.isEmpty()) {
+                tx.liftSuppressions(channel, lifted);
+                lifted.forEach(id -> Audits.record(tx, AuditType.CHANNEL_RESTORED, Audits.SYSTEM, null, id, now,
+                        "channel", channel.name(), "reason", "address-changed"));
+            }
+        });
+    }
+
     /** The runner's rule for closing a follow-up as expired, in the patient's zone, applied on the day of the import. */
     private boolean dueDatePassed(PatientRecord r, Practice practice) {
         ZoneId zone = r.timeZone() != null ? r.timeZone() : practice.timeZone();
@@ -115,12 +140,23 @@ public final class Ingestor {
             Map<PatientId, Patient> toInsert = new LinkedHashMap<>();
             Map<PatientId, Patient> toUpdate = new LinkedHashMap<>();
             List<FollowUp> followUps = new ArrayList<>(chunk.size());
+            // Patients whose number or address a list changed: a suppression of that channel was about the old one.
+            Map<Channel, Set<PatientId>> newAddress = new EnumMap<>(Channel.class);
             for (int i = 0; i < chunk.size(); i++) {
                 PatientRecord r = chunk.get(i).record();
                 Patient candidate = candidates.get(i);
                 String identityKey = identityKeys.get(i);
                 Patient known = stored.get(identityKey);
                 Patient patient = known == null ? candidate : candidate.withId(known.id());
+                if (known != null && !toInsert.containsKey(known.id())) {
+                    if (patient.phone() != null && (known.phone() == null || !known.phone().e164().equals(patient.phone().e164()))) {
+                        newAddress.computeIfAbsent(Channel.SMS, c -> new LinkedHashSet<>()).add(patient.id());
+                    }
+                    if (patient.email() != null && (known.email() == null
+                            || !known.email().value().equalsIgnoreCase(patient.email().value()))) {
+                        newAddress.computeIfAbsent(Channel.EMAIL, c -> new LinkedHashSet<>()).add(patient.id());
+                    }
+                }
                 if (!patient.equals(known)) {
                     // New (to the store, or to this chunk), or contact details changed since the last list.
                     (known == null || toInsert.containsKey(known.id()) ? toInsert : toUpdate).put(patient.id(), patient);
@@ -134,6 +170,7 @@ public final class Ingestor {
             }
             tx.insertPatients(List.copyOf(toInsert.values()));
             tx.savePatients(List.copyOf(toUpdate.values()));
+            restoreChannels(tx, newAddress, now);
             List<Boolean> created = tx.insertFollowUps(followUps);
             for (int i = 0; i < followUps.size(); i++) {
                 if (created.get(i)) {

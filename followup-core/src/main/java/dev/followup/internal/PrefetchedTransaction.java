@@ -262,6 +262,12 @@ final class PrefetchedTransaction implements PracticeTransaction {
         tx.suppress(suppression);
     }
 
+    @Override
+    public void liftSuppressions(Channel channel, Collection<PatientId> patientIds) {
+        patientIds.forEach(suppressed::remove);
+        tx.liftSuppressions(channel, patientIds);
+    }
+
     // --- reads answered from the bulk reads where they cover the question ---
 
     /** @return what the bulk reads said of {@code key}, or the store's answer where they did not cover it */

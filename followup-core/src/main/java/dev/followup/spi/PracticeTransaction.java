@@ -587,6 +587,16 @@ public interface PracticeTransaction {
     Set<Channel> suppressedChannels(PatientId patientId);
 
     /**
+     * Lifts a channel's suppressions of some patients: the address they were recorded for (a number
+     * that does not exist, a mailbox that bounced) is no longer theirs, because a later list brought
+     * a new one, and the new one is to be tried. Suppressions of other channels and patients stay.
+     *
+     * @param channel the channel
+     * @param patientIds the patients whose address on that channel changed
+     */
+    void liftSuppressions(Channel channel, Collection<PatientId> patientIds);
+
+    /**
      * Answers {@link #suppressedChannels} for many patients at once. The default asks once per id;
      * a database store answers with one query.
      *

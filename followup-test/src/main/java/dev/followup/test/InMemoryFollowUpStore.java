@@ -25,6 +25,7 @@ import dev.followup.task.TaskState;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumSet;
@@ -372,6 +373,19 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         public void suppress(ChannelSuppression suppression) {
             requireMine(suppression.practiceId(), "suppression");
             add(data.suppressions, suppression);
+        }
+
+        @Override
+        public void liftSuppressions(Channel channel, Collection<PatientId> patientIds) {
+            open();
+            Set<PatientId> lifted = Set.copyOf(patientIds);
+            List<ChannelSuppression> before = List.copyOf(data.suppressions);
+            if (data.suppressions.removeIf(s -> s.channel() == channel && lifted.contains(s.patientId()))) {
+                undo.push(() -> {
+                    data.suppressions.clear();
+                    data.suppressions.addAll(before);
+                });
+            }
         }
 
         @Override

@@ -141,6 +141,33 @@ class EscalationEngineTest {
         assertThat(fx.mailsTo(row)).singleElement().satisfies(m -> assertThat(m.at()).isEqualTo(chicago(2026, 4, 14, 10, 0)));
     }
 
+    /**
+     * A text to a number that does not exist (Twilio 21211) suppresses texting the patient. A week
+     * later the list brings the same patient (MRN) with a corrected number and a new need: the
+     * suppression was about the old number, so the new one is texted. A list that brings the same
+     * wrong number again leaves the suppression as it is.
+     */
+    @Test
+    void aNumberThatDidNotExistIsNoReasonNotToTextTheCorrectedOneALaterListBrings() {
+        String wrong = "+13125550901";
+        EngineFixture fx = EngineFixture.builder().smsWrapper(sender -> sms -> sms.to().e164().equals(wrong)
+                ? SendResult.permanentFailure("21211", "not a valid number") : sender.send(sms)).build();
+        fx.ingestNew(patient(26).phone(wrong), patient(27).phone(wrong).name("Pat27", "Other").mrn("T2027"));
+        fx.runFor(Duration.ofDays(1));
+        assertThat(fx.mailsTo(patient(26))).as("email at once when the number fails").hasSize(1);
+
+        fx.runFor(Duration.ofDays(6));
+        Row corrected = patient(26).type("Lab Review");
+        fx.ingestNew(corrected, patient(27).phone(wrong).name("Pat27", "Other").mrn("T2027").type("Lab Review"));
+        fx.runFor(Duration.ofDays(1));
+
+        assertThat(fx.textsTo(corrected)).hasSize(1);
+        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.CHANNEL_RESTORED).singleElement()
+                .satisfies(e -> assertThat(e.attributes()).containsEntry("channel", "SMS").containsEntry("reason", "address-changed"));
+        assertThat(fx.attempts()).filteredOn(a -> a.channel() == Channel.SMS && a.state() == AttemptState.FAILED)
+                .as("the patient whose list kept the wrong number is not texted again").hasSize(2);
+    }
+
     /** As a follow-up created under a policy that a later configuration renamed or removed. */
     private static void runningARetiredPolicy(EngineFixture fx, Row row) {
         FollowUp f = fx.followUpOf(row);

@@ -1139,6 +1139,17 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     @Override
+    public void liftSuppressions(Channel channel, Collection<PatientId> patientIds) {
+        if (patientIds.isEmpty()) {
+            return;
+        }
+        guard("lift " + channel + " suppressions of " + patientIds.size() + " patients", () -> handle().createUpdate(
+                "DELETE FROM followup_suppression WHERE practice_id = :practice AND channel = :channel AND patient_id IN (<patients>)")
+                .bind("practice", practice).bind("channel", channel.name())
+                .bindList("patients", patientIds.stream().map(PatientId::value).distinct().toList()).execute());
+    }
+
+    @Override
     public Set<Channel> suppressedChannels(PatientId patientId) {
         return guard("read suppressions of patient " + patientId, () -> {
             Set<Channel> channels = EnumSet.noneOf(Channel.class);

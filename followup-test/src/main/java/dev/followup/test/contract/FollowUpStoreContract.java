@@ -596,6 +596,40 @@ public abstract class FollowUpStoreContract {
         });
     }
 
+    /**
+     * Lifting a channel's suppressions of some patients removes every suppression of that channel
+     * they have, and nothing else: their other channel's, other patients', another practice's; a
+     * lift in a transaction that fails is undone.
+     */
+    @Test
+    void liftingAChannelsSuppressionsLeavesOtherChannelsPatientsAndPracticesAlone() {
+        PatientId lifted = PatientId.random();
+        PatientId kept = PatientId.random();
+        run(tx -> {
+            tx.suppress(new ChannelSuppression(practice, lifted, Channel.SMS, "21614", T0));
+            tx.suppress(new ChannelSuppression(practice, lifted, Channel.SMS, "21211", T0.plusSeconds(1)));
+            tx.suppress(new ChannelSuppression(practice, lifted, Channel.EMAIL, "bounce", T0.plusSeconds(2)));
+            tx.suppress(new ChannelSuppression(practice, kept, Channel.SMS, "21211", T0));
+        });
+        inOther(tx -> tx.suppress(new ChannelSuppression(otherPractice, lifted, Channel.SMS, "21614", T0)));
+
+        assertThatThrownBy(() -> run(tx -> {
+            tx.liftSuppressions(Channel.SMS, List.of(lifted));
+            throw new IllegalStateException("the transaction fails after the lift");
+        })).isInstanceOf(RuntimeException.class);
+        run(tx -> assertThat(tx.suppressedChannels(lifted)).as("after a failed transaction").containsOnly(Channel.SMS, Channel.EMAIL));
+        run(tx -> {
+            tx.liftSuppressions(Channel.SMS, List.of(lifted));
+            tx.liftSuppressions(Channel.EMAIL, List.of());
+        });
+
+        run(tx -> {
+            assertThat(tx.suppressedChannels(lifted)).containsOnly(Channel.EMAIL);
+            assertThat(tx.suppressedChannels(kept)).containsOnly(Channel.SMS);
+        });
+        inOther(tx -> assertThat(tx.suppressedChannels(lifted)).containsOnly(Channel.SMS));
+    }
+
     private static ConsentChange consent(PracticeId owner, @Nullable PatientId patientId, @Nullable PhoneNumber phone,
             ConsentStatus status, Instant at) {
         return new ConsentChange(owner, patientId, phone, status, ConsentSource.STAFF, at);
