@@ -21,6 +21,7 @@ public final class SendPacer {
 
     private static final class State {
         Instant nextFree = Instant.MIN;
+        Instant latestAsked = Instant.MIN;
         LocalDate day = LocalDate.MIN;
         int sentToday;
     }
@@ -45,6 +46,15 @@ public final class SendPacer {
             return new Reservation(true, now);
         }
         State s = states.computeIfAbsent(sender, k -> new State());
+        Duration stepBack = s.latestAsked.isAfter(now) ? Duration.between(now, s.latestAsked) : Duration.ZERO;
+        if (stepBack.compareTo(maxWait) > 0) {
+            // The clock stepped back (an NTP step), by more than callers' moments differ: the slots given keep their
+            // spacing from the new time, rather than holding every send back by the size of the step.
+            s.nextFree = s.nextFree.minus(stepBack);
+            s.latestAsked = now;
+        } else if (now.isAfter(s.latestAsked)) {
+            s.latestAsked = now;
+        }
         LocalDate today = now.atOffset(ZoneOffset.UTC).toLocalDate();
         if (!today.equals(s.day)) {
             s.day = today;
