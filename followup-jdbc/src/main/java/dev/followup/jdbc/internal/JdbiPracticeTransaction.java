@@ -169,17 +169,32 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     /**
      * {@inheritDoc}
      *
-     * <p>One statement locks the rows in id order (by the number's blind index when there is one, so
-     * that every transaction locking a family locks the same rows in the same order, and none waits
-     * for another in a cycle).
+     * <p>On PostgreSQL the lock is an advisory transaction lock on the recipient (the number's blind
+     * index, or the patient's id when there is no number), taken in the same statement list as the
+     * read of the patients it covers: a row lock would write every locked row's header on every
+     * text. Elsewhere one statement locks the rows in id order (by the number's blind index when
+     * there is one, so that every transaction locking a family locks the same rows in the same
+     * order, and none waits for another in a cycle).
      */
     @Override
     public List<PatientId> lockRecipient(PatientId patientId, @Nullable PhoneNumber phone) {
         return guard("lock the recipient of patient " + patientId, () -> {
-            List<PatientId> locked = phone == null
-                    ? query(Queries.LOCK_PATIENT).bind("id", patientId.value()).map((rs, sc) -> PatientId.of(rs.getString("id"))).list()
-                    : query(Queries.LOCK_PATIENTS_BY_PHONE).bind("hash", ctx.index().phone(practiceId, phone))
-                            .map((rs, sc) -> PatientId.of(rs.getString("id"))).list();
+            List<PatientId> locked;
+            if (ctx.dialect() == Dialect.POSTGRESQL) {
+                Query lockAndRead = query(Queries.LOCK_RECIPIENT + ";\n" + (phone == null ? Queries.PATIENT_ID : Queries.PATIENT_IDS_BY_PHONE))
+                        .bind("recipient", recipientKey(patientId, phone));
+                locked = (phone == null ? lockAndRead.bind("id", patientId.value()) : lockAndRead.bind("hash", ctx.index().phone(practiceId, phone)))
+                        .execute((statement, context) -> {
+                            PreparedStatement ps = statement.get();
+                            rowsOf(ps, (rs, sc) -> Boolean.TRUE, context);
+                            return nextRowsOf(ps, (rs, sc) -> PatientId.of(rs.getString("id")), context);
+                        });
+            } else {
+                locked = phone == null
+                        ? query(Queries.LOCK_PATIENT).bind("id", patientId.value()).map((rs, sc) -> PatientId.of(rs.getString("id"))).list()
+                        : query(Queries.LOCK_PATIENTS_BY_PHONE).bind("hash", ctx.index().phone(practiceId, phone))
+                                .map((rs, sc) -> PatientId.of(rs.getString("id"))).list();
+            }
             if (locked.contains(patientId)) {
                 return locked;
             }
@@ -189,6 +204,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             withPatient.sort(java.util.Comparator.comparing(PatientId::value));
             return List.copyOf(withPatient);
         });
+    }
+
+    /** @return what a recipient's advisory lock is taken on: their number's blind index, or the patient's id without one */
+    private String recipientKey(PatientId patientId, @Nullable PhoneNumber phone) {
+        return phone == null ? "patient:" + patientId.value() : "phone:" + ctx.index().phone(practiceId, phone);
     }
 
     @Override
@@ -733,13 +753,14 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         List<Instant> starts = countedSince.stream().map(since -> Objects.requireNonNull(Sql.stored(since))).toList();
         Instant earliest = starts.stream().min(Instant::compareTo).orElseThrow();
         return guard("lock the recipient of patient " + patientId + " and read leased follow-up " + id + ", consent and outreach",
-                () -> query(Queries.LOCK_PATIENTS_BY_PHONE + ";\n" + LEASED_FOLLOW_UP + ";\n" + Queries.CONSENT_OF_PATIENT_AND_PHONE + ";\n"
+                () -> query(Queries.LOCK_RECIPIENT + ";\n" + LEASED_FOLLOW_UP + ";\n" + Queries.CONSENT_OF_PATIENT_AND_PHONE + ";\n"
                         + Queries.RECIPIENT_OUTREACH_SINCE).bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now))
                         .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone))
                         .bind("since", Sql.instant(earliest)).bind("purpose", MessagePurpose.OUTREACH.name())
+                        .bind("recipient", recipientKey(patientId, phone))
                         .execute((statement, context) -> {
                             PreparedStatement ps = statement.get();
-                            rowsOf(ps, (rs, sc) -> rs.getString("id"), context); // the lock: its rows are not needed
+                            rowsOf(ps, (rs, sc) -> Boolean.TRUE, context); // the lock
                             Optional<FollowUp> leased = nextRowsOf(ps, followUpMapper(), context).stream().findFirst();
                             RowMapper<ConsentChange> mapper = consentMapper();
                             Optional<ConsentChange> consent = applyingConsent(

@@ -34,13 +34,23 @@ public final class Queries {
     /** An inbound SMS finds its patients by the keyed hash of the sender's number. */
     public static final String PATIENTS_BY_PHONE =
             "SELECT * FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id";
+    /**
+     * A recipient's contact-limit lock on PostgreSQL: an advisory lock until the transaction ends, on
+     * a 64-bit hash of the practice and the recipient. Two recipients whose keys collide only take
+     * turns needlessly.
+     */
+    public static final String LOCK_RECIPIENT = "SELECT pg_advisory_xact_lock(hashtextextended(:practice || '/' || :recipient, 0))";
+    /** The practice's patients with a number (by its blind index), ids only, in id order. */
+    public static final String PATIENT_IDS_BY_PHONE = "SELECT id FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id";
+    /** A patient's id, if the patient is stored. */
+    public static final String PATIENT_ID = "SELECT id FROM followup_patient WHERE practice_id = :practice AND id = :id";
     /** A recipient's contact-limit lock, when they have a number: the practice's patients with it, in id order. */
     public static final String LOCK_PATIENTS_BY_PHONE =
             "SELECT id FROM followup_patient WHERE practice_id = :practice AND phone_hash = :hash ORDER BY id FOR UPDATE";
     /** A recipient's contact-limit lock, when they have no number. */
     public static final String LOCK_PATIENT = "SELECT id FROM followup_patient WHERE practice_id = :practice AND id = :id FOR UPDATE";
     /**
-     * Contact limits, under the recipient's lock ({@link #LOCK_PATIENTS_BY_PHONE}): when each counted
+     * Contact limits, under the recipient's lock ({@link #LOCK_RECIPIENT}): when each counted
      * outreach to the patient or to another patient with their number was created.
      */
     public static final String RECIPIENT_OUTREACH_SINCE = "SELECT a.created_at FROM followup_send_attempt a WHERE a.practice_id = :practice"
