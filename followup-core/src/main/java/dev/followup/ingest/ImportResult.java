@@ -177,25 +177,23 @@ public final class ImportResult {
                 .append(alreadyKnown).append(" already known, ")
                 .append(rejected).append(" rejected; ")
                 .append(warnings).append(warnings == 1 ? " warning." : " warnings.");
-        if (!errors.isEmpty()) {
-            text.append(" Rejected: ");
-            int shown = Math.min(ERRORS_IN_SUMMARY, errors.size());
-            for (int i = 0; i < shown; i++) {
-                text.append(i == 0 ? "" : "; ").append(errors.get(i));
-            }
-            int more = rejected - shown;
-            text.append(more > 0 ? "; and " + more + " more." : ".");
-        }
-        if (!rowWarnings.isEmpty()) {
-            text.append(" Warnings: ");
-            int shown = Math.min(WARNINGS_IN_SUMMARY, rowWarnings.size());
-            for (int i = 0; i < shown; i++) {
-                text.append(i == 0 ? "" : "; ").append(rowWarnings.get(i));
-            }
-            int more = warnings - shown;
-            text.append(more > 0 ? "; and " + more + " more." : ".");
-        }
+        appendFirst(text, " Rejected: ", errors, ERRORS_IN_SUMMARY, rejected);
+        appendFirst(text, " Warnings: ", rowWarnings, WARNINGS_IN_SUMMARY, warnings);
         return text.toString();
+    }
+
+    /** Appends the first of a list, and how many more there were of {@code total} (some may not have been kept). */
+    private static void appendFirst(StringBuilder text, String heading, List<?> listed, int limit, int total) {
+        if (listed.isEmpty()) {
+            return;
+        }
+        text.append(heading);
+        int shown = Math.min(limit, listed.size());
+        for (int i = 0; i < shown; i++) {
+            text.append(i == 0 ? "" : "; ").append(listed.get(i));
+        }
+        int more = total - shown;
+        text.append(more > 0 ? "; and " + more + " more." : ".");
     }
 
     @Override

@@ -85,11 +85,7 @@ class CsvEncodingTest {
                 "José,Muñoz\n".getBytes(WINDOWS_1252), "Zoë,ok\n".getBytes(StandardCharsets.UTF_8));
 
         TextSource source = TextSource.open(new ByteArrayInputStream(bytes));
-        CsvTokenizer tokenizer = new CsvTokenizer(source, ',', 100);
-        List<RawRecord> records = new ArrayList<>();
-        for (RawRecord r = tokenizer.next(); r != null; r = tokenizer.next()) {
-            records.add(r);
-        }
+        List<RawRecord> records = records(source);
 
         assertThat(source.encoding()).isEqualTo("UTF-8");
         RawRecord mixed = records.get(records.size() - 2);
@@ -107,11 +103,7 @@ class CsvEncodingTest {
                 "José Núñez,ok\n".getBytes(StandardCharsets.UTF_8));
 
         TextSource source = TextSource.open(new ByteArrayInputStream(bytes));
-        CsvTokenizer tokenizer = new CsvTokenizer(source, ',', 100);
-        List<RawRecord> records = new ArrayList<>();
-        for (RawRecord r = tokenizer.next(); r != null; r = tokenizer.next()) {
-            records.add(r);
-        }
+        List<RawRecord> records = records(source);
 
         assertThat(source.encoding()).isEqualTo("UTF-8");
         assertThat(records.get(1).fields()).containsExactly("René", "Roy");
@@ -136,5 +128,14 @@ class CsvEncodingTest {
         // A lone lead byte in the prefix is not UTF-8: the whole file is taken for Windows-1252.
         assertThat(decode(bytes, encoding)).isEqualTo("abÃ");
         assertThat(encoding).hasToString("windows-1252");
+    }
+
+    private static List<RawRecord> records(TextSource source) throws IOException {
+        CsvTokenizer tokenizer = new CsvTokenizer(source, ',', 100);
+        List<RawRecord> records = new ArrayList<>();
+        for (RawRecord r = tokenizer.next(); r != null; r = tokenizer.next()) {
+            records.add(r);
+        }
+        return records;
     }
 }
