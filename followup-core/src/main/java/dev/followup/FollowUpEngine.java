@@ -364,26 +364,42 @@ public final class FollowUpEngine {
      * the tries: its copies wait for the next run. The local purge goes ahead whatever the provider
      * answers.
      *
+     * <p>A practice whose purge fails does not stop the others': they are purged, and then a
+     * {@link StorageException} names the practices that failed.
+     *
      * @return how many records lost their body
+     * @throws StorageException if the purge of one or more practices failed (the others were purged)
      */
     public int purgeExpiredMessageBodies() {
         Instant now = ctx.clock().instant();
         Instant cutoff = now.minus(ctx.retention());
         int total = 0;
+        Map<PracticeId, RuntimeException> failed = new LinkedHashMap<>();
         for (PracticeId id : ctx.practices().keySet()) {
-            if (redactProviderCopies && ctx.sms() != null) {
-                // Before the local purge: a store without its own record of owed copies (the port's default) finds the
-                // texts to redact by their bodies.
-                redactor.redactOwedCopies(id, cutoff);
-            }
-            total += ctx.inTransaction(id, tx -> {
-                int purged = tx.purgeBodiesBefore(cutoff);
-                if (purged > 0) {
-                    tx.appendAudit(new dev.followup.audit.AuditRecord(AuditType.RETENTION_PURGE, "system", null, null,
-                            Map.of("records", Integer.toString(purged), "cutoff", cutoff.toString()), now));
+            try {
+                if (redactProviderCopies && ctx.sms() != null) {
+                    // Before the local purge: a store without its own record of owed copies (the port's default) finds the
+                    // texts to redact by their bodies.
+                    redactor.redactOwedCopies(id, cutoff);
                 }
-                return purged;
-            });
+                total += ctx.inTransaction(id, tx -> {
+                    int purged = tx.purgeBodiesBefore(cutoff);
+                    if (purged > 0) {
+                        tx.appendAudit(new dev.followup.audit.AuditRecord(AuditType.RETENTION_PURGE, "system", null, null,
+                                Map.of("records", Integer.toString(purged), "cutoff", cutoff.toString()), now));
+                    }
+                    return purged;
+                });
+            } catch (RuntimeException e) {
+                failed.put(id, e); // one practice's failure must not keep every later practice's PHI past its retention
+            }
+        }
+        if (!failed.isEmpty()) {
+            List<RuntimeException> causes = List.copyOf(failed.values());
+            StorageException named = new StorageException("purging the message bodies of practice(s) " + failed.keySet()
+                    + " failed; the other practices were purged (" + total + " records)", causes.get(0));
+            causes.subList(1, causes.size()).forEach(named::addSuppressed);
+            throw named;
         }
         return total;
     }

@@ -64,6 +64,47 @@ class RetentionEngineTest {
         assertThat(fx.engine.purgeExpiredMessageBodies()).as("a second run finds nothing").isZero();
     }
 
+    /**
+     * The store fails the first practice's purge: the second practice's bodies are purged all the
+     * same, and the failure names the practice whose were not.
+     */
+    @Test
+    void aPracticeWhosePurgeFailsDoesNotKeepTheOthersBodiesPastRetention() {
+        dev.followup.practice.PracticeId harbor = dev.followup.practice.PracticeId.of("harbor-clinic");
+        java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        EngineFixture fx = EngineFixture.builder()
+                .otherPractice(dev.followup.practice.Practice.builder(harbor).name("Harbor Clinic").callbackPhone("(415) 555-0100")
+                        .timeZone("America/Chicago").smsFrom("+14155550199").emailFrom("hello@harbor.example").build())
+                .storeWrapper(store -> new dev.followup.spi.FollowUpStore() {
+                    @Override
+                    public <T> T inTransaction(dev.followup.practice.PracticeId practiceId,
+                            java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
+                        if (failing.get() && practiceId.equals(PRACTICE_ID)) {
+                            throw new dev.followup.StorageException("the database refused the connection");
+                        }
+                        return store.inTransaction(practiceId, work);
+                    }
+
+                    @Override
+                    public List<dev.followup.spi.Claim> claimDue(java.time.Instant now, int limit, String owner, java.time.Instant leaseUntil) {
+                        return store.claimDue(now, limit, owner, leaseUntil);
+                    }
+                }).build();
+        fx.ingestNew(patient(1));
+        assertThat(fx.ingest(harbor, List.of(patient(2))).accepted()).isEqualTo(1);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        fx.clock.set(chicago(2026, 5, 21, 9, 0));
+
+        failing.set(true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(fx.engine::purgeExpiredMessageBodies)
+                .isInstanceOf(dev.followup.StorageException.class).hasMessageContaining("[" + PRACTICE_ID + "]")
+                .hasMessageNotContaining("harbor-clinic");
+        failing.set(false);
+
+        assertThat(fx.attempts(harbor)).isNotEmpty().allSatisfy(a -> assertThat(a.body()).isNull());
+        assertThat(fx.attempts()).isNotEmpty().allSatisfy(a -> assertThat(a.body()).isNotNull());
+    }
+
     @Test
     void theRetentionPeriodIsConfigurable() {
         EngineFixture fx = EngineFixture.builder().engine(b -> b.retention(Duration.ofDays(7))).build();
