@@ -124,25 +124,18 @@ public final class Ingestor {
         }
         Instant now = ctx.clock().instant();
         List<Patient> candidates = new ArrayList<>(chunk.size());
-        // Patient.identityKey() and contactKey() are a SHA-256 each time they are asked: ask once per row.
+        // Patient.identityKey() is a SHA-256 each time it is asked: ask once per row.
         List<String> identityKeys = new ArrayList<>(chunk.size());
-        List<@Nullable String> contactKeys = new ArrayList<>(chunk.size());
-        Set<String> asked = new LinkedHashSet<>();
         for (ParsedRow.Accepted row : chunk) {
             PatientRecord r = row.record();
             Patient candidate = new Patient(PatientId.of(ctx.newId()), practice.id(), r.mrn(), r.firstName(), r.lastName(), r.phone(),
                     r.email(), r.language() == null ? Language.ENGLISH : r.language(), r.timeZone());
             candidates.add(candidate);
             identityKeys.add(candidate.identityKey());
-            contactKeys.add(candidate.contactKey());
-            asked.add(candidate.identityKey());
-            if (candidate.contactKey() != null) {
-                asked.add(candidate.contactKey());
-            }
         }
         PracticeSettings settings = ctx.settings(practice.id());
         List<Boolean> inserted = ctx.inTransaction(practice.id(), tx -> {
-            Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(asked));
+            Map<String, Patient> stored = new HashMap<>(tx.patientsByIdentityKeys(new LinkedHashSet<>(identityKeys)));
             // Keyed by id so that a patient listed twice in a chunk is written once, with the last row's details.
             Map<PatientId, Patient> toInsert = new LinkedHashMap<>();
             Map<PatientId, Patient> toUpdate = new LinkedHashMap<>();
@@ -153,12 +146,7 @@ public final class Ingestor {
                 PatientRecord r = chunk.get(i).record();
                 Patient candidate = candidates.get(i);
                 String identityKey = identityKeys.get(i);
-                String contactKey = contactKeys.get(i);
-                // Without an MRN, a patient whose number changed (or was left out) is still known by email and name.
                 Patient known = stored.get(identityKey);
-                if (known == null && contactKey != null) {
-                    known = stored.get(contactKey);
-                }
                 Patient patient = known == null ? candidate : candidate.withId(known.id());
                 if (known != null && !toInsert.containsKey(known.id())) {
                     if (patient.phone() != null && (known.phone() == null || !known.phone().e164().equals(patient.phone().e164()))) {
@@ -173,13 +161,9 @@ public final class Ingestor {
                     // New (to the store, or to this chunk), or contact details changed since the last list.
                     (known == null || toInsert.containsKey(known.id()) ? toInsert : toUpdate).put(patient.id(), patient);
                     stored.put(identityKey, patient);
-                    if (contactKey != null) {
-                        stored.put(contactKey, patient);
-                    }
                 }
-                // The MRN, where there is one, else the patient's id: contact details that change must not make a need new.
-                String needKey = (patient.mrn() != null ? identityKey : "patient:" + patient.id().value()) + "|" + r.type().code() + "|"
-                        + r.provider().id() + "|" + (r.dueDate() == null ? "-" : r.dueDate().toString());
+                String needKey = identityKey + "|" + r.type().code() + "|" + r.provider().id() + "|"
+                        + (r.dueDate() == null ? "-" : r.dueDate().toString());
                 String policy = settings.policyFor(r.type());
                 followUps.add(FollowUp.open(FollowUpId.of(ctx.newId()), practice.id(), patient.id(), r.provider(), r.type(),
                         r.preferredWindow(), r.dueDate(), batchId, needKey, policy, now, now));

@@ -77,30 +77,14 @@ public record Patient(
      * @return a hex digest identifying the patient within the practice
      */
     public String identityKey() {
+        String basis;
         if (mrn != null) {
-            return sha256(practiceId.value() + "|mrn:" + mrn.value());
+            basis = "mrn:" + mrn.value();
+        } else {
+            String contact = phone != null ? phone.e164() : email.value().toLowerCase(Locale.ROOT);
+            basis = "contact:" + contact + "|" + firstName.toLowerCase(Locale.ROOT) + "|" + lastName.toLowerCase(Locale.ROOT);
         }
-        return phone != null ? contactDigest(phone.e164()) : contactDigest(email.value().toLowerCase(Locale.ROOT));
-    }
-
-    /**
-     * A second key that recognises a patient without an MRN whose number changed, or whose list
-     * left it out: their email address together with their name, which is the {@link #identityKey()}
-     * they would have without a number. Without it, such a patient would become a new patient, and
-     * an opt-out they had given would not follow them.
-     *
-     * @return a hex digest, or null for a patient with an MRN (which alone identifies them) or without an email
-     */
-    public @Nullable String contactKey() {
-        if (mrn != null || email == null) {
-            return null;
-        }
-        return contactDigest(email.value().toLowerCase(Locale.ROOT));
-    }
-
-    private String contactDigest(String contact) {
-        return sha256(practiceId.value() + "|contact:" + contact + "|" + firstName.toLowerCase(Locale.ROOT) + "|"
-                + lastName.toLowerCase(Locale.ROOT));
+        return sha256(practiceId.value() + "|" + basis);
     }
 
     /**

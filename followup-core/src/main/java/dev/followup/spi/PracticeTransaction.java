@@ -59,9 +59,8 @@ public interface PracticeTransaction {
     Optional<Patient> patient(PatientId id);
 
     /**
-     * @param identityKey {@link Patient#identityKey()} or {@link Patient#contactKey()} of the patient sought
-     * @return the patient whose identity key it is, or, failing that, the patient whose contact key
-     *     it is (the lowest id if several)
+     * @param identityKey {@link Patient#identityKey()}
+     * @return the patient with that key
      */
     Optional<Patient> patientByIdentityKey(String identityKey);
 
@@ -101,9 +100,8 @@ public interface PracticeTransaction {
      * Finds many patients at once, for bulk work such as ingestion. The default asks
      * {@link #patientByIdentityKey} once per key; a database store answers with one query.
      *
-     * @param identityKeys {@link Patient#identityKey()} and {@link Patient#contactKey()} values
-     * @return the stored patient of every key that has one, as {@link #patientByIdentityKey} finds
-     *     it; keys without a patient are absent
+     * @param identityKeys {@link Patient#identityKey()} values
+     * @return the stored patient of every key that has one; keys without a patient are absent
      */
     default Map<String, Patient> patientsByIdentityKeys(Collection<String> identityKeys) {
         Map<String, Patient> found = new HashMap<>();

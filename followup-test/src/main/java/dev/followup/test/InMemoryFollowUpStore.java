@@ -121,7 +121,6 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
     private static final class PracticeData {
         final Map<PatientId, Patient> patients = new LinkedHashMap<>();
         final Map<String, PatientId> patientsByIdentity = new HashMap<>();
-        final Map<String, PatientId> patientsByContact = new HashMap<>();
         final Map<FollowUpId, FollowUp> followUps = new LinkedHashMap<>();
         final Map<String, FollowUpId> followUpsByNeed = new HashMap<>();
         final Map<FollowUpId, Lease> leases = new HashMap<>();
@@ -201,8 +200,7 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
 
         @Override
         public Optional<Patient> patientByIdentityKey(String identityKey) {
-            PatientId id = data.patientsByIdentity.get(identityKey);
-            return Optional.ofNullable(id != null ? id : data.patientsByContact.get(identityKey)).map(data.patients::get);
+            return Optional.ofNullable(data.patientsByIdentity.get(identityKey)).map(data.patients::get);
         }
 
         @Override
@@ -217,19 +215,8 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
             if (old != null && !old.identityKey().equals(patient.identityKey())) {
                 remove(data.patientsByIdentity, old.identityKey());
             }
-            if (old != null && old.contactKey() != null && !old.contactKey().equals(patient.contactKey())
-                    && old.id().equals(data.patientsByContact.get(old.contactKey()))) {
-                remove(data.patientsByContact, old.contactKey());
-            }
             put(data.patients, patient.id(), patient);
             put(data.patientsByIdentity, patient.identityKey(), patient.id());
-            if (patient.contactKey() != null) {
-                // The lowest id keeps a contact key that two patients share, as the JDBC store answers.
-                PatientId holder = data.patientsByContact.get(patient.contactKey());
-                if (holder == null || holder.equals(patient.id()) || patient.id().value().compareTo(holder.value()) < 0) {
-                    put(data.patientsByContact, patient.contactKey(), patient.id());
-                }
-            }
         }
 
         private void requireMine(PracticeId owner, String what) {

@@ -156,27 +156,6 @@ class IngestionEngineTest {
         assertThat(fx.texts).as("one invitation per number").extracting(Text::to).doesNotHaveDuplicates().hasSize(4 + 2);
     }
 
-    /**
-     * Without an MRN, a patient is known by number and name, and also by email and name: a list that
-     * changes their number brings the same patient and the same need, not a second follow-up, and
-     * the stored number becomes the new one.
-     */
-    @Test
-    void aPatientWithoutAnMrnWhoseNumberChangedIsTheSamePatientWithTheSameNeed() {
-        EngineFixture fx = EngineFixture.create();
-        Row before = patient(42).mrn("");
-        fx.ingestNew(before);
-
-        ImportResult again = fx.ingest(before.phone("+13125550978"));
-
-        assertThat(again.accepted()).isZero();
-        assertThat(again.alreadyKnown()).isEqualTo(1);
-        assertThat(fx.followUps()).hasSize(1);
-        FollowUp only = fx.followUps().get(0);
-        assertThat(fx.store.inTransaction(PRACTICE_ID, tx -> tx.patient(only.patientId())).orElseThrow().phone().e164())
-                .isEqualTo("+13125550978");
-    }
-
     @Test
     void aClosedNeedIsNotReopenedByAReImport() {
         EngineFixture fx = EngineFixture.create();

@@ -155,12 +155,9 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
 
     @Override
     public Optional<Patient> patientByIdentityKey(String identityKey) {
-        String hash = ctx.index().identity(practiceId, identityKey);
         return guard("find patient by identity", () -> query(
                 "SELECT * FROM followup_patient WHERE practice_id = :practice AND identity_hash = :hash ORDER BY id")
-                .bind("hash", hash).map(patientMapper()).findFirst()
-                .or(() -> query("SELECT * FROM followup_patient WHERE practice_id = :practice AND contact_hash = :hash ORDER BY id")
-                        .bind("hash", hash).map(patientMapper()).findFirst()));
+                .bind("hash", ctx.index().identity(practiceId, identityKey)).map(patientMapper()).findFirst());
     }
 
     @Override
@@ -276,13 +273,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             bulkRead(Queries.PATIENTS_BY_IDENTITY, keyByHash.keySet(), q -> q,
                     (rs, sc) -> Map.entry(keyByHash.get(rs.getString("identity_hash")), patients.map(rs, sc)),
                     e -> found.merge(e.getKey(), e.getValue(), (a, b) -> a.id().value().compareTo(b.id().value()) <= 0 ? a : b));
-            // Then the keys no identity answered, by the contact keys of patients without an MRN.
-            List<String> unanswered = keyByHash.entrySet().stream().filter(e -> !found.containsKey(e.getValue())).map(Map.Entry::getKey).toList();
-            Map<String, Patient> byContact = new HashMap<>();
-            bulkRead(Queries.PATIENTS_BY_CONTACT, unanswered, q -> q,
-                    (rs, sc) -> Map.entry(keyByHash.get(rs.getString("contact_hash")), patients.map(rs, sc)),
-                    e -> byContact.merge(e.getKey(), e.getValue(), (a, b) -> a.id().value().compareTo(b.id().value()) <= 0 ? a : b));
-            found.putAll(byContact);
             return found;
         });
     }
@@ -348,7 +338,6 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         DataKey key = c.currentKey(); // once for the row: its key_id must name the key of every value
         row.text("practice", practice).text("id", id)
                 .text("identity", ctx.index().identity(practiceId, p.identityKey()))
-                .text("contact", p.contactKey() == null ? null : ctx.index().identity(practiceId, p.contactKey()))
                 .text("phoneHash", p.phone() == null ? null : ctx.index().phone(practiceId, p.phone()))
                 .text("key", key.id())
                 .bytes("mrn", c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id), key))

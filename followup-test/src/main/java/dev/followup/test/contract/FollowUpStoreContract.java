@@ -201,49 +201,6 @@ public abstract class FollowUpStoreContract {
                 .isInstanceOf(dev.followup.InvalidInputException.class);
     }
 
-    /**
-     * A patient without an MRN is found by their contact key (email and name) as well as by their
-     * identity key, whether inserted or saved; an identity key outranks another patient's contact
-     * key; a patient with an MRN has no contact key; another practice's patients are never found.
-     */
-    @Test
-    void aPatientWithoutAnMrnIsFoundByTheirContactKeyToo() {
-        EmailAddress mail = EmailAddress.of("ria.contact@example.com");
-        Patient inserted = new Patient(PatientId.random(), practice, null, "Ria", "Contact", PhoneNumber.ofE164("+14155550181"), mail,
-                Language.ENGLISH, null);
-        Patient withMrn = new Patient(PatientId.random(), practice, new Mrn("MRN-contact"), "Ria", "Contact",
-                PhoneNumber.ofE164("+14155550182"), mail, Language.ENGLISH, null);
-        Patient emailOnly = new Patient(PatientId.random(), practice, null, "Sol", "Contact", null,
-                EmailAddress.of("sol.contact@example.com"), Language.ENGLISH, null);
-        Patient withNumber = new Patient(PatientId.random(), practice, null, "Sol", "Contact", PhoneNumber.ofE164("+14155550183"),
-                EmailAddress.of("sol.contact@example.com"), Language.ENGLISH, null);
-        assertThat(withMrn.contactKey()).isNull();
-        assertThat(withNumber.contactKey()).isEqualTo(emailOnly.identityKey());
-        run(tx -> {
-            tx.insertPatients(List.of(inserted, withMrn));
-            tx.savePatient(emailOnly);
-            tx.savePatient(withNumber);
-        });
-        inOther(tx -> tx.savePatient(new Patient(PatientId.random(), otherPractice, null, "Tia", "Contact", null,
-                EmailAddress.of("tia.contact@example.com"), Language.ENGLISH, null)));
-        Patient moved = new Patient(inserted.id(), practice, null, "Ria", "Contact", PhoneNumber.ofE164("+14155550184"), mail,
-                Language.ENGLISH, null);
-        String foreignKey = new Patient(PatientId.random(), otherPractice, null, "Tia", "Contact", PhoneNumber.ofE164("+14155550185"),
-                EmailAddress.of("tia.contact@example.com"), Language.ENGLISH, null).contactKey();
-
-        run(tx -> {
-            assertThat(tx.patientByIdentityKey(moved.contactKey())).as("by email and name, the number changed").contains(inserted);
-            assertThat(tx.patientByIdentityKey(emailOnly.identityKey())).as("an identity key outranks a contact key").contains(emailOnly);
-            assertThat(tx.patientsByIdentityKeys(List.of(moved.identityKey(), moved.contactKey(), emailOnly.identityKey(), foreignKey)))
-                    .isEqualTo(oneByOne(tx).patientsByIdentityKeys(List.of(moved.identityKey(), moved.contactKey(), emailOnly.identityKey(),
-                            foreignKey)))
-                    .containsOnly(Map.entry(moved.contactKey(), inserted), Map.entry(emailOnly.identityKey(), emailOnly));
-            tx.savePatient(moved);
-        });
-        run(tx -> assertThat(tx.patientsByIdentityKeys(List.of(moved.identityKey(), inserted.identityKey(), moved.contactKey())))
-                .as("saved with its new number").containsOnly(Map.entry(moved.identityKey(), moved), Map.entry(moved.contactKey(), moved)));
-    }
-
     @Test
     void insertingNewPatientsStoresThemAndAnIdStoredAlreadyFailsTheTransaction() {
         Patient stored = patient("Ann", "Insert", PhoneNumber.ofE164("+14155550165"));
