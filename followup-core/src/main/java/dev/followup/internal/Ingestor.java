@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -169,7 +170,8 @@ public final class Ingestor {
                         r.preferredWindow(), r.dueDate(), batchId, needKey, policy, now, now));
             }
             tx.insertPatients(List.copyOf(toInsert.values()));
-            tx.savePatients(List.copyOf(toUpdate.values()));
+            // In id order: the order a text's recipient lock takes patients' rows in (H2), so that neither waits on the other in a cycle.
+            tx.savePatients(toUpdate.values().stream().sorted(Comparator.comparing(p -> p.id().value())).toList());
             restoreChannels(tx, newAddress, now);
             List<Boolean> created = tx.insertFollowUps(followUps);
             for (int i = 0; i < followUps.size(); i++) {
