@@ -8,6 +8,9 @@ public enum ConsentSource {
     CARRIER,
     /** A member of staff recorded the patient's wish. */
     STAFF,
-    /** The EHR export marked the patient as not to be contacted. */
+    /**
+     * The EHR export marked the patient as not to be contacted, or brought a new patient with the
+     * email address and name of one who had opted out.
+     */
     IMPORT
 }

@@ -2,6 +2,9 @@ package dev.followup.internal;
 
 import dev.followup.PracticeSettings;
 import dev.followup.audit.AuditType;
+import dev.followup.consent.ConsentChange;
+import dev.followup.consent.ConsentSource;
+import dev.followup.consent.ConsentStatus;
 import dev.followup.followup.BatchId;
 import dev.followup.followup.Channel;
 import dev.followup.followup.FollowUp;
@@ -22,9 +25,11 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -84,6 +89,45 @@ public final class Ingestor {
             return null;
         });
         return done;
+    }
+
+    /**
+     * Opts out a new patient without an MRN who has the email address and name of a stored patient
+     * whose latest consent is an opt-out. Most often they are the same person, whom a later list
+     * brings with another number, or none, and so as a new patient; and when they are not (a father
+     * and son of one name sharing a family address), a text that does not go is the mistake to
+     * make, not one that does. The patients stay apart: nothing of one is sent to the other.
+     */
+    private static void carryOptOuts(PracticeTransaction tx, Collection<Patient> newPatients, Instant now) {
+        Map<String, List<Patient>> byContact = new HashMap<>();
+        for (Patient p : newPatients) {
+            if (p.contactKey() != null) {
+                byContact.computeIfAbsent(p.contactKey(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        if (byContact.isEmpty()) {
+            return;
+        }
+        Set<PatientId> fresh = new HashSet<>();
+        newPatients.forEach(p -> fresh.add(p.id()));
+        Map<String, List<PatientId>> stored = tx.patientsByContactKeys(byContact.keySet());
+        Set<PatientId> earlier = new LinkedHashSet<>();
+        stored.values().forEach(ids -> ids.stream().filter(id -> !fresh.contains(id)).forEach(earlier::add));
+        if (earlier.isEmpty()) {
+            return;
+        }
+        Map<PatientId, ConsentChange> consents = tx.latestConsentsOfPatients(earlier);
+        stored.forEach((contactKey, ids) -> {
+            boolean optedOut = ids.stream().map(consents::get)
+                    .anyMatch(c -> c != null && c.status() == ConsentStatus.OPTED_OUT);
+            if (optedOut) {
+                for (Patient p : byContact.get(contactKey)) {
+                    tx.recordConsent(new ConsentChange(tx.practiceId(), p.id(), null, ConsentStatus.OPTED_OUT, ConsentSource.IMPORT, now));
+                    Audits.record(tx, AuditType.CONSENT_CHANGED, Audits.SYSTEM, null, p.id(), now, "status", ConsentStatus.OPTED_OUT.name(),
+                            "source", ConsentSource.IMPORT.name(), "reason", "same-email-and-name-as-an-opted-out-patient");
+                }
+            }
+        });
     }
 
     /**
@@ -170,6 +214,7 @@ public final class Ingestor {
                         r.preferredWindow(), r.dueDate(), batchId, needKey, policy, now, now));
             }
             tx.insertPatients(List.copyOf(toInsert.values()));
+            carryOptOuts(tx, toInsert.values(), now);
             // In id order: the order a text's recipient lock takes patients' rows in (H2), so that neither waits on the other in a cycle.
             tx.savePatients(toUpdate.values().stream().sorted(Comparator.comparing(p -> p.id().value())).toList());
             restoreChannels(tx, newAddress, now);

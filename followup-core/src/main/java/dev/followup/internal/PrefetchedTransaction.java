@@ -382,6 +382,11 @@ final class PrefetchedTransaction implements PracticeTransaction {
     }
 
     @Override
+    public Map<String, List<PatientId>> patientsByContactKeys(Collection<String> contactKeys) {
+        return tx.patientsByContactKeys(contactKeys);
+    }
+
+    @Override
     public Optional<Patient> patientByIdentityKey(String identityKey) {
         return tx.patientByIdentityKey(identityKey);
     }

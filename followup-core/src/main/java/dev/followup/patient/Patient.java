@@ -77,14 +77,30 @@ public record Patient(
      * @return a hex digest identifying the patient within the practice
      */
     public String identityKey() {
-        String basis;
         if (mrn != null) {
-            basis = "mrn:" + mrn.value();
-        } else {
-            String contact = phone != null ? phone.e164() : email.value().toLowerCase(Locale.ROOT);
-            basis = "contact:" + contact + "|" + firstName.toLowerCase(Locale.ROOT) + "|" + lastName.toLowerCase(Locale.ROOT);
+            return sha256(practiceId.value() + "|mrn:" + mrn.value());
         }
-        return sha256(practiceId.value() + "|" + basis);
+        return phone != null ? contactDigest(phone.e164()) : contactDigest(email.value().toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * A key for a patient without an MRN: their email address together with their name. It does
+     * not identify them (a father and son of one name may share a family address, with a number
+     * each); it finds the patients an opt-out must follow to when a later list brings the person
+     * with another number, or none, and so as a new patient.
+     *
+     * @return a hex digest, or null for a patient with an MRN (which alone identifies them) or without an email
+     */
+    public @Nullable String contactKey() {
+        if (mrn != null || email == null) {
+            return null;
+        }
+        return contactDigest(email.value().toLowerCase(Locale.ROOT));
+    }
+
+    private String contactDigest(String contact) {
+        return sha256(practiceId.value() + "|contact:" + contact + "|" + firstName.toLowerCase(Locale.ROOT) + "|"
+                + lastName.toLowerCase(Locale.ROOT));
     }
 
     /**

@@ -93,6 +93,16 @@ public interface PracticeTransaction {
         return List.copyOf(ids);
     }
 
+    /**
+     * Finds the patients with each of some {@link Patient#contactKey() contact keys} (email and
+     * name, for patients without an MRN), for ingestion: a new patient with the contact key of one
+     * who opted out is opted out too.
+     *
+     * @param contactKeys contact keys
+     * @return the ids of the stored patients with each key that has any; keys without one are absent
+     */
+    Map<String, List<PatientId>> patientsByContactKeys(Collection<String> contactKeys);
+
     /** @param patient inserts it, or replaces the stored patient with the same id */
     void savePatient(Patient patient);
 

@@ -78,6 +78,7 @@ class H2StoreBehaviourTest extends JdbcStoreBehaviour {
                 Queries.SUPPRESSIONS, "followup_suppression_patient");
         indexes = new java.util.HashMap<>(indexes); // Map.of takes ten pairs at most
         indexes.put(Queries.PATIENTS_BY_IDENTITY, "followup_patient_identity");
+        indexes.put(Queries.PATIENTS_BY_CONTACT, "followup_patient_contact");
         indexes.put(Queries.FOLLOW_UPS_BY_NEED, "followup_follow_up_need");
         Jdbi jdbi = Jdbi.create(db.dataSource());
         indexes.forEach((read, index) -> {

@@ -157,6 +157,8 @@ class PostgresQueryPlanTest {
         }
         assertIndexed(explain(Queries.PATIENTS_BY_IDENTITY.postgres(),
                 q -> q.bind("practice", practice.value()).bindArray("values", String.class, identities)), "followup_patient");
+        assertIndexed(explain(Queries.PATIENTS_BY_CONTACT.postgres(),
+                q -> q.bind("practice", practice.value()).bindArray("values", String.class, identities)), "followup_patient");
         // Which follow-ups of a batch went in, when the driver hides the update counts.
         assertIndexed(explain(Queries.FOLLOW_UPS.postgres(),
                 q -> q.bind("practice", practice.value()).bindArray("values", String.class, ids)), "followup_follow_up");

@@ -199,6 +199,15 @@ public final class InMemoryFollowUpStore implements FollowUpStore {
         }
 
         @Override
+        public Map<String, List<PatientId>> patientsByContactKeys(Collection<String> contactKeys) {
+            Set<String> wanted = Set.copyOf(contactKeys);
+            Map<String, List<PatientId>> found = new HashMap<>();
+            data.patients.values().stream().filter(p -> p.contactKey() != null && wanted.contains(p.contactKey()))
+                    .forEach(p -> found.computeIfAbsent(p.contactKey(), k -> new ArrayList<>()).add(p.id()));
+            return found;
+        }
+
+        @Override
         public Optional<Patient> patientByIdentityKey(String identityKey) {
             return Optional.ofNullable(data.patientsByIdentity.get(identityKey)).map(data.patients::get);
         }

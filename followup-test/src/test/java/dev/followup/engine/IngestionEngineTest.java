@@ -156,6 +156,24 @@ class IngestionEngineTest {
         assertThat(fx.texts).as("one invitation per number").extracting(Text::to).doesNotHaveDuplicates().hasSize(4 + 2);
     }
 
+    /**
+     * Without an MRN, a patient is known by number and name: a father and son of one name who share
+     * a family email address, with a number each, are two patients, each texted at his own number.
+     */
+    @Test
+    void twoPeopleOfOneNameSharingAnEmailAddressWithANumberEachAreTwoPatients() {
+        EngineFixture fx = EngineFixture.create();
+        Row father = patient(43).mrn("").name("John", "Smith").email("smiths@example.com");
+        Row son = patient(44).mrn("").name("John", "Smith").email("smiths@example.com").type("Lab Review");
+
+        assertThat(fx.ingest(father, son).accepted()).isEqualTo(2);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+
+        assertThat(fx.followUps()).extracting(FollowUp::patientId).doesNotHaveDuplicates();
+        assertThat(fx.textsTo(father)).hasSize(1);
+        assertThat(fx.textsTo(son)).hasSize(1);
+    }
+
     @Test
     void aClosedNeedIsNotReopenedByAReImport() {
         EngineFixture fx = EngineFixture.create();

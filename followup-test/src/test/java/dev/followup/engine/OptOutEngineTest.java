@@ -96,6 +96,33 @@ class OptOutEngineTest {
         assertThat(fx.followUpsOf(son)).extracting(FollowUp::state).containsOnly(FollowUpState.OPTED_OUT);
     }
 
+    /**
+     * A patient without an MRN is known by their number and name. A week after their STOP the list
+     * brings them with a new number, or with none that can be used: a new patient to the store, but
+     * with the email and name of one who opted out, so opted out too, and nobody is contacted.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"+13125550977", "n/a"})
+    void aNewPatientWithTheEmailAndNameOfOneWhoOptedOutIsOptedOutToo(String laterPhone) {
+        EngineFixture fx = EngineFixture.create();
+        Row before = patient(41).mrn("");
+        fx.ingestNew(before);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        assertThat(fx.reply(before, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
+        fx.runFor(Duration.ofDays(7));
+
+        ImportResult later = fx.ingest(before.phone(laterPhone).type("Lab Review"));
+        fx.runFor(Duration.ofDays(10));
+
+        assertThat(later.accepted()).isEqualTo(1);
+        assertThat(fx.followUps()).hasSize(2).extracting(FollowUp::state).containsOnly(FollowUpState.OPTED_OUT);
+        assertThat(fx.textsTo("+13125550977")).isEmpty();
+        assertThat(fx.textsTo(before)).hasSize(1);
+        assertThat(fx.mailsTo(before)).isEmpty();
+        assertThat(fx.auditEvents()).filteredOn(e -> e.type() == AuditType.CONSENT_CHANGED && "IMPORT".equals(e.attributes().get("source")))
+                .singleElement().satisfies(e -> assertThat(e.patientId()).isNotEqualTo(fx.followUps().get(0).patientId()));
+    }
+
     @Test
     void aStepAlreadyDueBeforeTheStopIsNeverSent() {
         EngineFixture fx = EngineFixture.create();

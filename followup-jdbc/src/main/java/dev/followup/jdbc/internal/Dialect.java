@@ -39,9 +39,9 @@ public enum Dialect {
         throw new InvalidConfigurationException("followup-jdbc supports H2 and PostgreSQL, not " + productName);
     }
 
-    private static final String PATIENT_COLUMNS = "practice_id, id, identity_hash, phone_hash, key_id, mrn_enc, first_name_enc,"
-            + " last_name_enc, phone_enc, phone_line_type, email_enc, language, time_zone";
-    private static final String PATIENT_VALUES = ":practice, :id, :identity, :phoneHash, :key, :mrn, :first, :last, :phone,"
+    private static final String PATIENT_COLUMNS = "practice_id, id, identity_hash, contact_hash, phone_hash, key_id, mrn_enc,"
+            + " first_name_enc, last_name_enc, phone_enc, phone_line_type, email_enc, language, time_zone";
+    private static final String PATIENT_VALUES = ":practice, :id, :identity, :contact, :phoneHash, :key, :mrn, :first, :last, :phone,"
             + " :lineType, :email, :language, :zone";
 
     /** Inserts a patient whose id is new: the same on both databases, and cheaper than {@link #upsertPatient}. */
@@ -53,7 +53,8 @@ public enum Dialect {
             return "MERGE INTO followup_patient (" + PATIENT_COLUMNS + ") KEY (practice_id, id) VALUES (" + PATIENT_VALUES + ")";
         }
         return "INSERT INTO followup_patient (" + PATIENT_COLUMNS + ") VALUES (" + PATIENT_VALUES + ") ON CONFLICT (practice_id, id)"
-                + " DO UPDATE SET identity_hash = EXCLUDED.identity_hash, phone_hash = EXCLUDED.phone_hash, key_id = EXCLUDED.key_id,"
+                + " DO UPDATE SET identity_hash = EXCLUDED.identity_hash, contact_hash = EXCLUDED.contact_hash,"
+                + " phone_hash = EXCLUDED.phone_hash, key_id = EXCLUDED.key_id,"
                 + " mrn_enc = EXCLUDED.mrn_enc, first_name_enc = EXCLUDED.first_name_enc, last_name_enc = EXCLUDED.last_name_enc,"
                 + " phone_enc = EXCLUDED.phone_enc, phone_line_type = EXCLUDED.phone_line_type, email_enc = EXCLUDED.email_enc,"
                 + " language = EXCLUDED.language, time_zone = EXCLUDED.time_zone";

@@ -278,6 +278,24 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     @Override
+    public Map<String, List<PatientId>> patientsByContactKeys(Collection<String> contactKeys) {
+        if (contactKeys.isEmpty()) {
+            return Map.of();
+        }
+        return guard("find patients by contact", () -> {
+            Map<String, String> keyByHash = new HashMap<>();
+            for (String key : contactKeys) {
+                keyByHash.put(ctx.index().identity(practiceId, key), key);
+            }
+            Map<String, List<PatientId>> found = new HashMap<>();
+            bulkRead(Queries.PATIENTS_BY_CONTACT, keyByHash.keySet(), q -> q,
+                    (rs, sc) -> Map.entry(keyByHash.get(rs.getString("contact_hash")), PatientId.of(rs.getString("id"))),
+                    e -> found.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+            return found;
+        });
+    }
+
+    @Override
     public void savePatients(List<Patient> patients) {
         writePatients(patients, true);
     }
@@ -338,6 +356,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         DataKey key = c.currentKey(); // once for the row: its key_id must name the key of every value
         row.text("practice", practice).text("id", id)
                 .text("identity", ctx.index().identity(practiceId, p.identityKey()))
+                .text("contact", p.contactKey() == null ? null : ctx.index().identity(practiceId, p.contactKey()))
                 .text("phoneHash", p.phone() == null ? null : ctx.index().phone(practiceId, p.phone()))
                 .text("key", key.id())
                 .bytes("mrn", c.encrypt(p.mrn() == null ? null : p.mrn().value(), place(PATIENT, "mrn", id), key))

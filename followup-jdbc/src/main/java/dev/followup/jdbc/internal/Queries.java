@@ -206,6 +206,8 @@ public final class Queries {
     public static final BulkRead FOLLOW_UPS = new BulkRead("followup_follow_up", "id", "", "", "", "");
     /** Bulk read: patients by identity hash (ingestion's lookup of the known patients of a chunk). */
     public static final BulkRead PATIENTS_BY_IDENTITY = new BulkRead("followup_patient", "identity_hash", "", "", "", "");
+    /** Bulk read: patients by contact hash (ingestion's lookup of the patients an opt-out follows to a new patient). */
+    public static final BulkRead PATIENTS_BY_CONTACT = new BulkRead("followup_patient", "contact_hash", "", "", "", "");
     /** Bulk read: follow-ups by need hash (ingestion on H2: the needs of a chunk already stored). */
     public static final BulkRead FOLLOW_UPS_BY_NEED = new BulkRead("followup_follow_up", "need_hash", "", "", "", "");
     /** Bulk read: follow-ups by id on which {@code :owner} holds a lease that is live at {@code :now}. */

@@ -201,6 +201,47 @@ public abstract class FollowUpStoreContract {
                 .isInstanceOf(dev.followup.InvalidInputException.class);
     }
 
+    /**
+     * Patients without an MRN are found by their contact key (email and name), whether inserted or
+     * saved, all of those who share one; a patient with an MRN has none; a saved patient's new
+     * address moves them to its key; another practice's patients are never found.
+     */
+    @Test
+    void patientsWithoutAnMrnAreFoundByTheirContactKey() {
+        EmailAddress family = EmailAddress.of("smiths.contact@example.com");
+        Patient father = new Patient(PatientId.random(), practice, null, "John", "Smith", PhoneNumber.ofE164("+14155550181"), family,
+                Language.ENGLISH, null);
+        Patient son = new Patient(PatientId.random(), practice, null, "John", "Smith", PhoneNumber.ofE164("+14155550182"), family,
+                Language.ENGLISH, null);
+        Patient withMrn = new Patient(PatientId.random(), practice, new Mrn("MRN-contact"), "John", "Smith",
+                PhoneNumber.ofE164("+14155550183"), family, Language.ENGLISH, null);
+        Patient emailOnly = new Patient(PatientId.random(), practice, null, "Sol", "Contact", null,
+                EmailAddress.of("sol.contact@example.com"), Language.ENGLISH, null);
+        assertThat(withMrn.contactKey()).isNull();
+        assertThat(emailOnly.contactKey()).isEqualTo(emailOnly.identityKey());
+        run(tx -> {
+            tx.insertPatients(List.of(father, withMrn));
+            tx.savePatient(son);
+            tx.savePatient(emailOnly);
+        });
+        Patient foreign = new Patient(PatientId.random(), otherPractice, null, "John", "Smith", PhoneNumber.ofE164("+14155550184"), family,
+                Language.ENGLISH, null);
+        inOther(tx -> tx.savePatient(foreign));
+
+        run(tx -> {
+            assertThat(tx.patientsByContactKeys(List.of(father.contactKey(), emailOnly.contactKey(), "no-such-key")))
+                    .containsOnlyKeys(father.contactKey(), emailOnly.contactKey());
+            assertThat(tx.patientsByContactKeys(List.of(father.contactKey())).get(father.contactKey()))
+                    .containsExactlyInAnyOrder(father.id(), son.id());
+            assertThat(tx.patientsByContactKeys(List.of())).isEmpty();
+            tx.savePatient(new Patient(son.id(), practice, null, "John", "Smith", son.phone(), EmailAddress.of("john.jr@example.com"),
+                    Language.ENGLISH, null));
+        });
+        run(tx -> assertThat(tx.patientsByContactKeys(List.of(father.contactKey())).get(father.contactKey()))
+                .as("the son's new address").containsExactly(father.id()));
+        inOther(tx -> assertThat(tx.patientsByContactKeys(List.of(father.contactKey()))).as("another practice's key").isEmpty());
+    }
+
     @Test
     void insertingNewPatientsStoresThemAndAnIdStoredAlreadyFailsTheTransaction() {
         Patient stored = patient("Ann", "Insert", PhoneNumber.ofE164("+14155550165"));
