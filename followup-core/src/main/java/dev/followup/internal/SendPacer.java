@@ -16,6 +16,9 @@ import java.util.Map;
  * <p>Per node: several engine nodes sharing one sender should each get a share of its rate.
  */
 public final class SendPacer {
+    /** A moment this far behind the latest one asked with is a clock stepped back, not a caller that took its time. */
+    static final Duration CLOCK_STEP = Duration.ofMinutes(1);
+
     private final Map<String, SendRate> rates;
     private final Map<String, State> states = new HashMap<>();
 
@@ -47,9 +50,10 @@ public final class SendPacer {
         }
         State s = states.computeIfAbsent(sender, k -> new State());
         Duration stepBack = s.latestAsked.isAfter(now) ? Duration.between(now, s.latestAsked) : Duration.ZERO;
-        if (stepBack.compareTo(maxWait) > 0) {
-            // The clock stepped back (an NTP step), by more than callers' moments differ: the slots given keep their
-            // spacing from the new time, rather than holding every send back by the size of the step.
+        if (stepBack.compareTo(CLOCK_STEP) > 0) {
+            // The clock stepped back (an NTP step), by more than callers' moments differ (a group reserves with the moment
+            // it was decided at, seconds old when its transaction was slow): the slots given keep their spacing from the
+            // new time, rather than holding every send back by the size of the step.
             s.nextFree = s.nextFree.minus(stepBack);
             s.latestAsked = now;
         } else if (now.isAfter(s.latestAsked)) {

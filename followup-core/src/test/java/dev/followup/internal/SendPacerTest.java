@@ -24,6 +24,19 @@ class SendPacerTest {
                 .isEqualTo(new SendPacer.Reservation(true, HALF_PAST_ONE.plusSeconds(2)));
     }
 
+    /** A group decided ten seconds ago (a slow transaction) reserves with its moment: that is no step back of the clock. */
+    @Test
+    void aCallerWhoseMomentIsSecondsOldKeepsTheSlotsApart() {
+        SendPacer pacer = new SendPacer(Map.of(SENDER, SendRate.perSecond(1)));
+        pacer.reserve(SENDER, HALF_PAST_ONE.plusSeconds(10), MAX_WAIT);
+
+        SendPacer.Reservation stale = pacer.reserve(SENDER, HALF_PAST_ONE, Duration.ofSeconds(20));
+        SendPacer.Reservation current = pacer.reserve(SENDER, HALF_PAST_ONE.plusSeconds(10), MAX_WAIT);
+
+        assertThat(stale.at()).isEqualTo(HALF_PAST_ONE.plusSeconds(11));
+        assertThat(current.at()).isEqualTo(HALF_PAST_ONE.plusSeconds(12));
+    }
+
     /** A step back of two and a half hours: the next send goes at once, not when the old clock's slot comes round. */
     @Test
     void aClockThatStepsBackDoesNotHoldSendsBackByTheStep() {
