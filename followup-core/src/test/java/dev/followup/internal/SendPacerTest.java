@@ -30,11 +30,12 @@ class SendPacerTest {
         SendPacer pacer = new SendPacer(Map.of(SENDER, SendRate.perSecond(1)));
         pacer.reserve(SENDER, HALF_PAST_ONE.plusSeconds(10), MAX_WAIT);
 
-        SendPacer.Reservation stale = pacer.reserve(SENDER, HALF_PAST_ONE, Duration.ofSeconds(20));
+        SendPacer.Reservation stale = pacer.reserve(SENDER, HALF_PAST_ONE, MAX_WAIT);
         SendPacer.Reservation current = pacer.reserve(SENDER, HALF_PAST_ONE.plusSeconds(10), MAX_WAIT);
 
-        assertThat(stale.at()).isEqualTo(HALF_PAST_ONE.plusSeconds(11));
-        assertThat(current.at()).isEqualTo(HALF_PAST_ONE.plusSeconds(12));
+        assertThat(stale).as("the next slot is 11 s after its moment, beyond its wait").isEqualTo(
+                new SendPacer.Reservation(false, HALF_PAST_ONE.plusSeconds(11)));
+        assertThat(current).isEqualTo(new SendPacer.Reservation(true, HALF_PAST_ONE.plusSeconds(11)));
     }
 
     /** A step back of two and a half hours: the next send goes at once, not when the old clock's slot comes round. */
