@@ -263,10 +263,7 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
             return Map.of();
         }
         return guard("find patients by identity", () -> {
-            Map<String, String> keyByHash = new HashMap<>();
-            for (String key : identityKeys) {
-                keyByHash.put(ctx.index().identity(practiceId, key), key);
-            }
+            Map<String, String> keyByHash = keysByBlindIndex(identityKeys);
             Map<String, Patient> found = new HashMap<>();
             RowMapper<Patient> patients = patientMapper();
             // Should two rows share an identity, the lower id wins, as in patientByIdentityKey.
@@ -277,16 +274,22 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         });
     }
 
+    /** @return patient keys (identity or contact) by their blind index, as the patient table stores them */
+    private Map<String, String> keysByBlindIndex(Collection<String> keys) {
+        Map<String, String> keyByHash = new HashMap<>();
+        for (String key : keys) {
+            keyByHash.put(ctx.index().identity(practiceId, key), key);
+        }
+        return keyByHash;
+    }
+
     @Override
     public Map<String, List<PatientId>> patientsByContactKeys(Collection<String> contactKeys) {
         if (contactKeys.isEmpty()) {
             return Map.of();
         }
         return guard("find patients by contact", () -> {
-            Map<String, String> keyByHash = new HashMap<>();
-            for (String key : contactKeys) {
-                keyByHash.put(ctx.index().identity(practiceId, key), key);
-            }
+            Map<String, String> keyByHash = keysByBlindIndex(contactKeys);
             Map<String, List<PatientId>> found = new HashMap<>();
             bulkRead(Queries.PATIENTS_BY_CONTACT, keyByHash.keySet(), q -> q,
                     (rs, sc) -> Map.entry(keyByHash.get(rs.getString("contact_hash")), PatientId.of(rs.getString("id"))),
