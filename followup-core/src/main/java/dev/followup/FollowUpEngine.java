@@ -316,12 +316,7 @@ public final class FollowUpEngine {
      */
     public AuditVerification verifyAuditTrail(PracticeId practiceId) {
         ctx.practice(practiceId);
-        return ctx.inTransaction(practiceId, tx -> {
-            AuditHead storedHead = tx.auditHead(); // before the events: see PracticeTransaction#auditHead
-            List<AuditEvent> events = new ArrayList<>();
-            tx.forEachAuditEvent(events::add);
-            return AuditVerification.of(events, storedHead);
-        });
+        return verify(practiceId, null);
     }
 
     /**
@@ -341,11 +336,23 @@ public final class FollowUpEngine {
     public AuditVerification verifyAuditTrail(PracticeId practiceId, long knownSequence, String knownHash) {
         ctx.practice(practiceId);
         AuditHead known = new AuditHead(knownSequence, knownHash); // refuses an impossible head before reading the trail
+        return verify(practiceId, known);
+    }
+
+    private AuditVerification verify(PracticeId practiceId, @Nullable AuditHead known) {
         return ctx.inTransaction(practiceId, tx -> {
-            AuditHead storedHead = tx.auditHead();
+            AuditHead storedHead;
+            try {
+                storedHead = tx.auditHead(); // before the events: see PracticeTransaction#auditHead
+            } catch (InvalidInputException impossible) {
+                // The store's head was changed to one no trail can have: tampering to report, not a failure to throw.
+                return new AuditVerification(0, AuditEvent.GENESIS, 0L,
+                        "the store's head of the trail is one no trail can have (a sequence below 0, or 0 without the genesis hash)");
+            }
             List<AuditEvent> events = new ArrayList<>();
             tx.forEachAuditEvent(events::add);
-            return AuditVerification.of(events, storedHead, known.sequence(), known.hash());
+            return known == null ? AuditVerification.of(events, storedHead)
+                    : AuditVerification.of(events, storedHead, known.sequence(), known.hash());
         });
     }
 

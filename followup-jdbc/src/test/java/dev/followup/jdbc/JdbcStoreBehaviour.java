@@ -278,6 +278,23 @@ abstract class JdbcStoreBehaviour {
         assertThat(lastFourGone.firstProblem()).get().asString().contains("ends at event " + (last - 4)).contains("event " + last);
     }
 
+    /** A head row set to one no trail can have (sequence 0 with the last event's hash) is reported, not thrown at the auditor. */
+    @Test
+    void aHeadRowNoTrailCanHaveIsReportedAsNotIntact() {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        EngineCluster cluster = threePatientsTexted(store);
+        FollowUpEngine engine = cluster.nodes.get(0);
+        PracticeId id = cluster.practices.get(0).id();
+        assertThat(engine.verifyAuditTrail(id).isIntact()).isTrue();
+
+        Jdbi.create(db.dataSource()).useHandle(h -> h.execute("UPDATE followup_audit_head SET seq = 0 WHERE practice_id = ?", id.value()));
+
+        AuditVerification tampered = engine.verifyAuditTrail(id);
+        assertThat(tampered.isIntact()).isFalse();
+        assertThat(tampered.firstProblem()).get().asString().contains("no trail can have");
+        assertThat(engine.verifyAuditTrail(id, 0, dev.followup.audit.AuditEvent.GENESIS).isIntact()).isFalse();
+    }
+
     /**
      * Someone who rewrites the trail from an event on with fresh hashes and moves the head row along
      * leaves a trail the store itself cannot fault; a head recorded elsewhere before catches it, at

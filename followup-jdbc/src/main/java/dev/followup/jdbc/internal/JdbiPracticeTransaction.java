@@ -1615,8 +1615,11 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     @Override
     public AuditHead auditHead() {
         flushAudit();
-        return guard("read the audit trail's head", () -> query("SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice")
-                .map((rs, sc) -> new AuditHead(rs.getLong("seq"), rs.getString("hash"))).findFirst().orElse(AuditHead.EMPTY));
+        // Built outside the row mapper, so that a row no trail can have (tampered with) reaches the caller as what it is.
+        Optional<Map.Entry<Long, String>> row = guard("read the audit trail's head", () -> query(
+                "SELECT seq, hash FROM followup_audit_head WHERE practice_id = :practice")
+                .map((rs, sc) -> Map.entry(rs.getLong("seq"), rs.getString("hash"))).findFirst());
+        return row.map(head -> new AuditHead(head.getKey(), head.getValue())).orElse(AuditHead.EMPTY);
     }
 
     // --- reporting ---
