@@ -355,7 +355,7 @@ final class BoundMapping {
                 }
             });
             if (language.isEmpty()) {
-                warnings.add("language (column '" + column.name() + "') is not recognised: the practice's default applies");
+                warnings.add("language (column '" + column.name() + "') is not recognised: English applies");
             }
             return language.orElse(null);
         }

@@ -133,7 +133,7 @@ class IngestValuesTest {
     @Test
     void aHugeListOfWarnedRowsKeepsTheDefaultNumberOfWarnings() {
         ImportResult.Builder builder = ImportResult.builder(BatchId.of("b"));
-        List<String> two = List.of("language (column 'Language') is not recognised: the practice's default applies",
+        List<String> two = List.of("language (column 'Language') is not recognised: English applies",
                 "phone in column 'Phone' is a landline: SMS skipped");
         for (int line = 2; line < 100_002; line++) {
             builder.addAccepted(new ParsedRow.Accepted(line, sampleRecord(), two));

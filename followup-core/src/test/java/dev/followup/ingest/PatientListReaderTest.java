@@ -125,7 +125,7 @@ class PatientListReaderTest {
         assertThat(eve.dueDate()).isNull();
         assertThat(eve.timeZone()).isNull();
         assertThat(read.accepted(12).warnings()).containsExactly(
-                "language (column 'Language') is not recognised: the practice's default applies",
+                "language (column 'Language') is not recognised: English applies",
                 "due date (column 'Due Date') is not a date in the formats [yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, d-MMM-yyyy]: ignored",
                 "time zone (column 'Time Zone') is not recognised: the practice's applies");
     }

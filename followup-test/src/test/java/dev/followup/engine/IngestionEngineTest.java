@@ -74,7 +74,7 @@ class IngestionEngineTest {
         assertThat(result.rowWarnings()).containsExactly(
                 new RowWarning(7, "phone in column 'Phone' is a landline: SMS skipped"),
                 new RowWarning(9, "phone in column 'Phone' is not a valid number: email only"),
-                new RowWarning(12, "language (column 'Language') is not recognised: the practice's default applies"),
+                new RowWarning(12, "language (column 'Language') is not recognised: English applies"),
                 new RowWarning(12, "due date (column 'Due Date') is not a date in the formats "
                         + "[yyyy-MM-dd, M/d/yyyy, MM/dd/yyyy, d-MMM-yyyy]: ignored"),
                 new RowWarning(12, "time zone (column 'Time Zone') is not recognised: the practice's applies"));
