@@ -400,42 +400,37 @@ public final class ReplyHandler {
      */
     public boolean handle(DeliveryUpdate update) {
         ctx.practice(update.practiceId());
-        try {
-            return apply(update);
-        } catch (ConcurrentUpdateException e) {
-            // Another report of the same message was applied meanwhile (on another node, say): read it again.
-            return apply(update);
-        }
+        Instant now = ctx.clock().instant();
+        // A race lost to another report of the same message (on another node, say) is decided again on what it wrote.
+        Function<PracticeTransaction, Boolean> apply = tx -> apply(tx, update, now);
+        return onceMoreIfRaceLost(update.practiceId(), apply, () -> {}, apply);
     }
 
-    private boolean apply(DeliveryUpdate update) {
-        Instant now = ctx.clock().instant();
-        return ctx.inTransaction(update.practiceId(), tx -> {
-            Optional<SendAttempt> found = update.attemptId() != null ? tx.attempt(update.attemptId()) : Optional.empty();
-            if (found.isEmpty()) {
-                found = tx.attemptByProviderId(update.providerMessageId());
-            }
-            if (found.isEmpty()) {
-                return false;
-            }
-            SendAttempt attempt = found.get();
-            if (!update.status().advances(attempt.deliveryStatus())) {
-                return false;
-            }
-            SendAttempt updated = attempt.withStatus(update.status(), update.errorCode(), update.providerMessageId(), now);
-            tx.updateDeliveryStatus(updated, attempt.deliveryStatus());
-            ctx.afterCommit(() -> ctx.listener().deliveryStatusApplied(update.practiceId(), attempt.channel(), update.status()));
-            Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
-                    "attempt", attempt.id(), "status", update.status().name(),
-                    "code", update.errorCode() == null ? null : Messenger.token(update.errorCode()));
-            if (update.status().isFailure() && CARRIER_OPT_OUT.equals(update.errorCode()) && attempt.patientId() != null) {
-                // Whatever the message was (outreach, a reply's text) and wherever its follow-up stands.
-                tx.patient(attempt.patientId()).ifPresent(p -> optOutAtCarrier(tx, p, p.phone(), now));
-            } else if (update.status().isFailure() && attempt.purpose().isOutreach() && attempt.followUpId() != null) {
-                onOutreachFailed(tx, attempt, update, now);
-            }
-            return true;
-        });
+    private boolean apply(PracticeTransaction tx, DeliveryUpdate update, Instant now) {
+        Optional<SendAttempt> found = update.attemptId() != null ? tx.attempt(update.attemptId()) : Optional.empty();
+        if (found.isEmpty()) {
+            found = tx.attemptByProviderId(update.providerMessageId());
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        SendAttempt attempt = found.get();
+        if (!update.status().advances(attempt.deliveryStatus())) {
+            return false;
+        }
+        SendAttempt updated = attempt.withStatus(update.status(), update.errorCode(), update.providerMessageId(), now);
+        tx.updateDeliveryStatus(updated, attempt.deliveryStatus());
+        ctx.afterCommit(() -> ctx.listener().deliveryStatusApplied(update.practiceId(), attempt.channel(), update.status()));
+        Audits.record(tx, AuditType.DELIVERY_STATUS, Audits.PROVIDER, attempt.followUpId(), attempt.patientId(), now,
+                "attempt", attempt.id(), "status", update.status().name(),
+                "code", update.errorCode() == null ? null : Messenger.token(update.errorCode()));
+        if (update.status().isFailure() && CARRIER_OPT_OUT.equals(update.errorCode()) && attempt.patientId() != null) {
+            // Whatever the message was (outreach, a reply's text) and wherever its follow-up stands.
+            tx.patient(attempt.patientId()).ifPresent(p -> optOutAtCarrier(tx, p, p.phone(), now));
+        } else if (update.status().isFailure() && attempt.purpose().isOutreach() && attempt.followUpId() != null) {
+            onOutreachFailed(tx, attempt, update, now);
+        }
+        return true;
     }
 
     private void onOutreachFailed(PracticeTransaction tx, SendAttempt attempt, DeliveryUpdate update, Instant now) {
