@@ -45,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -435,12 +436,8 @@ public final class OutreachRunner {
             }
             if (patient != null) {
                 // The group's earlier texts took their time (a slow provider), or another run texted this recipient since.
-                ZoneId zone = patient.zoneOr(practice.timeZone());
-                SendWindow window = ctx.policyOf(current).window().orElse(practice.sendWindow());
-                Hold hold = windowClosed(practice, window, zone, now);
-                if (hold == null) {
-                    hold = limitReached(practice, window, zone, now, outreachCounts);
-                }
+                List<Integer> counted = outreachCounts;
+                Hold hold = hold(practice, ctx.policyOf(current), patient.zoneOr(practice.timeZone()), now, () -> counted);
                 if (hold != null) {
                     defer(tx, claim, current, hold.until(), hold.reason(), now, tally);
                     return false;
@@ -699,23 +696,26 @@ public final class OutreachRunner {
      */
     private @Nullable Hold holdUntil(PracticeTransaction tx, Practice practice, EscalationPolicy policy, Patient patient, ZoneId zone,
             Instant now, boolean lock) {
+        return hold(practice, policy, zone, now, () -> {
+            Collection<PatientId> recipients = lock ? tx.lockRecipient(patient.id(), patient.phone())
+                    : recipients(patient, patient.phone() == null ? List.of() : tx.patientsByPhone(patient.phone()));
+            return tx.outreachCounts(limitWindows(recipients, zone, now));
+        });
+    }
+
+    /**
+     * @param outreachCounts the recipient's outreach in the windows of {@link #limitStarts}, in
+     *     order; asked only when the window is open
+     * @return null if the window is open and the limits allow a message now, else when and why not
+     */
+    private static @Nullable Hold hold(Practice practice, EscalationPolicy policy, ZoneId zone, Instant now,
+            Supplier<List<Integer>> outreachCounts) {
         SendWindow window = policy.window().orElse(practice.sendWindow());
-        Hold closed = windowClosed(practice, window, zone, now);
-        if (closed != null) {
-            return closed;
-        }
-        Collection<PatientId> recipients = lock ? tx.lockRecipient(patient.id(), patient.phone())
-                : recipients(patient, patient.phone() == null ? List.of() : tx.patientsByPhone(patient.phone()));
-        return limitReached(practice, window, zone, now, tx.outreachCounts(limitWindows(recipients, zone, now)));
-    }
-
-    private static @Nullable Hold windowClosed(Practice practice, SendWindow window, ZoneId zone, Instant now) {
         Instant opening = window.nextOpening(now, zone, practice.calendar());
-        return opening.isAfter(now) ? new Hold(opening, "send-window") : null;
-    }
-
-    /** @param counts the recipient's outreach in the windows of {@link #limitStarts}, in order */
-    private static @Nullable Hold limitReached(Practice practice, SendWindow window, ZoneId zone, Instant now, List<Integer> counts) {
+        if (opening.isAfter(now)) {
+            return new Hold(opening, "send-window");
+        }
+        List<Integer> counts = outreachCounts.get();
         boolean dayFull = counts.get(0) >= practice.contactLimits().perDay();
         boolean weekFull = counts.get(1) >= practice.contactLimits().perWeek();
         if (!dayFull && !weekFull) {
