@@ -180,20 +180,19 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     public List<PatientId> lockRecipient(PatientId patientId, @Nullable PhoneNumber phone) {
         return guard("lock the recipient of patient " + patientId, () -> {
             List<PatientId> locked;
+            String phoneHash = phone == null ? null : ctx.index().phone(practiceId, phone);
             if (ctx.dialect() == Dialect.POSTGRESQL) {
-                Query lockAndRead = query(Queries.LOCK_RECIPIENT + ";\n" + (phone == null ? Queries.PATIENT_ID : Queries.PATIENT_IDS_BY_PHONE))
-                        .bind("recipient", recipientKey(patientId, phone));
-                locked = (phone == null ? lockAndRead.bind("id", patientId.value()) : lockAndRead.bind("hash", ctx.index().phone(practiceId, phone)))
+                Query lockAndRead = query(Queries.LOCK_RECIPIENT + ";\n" + (phoneHash == null ? Queries.PATIENT_ID : Queries.PATIENT_IDS_BY_PHONE))
+                        .bind("recipient", recipientKey(patientId, phoneHash));
+                locked = (phoneHash == null ? lockAndRead.bind("id", patientId.value()) : lockAndRead.bind("hash", phoneHash))
                         .execute((statement, context) -> {
                             PreparedStatement ps = statement.get();
                             rowsOf(ps, (rs, sc) -> Boolean.TRUE, context);
                             return nextRowsOf(ps, (rs, sc) -> PatientId.of(rs.getString("id")), context);
                         });
             } else {
-                locked = phone == null
-                        ? query(Queries.LOCK_PATIENT).bind("id", patientId.value()).map((rs, sc) -> PatientId.of(rs.getString("id"))).list()
-                        : query(Queries.LOCK_PATIENTS_BY_PHONE).bind("hash", ctx.index().phone(practiceId, phone))
-                                .map((rs, sc) -> PatientId.of(rs.getString("id"))).list();
+                locked = (phoneHash == null ? query(Queries.LOCK_PATIENT).bind("id", patientId.value())
+                        : query(Queries.LOCK_PATIENTS_BY_PHONE).bind("hash", phoneHash)).map((rs, sc) -> PatientId.of(rs.getString("id"))).list();
             }
             if (locked.contains(patientId)) {
                 return locked;
@@ -207,8 +206,8 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
     }
 
     /** @return what a recipient's advisory lock is taken on: their number's blind index, or the patient's id without one */
-    private String recipientKey(PatientId patientId, @Nullable PhoneNumber phone) {
-        return phone == null ? "patient:" + patientId.value() : "phone:" + ctx.index().phone(practiceId, phone);
+    private static String recipientKey(PatientId patientId, @Nullable String phoneHash) {
+        return phoneHash == null ? "patient:" + patientId.value() : "phone:" + phoneHash;
     }
 
     @Override
@@ -774,12 +773,13 @@ public final class JdbiPracticeTransaction implements PracticeTransaction {
         // The database compares with the starts as stored (microseconds); so must the counting below.
         List<Instant> starts = countedSince.stream().map(since -> Objects.requireNonNull(Sql.stored(since))).toList();
         Instant earliest = starts.stream().min(Instant::compareTo).orElseThrow();
+        String phoneHash = ctx.index().phone(practiceId, phone); // an HMAC: once for the lock and the reads
         return guard("lock the recipient of patient " + patientId + " and read leased follow-up " + id + ", consent and outreach",
                 () -> query(Queries.LOCK_RECIPIENT + ";\n" + LEASED_FOLLOW_UP + ";\n" + Queries.CONSENT_OF_PATIENT_AND_PHONE + ";\n"
                         + Queries.RECIPIENT_OUTREACH_SINCE).bind("id", id.value()).bind("owner", owner).bind("now", Sql.instant(now))
-                        .bind("patient", patientId.value()).bind("hash", ctx.index().phone(practiceId, phone))
+                        .bind("patient", patientId.value()).bind("hash", phoneHash)
                         .bind("since", Sql.instant(earliest)).bind("purpose", MessagePurpose.OUTREACH.name())
-                        .bind("recipient", recipientKey(patientId, phone))
+                        .bind("recipient", recipientKey(patientId, phoneHash))
                         .execute((statement, context) -> {
                             PreparedStatement ps = statement.get();
                             rowsOf(ps, (rs, sc) -> Boolean.TRUE, context); // the lock
