@@ -129,7 +129,7 @@ final class ReportBench {
         CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
-            byte[] enc = cipher.encrypt("bench|" + id, new FieldCipher.Place("followup_follow_up", "need_key", "p1", id));
+            byte[] enc = cipher.encrypt("bench|" + id, new FieldCipher.Place("followup_follow_up", "need_key", "p1", id), cipher.currentKey());
             data.append(id).append("\t\\\\x").append(HexFormat.of().formatHex(enc)).append('\n');
             if (data.length() > 4_000_000 || i == ids.size() - 1) {
                 copy.copyIn("COPY bench_need FROM STDIN", new StringReader(data.toString()));

@@ -61,18 +61,6 @@ public final class FieldCipher {
     }
 
     /**
-     * Seals a value under the current key, for a value whose row records no key id of its own (a
-     * value stored with a key id beside it goes through {@link #encrypt(String, Place, DataKey)}).
-     *
-     * @param plaintext the value, or null
-     * @param place where it is stored (the AAD)
-     * @return the stored form, or null for null
-     */
-    public byte @Nullable [] encrypt(@Nullable String plaintext, Place place) {
-        return encrypt(plaintext, place, keys.currentKey());
-    }
-
-    /**
      * @param plaintext the value, or null
      * @param place where it is stored (the AAD)
      * @param key the key of the value's row, from {@link #currentKey()}

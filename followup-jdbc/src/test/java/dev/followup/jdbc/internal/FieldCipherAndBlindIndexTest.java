@@ -30,7 +30,7 @@ class FieldCipherAndBlindIndexTest {
     @Test
     void aValueThatFailsAuthenticationLeavesTheThreadsCipherUsable() {
         Place place = new Place("followup_patient", "first_name", "practice-1", "row-1");
-        byte[] sealed = cipher.encrypt("Ada", place);
+        byte[] sealed = cipher.encrypt("Ada", place, cipher.currentKey());
         byte[] tampered = sealed.clone();
         tampered[tampered.length - 1] ^= 1;
         assertThatThrownBy(() -> cipher.decrypt(tampered, place)).isInstanceOf(StorageException.class)
@@ -39,7 +39,7 @@ class FieldCipherAndBlindIndexTest {
                 .isInstanceOf(StorageException.class);
         // The same thread, right after both failures.
         assertThat(cipher.decrypt(sealed, place)).isEqualTo("Ada");
-        assertThat(cipher.decrypt(cipher.encrypt("Grace", place), place)).isEqualTo("Grace");
+        assertThat(cipher.decrypt(cipher.encrypt("Grace", place, cipher.currentKey()), place)).isEqualTo("Grace");
     }
 
     @Test
@@ -47,8 +47,8 @@ class FieldCipherAndBlindIndexTest {
         Place place = new Place("followup_patient", "last_name", "practice-1", "row-1");
         FieldCipher rotated = new FieldCipher(ConfiguredKeyProvider.of("k2",
                 Map.of("k1", Base64.getEncoder().encodeToString(key(1)), "k2", Base64.getEncoder().encodeToString(key(2)))));
-        byte[] underK1 = cipher.encrypt("Lovelace", place);
-        byte[] underK2 = rotated.encrypt("Hopper", place);
+        byte[] underK1 = cipher.encrypt("Lovelace", place, cipher.currentKey());
+        byte[] underK2 = rotated.encrypt("Hopper", place, rotated.currentKey());
         assertThat(FieldCipher.keyIdOf(underK2, place)).isEqualTo("k2");
         // Alternating keys on one thread's cipher object: each init must take the value's own key.
         for (int i = 0; i < 3; i++) {
@@ -69,7 +69,7 @@ class FieldCipherAndBlindIndexTest {
                     for (int i = 0; i < 2_000; i++) {
                         Place place = new Place("followup_patient", "phone", "practice-" + thread, "row-" + i);
                         String value = "+1415555" + String.format("%04d", i) + "/" + thread;
-                        byte[] sealed = cipher.encrypt(value, place);
+                        byte[] sealed = cipher.encrypt(value, place, cipher.currentKey());
                         assertThat(cipher.decrypt(sealed, place)).isEqualTo(value);
                         ivs.add(Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(sealed, 4, 16)));
                         assertThat(index.phone(PracticeId.of("practice-1"), PhoneNumber.ofE164("+14155550100")))
