@@ -80,17 +80,21 @@ class EscalationEngineTest {
         EngineFixture fx = EngineFixture.create();
         Row silent = patient(21);
         Row stopping = patient(22);
-        fx.ingestNew(silent, stopping);
+        Row asking = patient(25);
+        fx.ingestNew(silent, stopping, asking);
         runningARetiredPolicy(fx, silent);
         runningARetiredPolicy(fx, stopping);
+        runningARetiredPolicy(fx, asking);
 
         fx.runUntil(chicago(2026, 4, 13, 11, 0));
         fx.reply(stopping, "STOP");
+        fx.reply(asking, "Can I bring my daughter along?"); // a reply the policy decides, unlike a STOP
         fx.runFor(Duration.ofDays(4));
 
         assertThat(fx.textsTo(silent)).hasSize(1);
         assertThat(fx.mailsTo(silent)).hasSize(1);
-        assertThat(fx.openTasks()).singleElement().satisfies(t -> assertThat(t.followUpId()).isEqualTo(fx.followUpOf(silent).id()));
+        assertThat(fx.openTasks()).extracting(t -> t.followUpId()).containsExactlyInAnyOrder(fx.followUpOf(silent).id(),
+                fx.followUpOf(asking).id());
         assertThat(fx.followUpOf(stopping).state()).isEqualTo(FollowUpState.OPTED_OUT);
         assertThat(fx.mailsTo(stopping)).isEmpty();
     }
