@@ -955,11 +955,15 @@ public abstract class FollowUpStoreContract {
             tx.insertAttempt(attempt(ofSibling, -1, 1, MessagePurpose.SLOT_OFFER, AttemptState.SENT, now.minusSeconds(20), "a reply"));
             tx.insertAttempt(attempt(ofStranger, 0, 1, MessagePurpose.OUTREACH, AttemptState.SENT, now.minusSeconds(10), "stranger"));
         });
+        ConsentChange stop = consent(practice, null, family, ConsentStatus.OPTED_OUT, now.minusSeconds(5));
+        run(tx -> tx.recordConsent(stop));
         List<Instant> starts = List.of(now.minusSeconds(60), now.minus(Duration.ofDays(7)), now);
 
         run(tx -> {
             SendCheck check = tx.sendCheck(f.id(), "node-a", now, f.patientId(), family, starts);
             assertThat(check.outreachCounts()).containsExactly(1, 2, 0);
+            assertThat(check.leasedFollowUp()).contains(f);
+            assertThat(check.consent()).as("the family's STOP").contains(stop);
             assertThat(new SendCheck(check.leasedFollowUp(), check.consent())).isEqualTo(tx.sendCheck(f.id(), "node-a", now, f.patientId(), family));
             Set<PatientId> recipients = Set.copyOf(tx.lockRecipient(f.patientId(), family));
             assertThat(recipients).containsExactlyInAnyOrder(f.patientId(), sibling.id());
