@@ -123,6 +123,28 @@ class OptOutEngineTest {
                 .singleElement().satisfies(e -> assertThat(e.patientId()).isNotEqualTo(fx.followUps().get(0).patientId()));
     }
 
+    /**
+     * Only a standing opt-out follows the email and name: a patient who texted STOP and then START
+     * is opted in, so the new patient a later list makes of them (a new number) is texted.
+     */
+    @Test
+    void aNewPatientWithTheEmailAndNameOfOneWhoOptedBackInIsTexted() {
+        EngineFixture fx = EngineFixture.create();
+        Row before = patient(45).mrn("");
+        fx.ingestNew(before);
+        fx.runUntil(chicago(2026, 4, 13, 11, 0));
+        assertThat(fx.reply(before, "STOP").action()).isEqualTo(InboundResult.Action.OPTED_OUT);
+        fx.clock.advance(Duration.ofMinutes(5));
+        fx.reply(before, "START");
+        fx.runFor(Duration.ofDays(7));
+
+        fx.ingest(before.phone("+13125550979").type("Lab Review"));
+        fx.runFor(Duration.ofDays(1));
+
+        assertThat(fx.textsTo("+13125550979")).hasSize(1);
+        assertThat(fx.auditEvents()).noneMatch(e -> e.type() == AuditType.CONSENT_CHANGED && "IMPORT".equals(e.attributes().get("source")));
+    }
+
     @Test
     void aStepAlreadyDueBeforeTheStopIsNeverSent() {
         EngineFixture fx = EngineFixture.create();
