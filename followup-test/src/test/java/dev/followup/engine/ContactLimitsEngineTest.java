@@ -133,18 +133,8 @@ class ContactLimitsEngineTest {
     @Test
     void aTextDecidedAloneCountsTheLimitsUnderTheRecipientsLock() {
         List<String> calls = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-        EngineFixture fx = EngineFixture.builder().engine(b -> b.batchSize(1)).storeWrapper(store -> new dev.followup.spi.FollowUpStore() {
-            @Override
-            public <T> T inTransaction(dev.followup.practice.PracticeId practiceId,
-                    java.util.function.Function<dev.followup.spi.PracticeTransaction, T> work) {
-                return store.inTransaction(practiceId, tx -> work.apply(recording(tx, calls)));
-            }
-
-            @Override
-            public List<dev.followup.spi.Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
-                return store.claimDue(now, limit, owner, leaseUntil);
-            }
-        }).build();
+        EngineFixture fx = EngineFixture.builder().engine(b -> b.batchSize(1))
+                .storeWrapper(EngineFixture.beforeEachCall((method, args) -> calls.add(method.getName()))).build();
         Row row = patient(5);
         fx.ingestNew(row);
         calls.clear();
@@ -153,19 +143,5 @@ class ContactLimitsEngineTest {
 
         assertThat(fx.textsTo(row)).hasSize(1);
         assertThat(calls).containsSubsequence("lockRecipient", "outreachCounts", "insertAttempt");
-    }
-
-    /** @return the transaction, each call's name noted in {@code calls} first */
-    private static dev.followup.spi.PracticeTransaction recording(dev.followup.spi.PracticeTransaction tx, List<String> calls) {
-        return (dev.followup.spi.PracticeTransaction) java.lang.reflect.Proxy.newProxyInstance(
-                dev.followup.spi.PracticeTransaction.class.getClassLoader(), new Class<?>[] {dev.followup.spi.PracticeTransaction.class},
-                (proxy, method, args) -> {
-                    calls.add(method.getName());
-                    try {
-                        return method.invoke(tx, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 }

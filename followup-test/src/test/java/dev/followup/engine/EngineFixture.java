@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -269,6 +270,32 @@ final class EngineFixture {
                 List<Claim> claims = store.claimDue(now, limit, owner, leaseUntil);
                 afterClaim.accept(claims);
                 return claims;
+            }
+        };
+    }
+
+    /**
+     * @param seen given each call to a store transaction (its method and arguments) before the call is made
+     * @return a store wrapper for {@link Builder#storeWrapper}
+     */
+    static UnaryOperator<FollowUpStore> beforeEachCall(BiConsumer<java.lang.reflect.Method, Object[]> seen) {
+        return store -> new FollowUpStore() {
+            @Override
+            public <T> T inTransaction(PracticeId practiceId, Function<PracticeTransaction, T> work) {
+                return store.inTransaction(practiceId, tx -> work.apply((PracticeTransaction) java.lang.reflect.Proxy.newProxyInstance(
+                        PracticeTransaction.class.getClassLoader(), new Class<?>[] {PracticeTransaction.class}, (proxy, method, args) -> {
+                            seen.accept(method, args);
+                            try {
+                                return method.invoke(tx, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        })));
+            }
+
+            @Override
+            public List<Claim> claimDue(Instant now, int limit, String owner, Instant leaseUntil) {
+                return store.claimDue(now, limit, owner, leaseUntil);
             }
         };
     }

@@ -18,6 +18,7 @@ import dev.followup.ingest.ImportResult;
 import dev.followup.ingest.RowError;
 import dev.followup.ingest.RowWarning;
 import dev.followup.patient.Patient;
+import dev.followup.patient.PatientId;
 import dev.followup.practice.PracticeId;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -172,6 +173,30 @@ class IngestionEngineTest {
         assertThat(fx.followUps()).extracting(FollowUp::patientId).doesNotHaveDuplicates();
         assertThat(fx.textsTo(father)).hasSize(1);
         assertThat(fx.textsTo(son)).hasSize(1);
+    }
+
+    /**
+     * Changed patients are saved in id order, whatever the list's: the order in which a text's
+     * recipient lock takes a family's rows on H2, so that an import and a text never wait on each
+     * other in a cycle.
+     */
+    @Test
+    void changedPatientsAreSavedInIdOrder() {
+        List<List<PatientId>> saved = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        EngineFixture fx = EngineFixture.builder().storeWrapper(EngineFixture.beforeEachCall((method, args) -> {
+            if (method.getName().equals("savePatients")) {
+                @SuppressWarnings("unchecked")
+                List<Patient> patients = (List<Patient>) args[0];
+                saved.add(patients.stream().map(Patient::id).toList());
+            }
+        })).build();
+        fx.ingestNew(patient(46), patient(47));
+        saved.clear();
+
+        fx.ingest(patient(47).phone("+13125550981"), patient(46).phone("+13125550980"));
+
+        List<PatientId> ids = saved.stream().filter(list -> !list.isEmpty()).findFirst().orElseThrow();
+        assertThat(ids).hasSize(2).isSortedAccordingTo(java.util.Comparator.comparing(PatientId::value));
     }
 
     @Test
