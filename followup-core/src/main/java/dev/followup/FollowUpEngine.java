@@ -92,11 +92,14 @@ public final class FollowUpEngine {
     private final Ingestor ingestor;
     private final ReportCompiler reports;
     private final List<String> templateWarnings;
+    private final Map<PracticeId, String> emailingWithoutFrom;
     private final boolean redactProviderCopies;
     private final ProviderRedactor redactor;
 
-    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings, boolean redactProviderCopies, int providerRedactionTries) {
+    private FollowUpEngine(EngineContext ctx, List<String> templateWarnings, Map<PracticeId, String> emailingWithoutFrom,
+            boolean redactProviderCopies, int providerRedactionTries) {
         this.ctx = ctx;
+        this.emailingWithoutFrom = Map.copyOf(emailingWithoutFrom);
         this.redactProviderCopies = redactProviderCopies;
         this.redactor = new ProviderRedactor(ctx, providerRedactionTries);
         this.outreach = new OutreachRunner(ctx);
@@ -417,6 +420,17 @@ public final class FollowUpEngine {
     }
 
     /**
+     * The practices whose policies have an email step but which have no email From address: the
+     * engine skips those steps (with an email sender or without), so a host that sends email should
+     * refuse to start with any (the Spring Boot starter does).
+     *
+     * @return each such practice, with the first of its policies that sends email
+     */
+    public Map<PracticeId, String> practicesEmailingWithoutFrom() {
+        return emailingWithoutFrom;
+    }
+
+    /**
      * @return the clock the engine runs on: what is built beside it (report pages, jobs) should
      *     tell the time by it too, so that "this week" means the same to both
      */
@@ -709,6 +723,7 @@ public final class FollowUpEngine {
                 throw new InvalidConfigurationException("the engine needs at least one practice");
             }
             List<String> warnings = new ArrayList<>();
+            Map<PracticeId, String> emailingWithoutFrom = new LinkedHashMap<>();
             for (Practice practice : practices.values()) {
                 PracticeSettings s = settings.get(practice.id());
                 Map<String, Channel> needed = new LinkedHashMap<>();
@@ -724,6 +739,9 @@ public final class FollowUpEngine {
                                 + "', which is not registered; add it with policy(...)");
                     }
                     needed.putAll(policy.templatesUsed());
+                    if (practice.emailFrom() == null && policy.templatesUsed().containsValue(Channel.EMAIL)) {
+                        emailingWithoutFrom.putIfAbsent(practice.id(), policyName);
+                    }
                 }
                 s.templates().validate(needed, practice.visitTypeInMessages(), practice.id().value());
                 warnings.addAll(segmentWarnings(practice, s.templates()));
@@ -731,7 +749,7 @@ public final class FollowUpEngine {
             EngineContext ctx = new EngineContext(clock, store, sms, email, slots, booker, taskSink, Map.copyOf(practices), Map.copyOf(settings),
                     Map.copyOf(policies), ReplyClassifier.standard(), pricing, new SendPacer(rates), nodeId, batchSize, lease,
                     maxTransientRetries, retention, sleeper, new GuardedListeners(listeners));
-            return new FollowUpEngine(ctx, warnings, redactProviderCopies, providerRedactionTries);
+            return new FollowUpEngine(ctx, warnings, emailingWithoutFrom, redactProviderCopies, providerRedactionTries);
         }
 
         private static List<String> segmentWarnings(Practice practice, MessageTemplates templates) {

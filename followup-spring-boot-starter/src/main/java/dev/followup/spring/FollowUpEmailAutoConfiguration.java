@@ -2,23 +2,14 @@ package dev.followup.spring;
 
 import dev.followup.FollowUpEngine;
 import dev.followup.InvalidConfigurationException;
-import dev.followup.PracticeSettings;
 import dev.followup.email.JakartaMailEmailSender;
 import dev.followup.email.SmtpSettings;
-import dev.followup.policy.EscalationPolicy;
 import dev.followup.practice.Practice;
 import dev.followup.spi.EmailSender;
-import dev.followup.spring.internal.ConfiguredPractices;
 import dev.followup.spring.internal.OnSmtpHostCondition;
-import dev.followup.spring.internal.PropertyPolicies;
 import dev.followup.spring.internal.PropertySmtp;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -81,49 +72,30 @@ public final class FollowUpEmailAutoConfiguration {
     }
 
     /**
-     * Once every bean exists: when the starter's sender is in use, every practice whose policies
-     * the starter knows (those of {@code followup.practices}, and {@link Practice} beans, which run
-     * the default settings) must have a From address if one of its policies sends email.
+     * Once every bean exists: when the starter's sender is in use, every practice of the engine
+     * (from {@code followup.practices}, {@link Practice} beans or a customizer) whose policies send
+     * email must have a From address; the engine skips the email steps of one without.
      *
      * @param engine the engine, if any
      * @param beans to find out whether the starter's sender is in use
-     * @param properties {@code followup.*}, for the policies of {@code followup.policies}
-     * @param propertyPractices the practices of {@code followup.practices}, if any
-     * @param practiceBeans practice beans
-     * @param policyBeans policy beans
      * @return the check
-     * @throws InvalidConfigurationException at start-up, naming the practice and what to set
+     * @throws InvalidConfigurationException at start-up, naming the first such practice, its policy and what to set
      */
     @Bean
-    SmartInitializingSingleton followUpEmailFromCheck(ObjectProvider<FollowUpEngine> engine, BeanFactory beans,
-            FollowUpProperties properties, ObjectProvider<ConfiguredPractices> propertyPractices,
-            ObjectProvider<Practice> practiceBeans, ObjectProvider<EscalationPolicy> policyBeans) {
+    SmartInitializingSingleton followUpEmailFromCheck(ObjectProvider<FollowUpEngine> engine, BeanFactory beans) {
         return () -> {
             FollowUpEngine theEngine = engine.getIfUnique();
             // An application's own EmailSender may have reasons of its own: only the starter's set-up is checked.
             if (theEngine == null || !beans.containsBean(SENDER_BEAN)) {
                 return;
             }
-            Map<String, EscalationPolicy> policies = new HashMap<>();
-            policies.put(EscalationPolicy.standard().name(), EscalationPolicy.standard());
-            PropertyPolicies.of(properties).forEach(p -> policies.put(p.name(), p));
-            policyBeans.orderedStream().forEach(p -> policies.put(p.name(), p));
-
-            // By identity: the engine serves these very objects, and only those the starter handed it are known.
-            Map<Practice, Set<String>> known = new IdentityHashMap<>();
-            ConfiguredPractices configured = propertyPractices.getIfAvailable();
-            if (configured != null) {
-                configured.configured().forEach(c -> known.put(c.practice(), c.settings().policyNames()));
-            }
-            practiceBeans.orderedStream().forEach(p -> known.put(p, PracticeSettings.defaults().policyNames()));
-            Map<Practice, Set<String>> served = new LinkedHashMap<>();
-            for (Practice p : theEngine.practices()) {
-                Set<String> names = known.get(p);
-                if (names != null) {
-                    served.put(p, names);
-                }
-            }
-            PropertySmtp.requireFromOfEveryEmailingPractice(served, policies);
+            theEngine.practicesEmailingWithoutFrom().entrySet().stream().findFirst().ifPresent(e -> {
+                throw new InvalidConfigurationException("practice " + e.getKey() + " runs policy '" + e.getValue()
+                        + "', which sends email, but has no email From address, so none of its email would be sent: set"
+                        + " followup.email.from-address (used by every practice of followup.practices without its own), or"
+                        + " the practice's own email-from (followup.practices[n].email-from, or Practice.builder().emailFrom(...)"
+                        + " for a Practice bean), or give it a policy without an email step");
+            });
         };
     }
 }

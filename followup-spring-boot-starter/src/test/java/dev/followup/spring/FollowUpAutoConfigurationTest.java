@@ -276,6 +276,11 @@ class FollowUpAutoConfigurationTest {
         withStore.withPropertyValues(basic(smtp)).withPropertyValues("followup.email.from-address=outreach@lakeside.example")
                 .withBean(Practice.class, () -> harbor).run(context ->
                         assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("practice harbor-pt runs policy 'standard'"));
+        // So is one a customizer adds: the engine, not the starter, knows every practice's policies.
+        FollowUpEngineCustomizer addsHarbor = builder -> builder.practice(harbor);
+        withStore.withPropertyValues(basic(smtp)).withPropertyValues("followup.email.from-address=outreach@lakeside.example")
+                .withBean(FollowUpEngineCustomizer.class, () -> addsHarbor).run(context ->
+                        assertThat(rootCause(context.getStartupFailure())).hasMessageContaining("practice harbor-pt runs policy 'standard'"));
         // A practice that does not email runs a policy without an email step.
         withStore.withPropertyValues(basic(smtp)).withPropertyValues("followup.policies.texts.steps[0].sms=invite",
                 "followup.policies.texts.close-after=24h", "followup.practices[0].default-policy=texts")

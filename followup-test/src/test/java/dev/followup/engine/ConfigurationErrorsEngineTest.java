@@ -48,6 +48,27 @@ class ConfigurationErrorsEngineTest {
                 .isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("'post-op-care'");
     }
 
+    /** The engine names the practices whose policies send email but which have no From: it would skip those steps. */
+    @Test
+    void practicesWhosePoliciesEmailWithoutAFromAreListed() {
+        EscalationPolicy textsOnly = EscalationPolicy.named("texts-only").first(Steps.sms(TemplateNames.INVITE)).within(Duration.ofHours(2))
+                .ifNoReplyWithin(Duration.ofDays(1)).thenClose().build();
+        FollowUpEngine engine = engine().policy(textsOnly)
+                .practice(withoutFrom("lakeside-clinic"))
+                .practice(withoutFrom("harbor"), PracticeSettings.defaults().withDefaultPolicy("texts-only"))
+                .practice(dev.followup.practice.Practice.builder(dev.followup.practice.PracticeId.of("northside")).name("Northside")
+                        .callbackPhone("(312) 555-0101").timeZone("America/Chicago").smsFrom("+13125550198")
+                        .emailFrom("care@northside.example").build())
+                .build();
+
+        assertThat(engine.practicesEmailingWithoutFrom()).containsExactly(java.util.Map.entry(EngineFixture.PRACTICE_ID, "standard"));
+    }
+
+    private static dev.followup.practice.Practice withoutFrom(String id) {
+        return dev.followup.practice.Practice.builder(dev.followup.practice.PracticeId.of(id)).name("Clinic " + id)
+                .callbackPhone("(312) 555-0102").timeZone("America/Chicago").smsFrom("+13125550197").build();
+    }
+
     @Test
     void aMissingTemplateIsNamed() {
         assertThatThrownBy(() -> engine().practice(defaultPractice().build(),

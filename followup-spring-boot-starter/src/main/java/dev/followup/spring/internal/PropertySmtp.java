@@ -3,12 +3,7 @@ package dev.followup.spring.internal;
 import dev.followup.InvalidConfigurationException;
 import dev.followup.email.SmtpSecurity;
 import dev.followup.email.SmtpSettings;
-import dev.followup.followup.Channel;
-import dev.followup.policy.EscalationPolicy;
-import dev.followup.practice.Practice;
 import dev.followup.spring.FollowUpProperties;
-import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.Environment;
 
@@ -60,33 +55,6 @@ public final class PropertySmtp {
         } catch (InvalidConfigurationException e) {
             throw new InvalidConfigurationException("followup.email: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Checks that every practice whose policies send email has a From address: the engine skips
-     * the email steps of a practice without one, and nothing else would say so.
-     *
-     * @param policyNamesByPractice each practice with the names of the policies it runs
-     * @param policies the policies by name; a name not among them is not checked
-     * @throws InvalidConfigurationException naming the first practice without a From, its policy, and what to set
-     */
-    public static void requireFromOfEveryEmailingPractice(Map<Practice, Set<String>> policyNamesByPractice,
-            Map<String, EscalationPolicy> policies) {
-        policyNamesByPractice.forEach((practice, policyNames) -> {
-            if (practice.emailFrom() != null) {
-                return;
-            }
-            for (String name : policyNames) {
-                EscalationPolicy policy = policies.get(name);
-                if (policy != null && policy.templatesUsed().containsValue(Channel.EMAIL)) {
-                    throw new InvalidConfigurationException("practice " + practice.id() + " runs policy '" + name
-                            + "', which sends email, but has no email From address, so none of its email would be sent: set"
-                            + " followup.email.from-address (used by every practice of followup.practices without its own), or"
-                            + " the practice's own email-from (followup.practices[n].email-from, or Practice.builder().emailFrom(...)"
-                            + " for a Practice bean), or give it a policy without an email step");
-                }
-            }
-        });
     }
 
     private static @Nullable String firstText(@Nullable String first, @Nullable String second) {
