@@ -512,32 +512,63 @@ abstract class JdbcStoreBehaviour {
         });
         SendAttempt text = new SendAttempt("att-locked-" + f.id(), practice, f.id(), mother.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
                 AttemptState.PENDING, null, null, null, "first text", 1, new BigDecimal("0.0079"), T0, T0);
+        Map.Entry<List<PatientId>, Integer> answers = secondWaitsForTheFirst(store, tx -> tx.lockRecipient(mother.id(), mother.phone()),
+                tx -> tx.insertAttempt(text), tx -> {
+                    if (throughTheSendCheck) {
+                        // The check just before a text is recorded: on PostgreSQL the lock and the count are one statement list.
+                        return tx.sendCheck(f.id(), "node-b", T0, son.id(), son.phone(), List.of(T0.minusSeconds(3600))).outreachCounts().get(0);
+                    }
+                    List<PatientId> family = tx.lockRecipient(son.id(), son.phone());
+                    return tx.outreachCounts(List.of(new OutreachWindow(java.util.Set.copyOf(family), T0.minusSeconds(3600)))).get(0);
+                });
+
+        assertThat(answers.getKey()).containsExactlyInAnyOrder(mother.id(), son.id());
+        assertThat(answers.getValue()).as("the first's text, counted by the second").isEqualTo(1);
+    }
+
+    /** A patient without a number is their own recipient: their lock is taken on them, and a second waits for it. */
+    @Test
+    void aPatientWithoutANumberIsLockedAsTheirOwnRecipient() throws Exception {
+        JdbiFollowUpStore store = TestKeys.store(db.dataSource(), TestKeys.k1());
+        Patient alone = new Patient(PatientId.random(), practice, new Mrn("MRN-alone"), "Held", "Alone", null,
+                EmailAddress.of("held.alone@example.com"), Language.ENGLISH, null);
+        store.inTransaction(practice, tx -> {
+            tx.savePatient(alone);
+            return null;
+        });
+
+        Map.Entry<List<PatientId>, List<PatientId>> answers = secondWaitsForTheFirst(store, tx -> tx.lockRecipient(alone.id(), null),
+                tx -> { }, tx -> tx.lockRecipient(alone.id(), null));
+
+        assertThat(answers.getKey()).containsExactly(alone.id());
+        assertThat(answers.getValue()).containsExactly(alone.id());
+    }
+
+    /**
+     * Runs {@code firstLocks} in a transaction that stays open until {@code second}, started in
+     * another, has been seen to wait half a second for it; then {@code firstThen} and the commit.
+     *
+     * @return the first's and the second's answers
+     */
+    private <A, B> Map.Entry<A, B> secondWaitsForTheFirst(JdbiFollowUpStore store, Function<PracticeTransaction, A> firstLocks,
+            java.util.function.Consumer<PracticeTransaction> firstThen, Function<PracticeTransaction, B> second) throws Exception {
         java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch goOn = new java.util.concurrent.CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            java.util.concurrent.Future<List<PatientId>> first = pool.submit(() -> store.inTransaction(practice, tx -> {
-                List<PatientId> family = tx.lockRecipient(mother.id(), mother.phone());
+            java.util.concurrent.Future<A> first = pool.submit(() -> store.inTransaction(practice, tx -> {
+                A answer = firstLocks.apply(tx);
                 locked.countDown();
                 awaitQuietly(goOn);
-                tx.insertAttempt(text);
-                return family;
+                firstThen.accept(tx);
+                return answer;
             }));
             assertThat(locked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-            java.util.concurrent.Future<Integer> second = pool.submit(() -> store.inTransaction(practice, tx -> {
-                if (throughTheSendCheck) {
-                    // The check just before a text is recorded: on PostgreSQL the lock and the count are one statement list.
-                    return tx.sendCheck(f.id(), "node-b", T0, son.id(), son.phone(), List.of(T0.minusSeconds(3600))).outreachCounts().get(0);
-                }
-                List<PatientId> family = tx.lockRecipient(son.id(), son.phone());
-                return tx.outreachCounts(List.of(new OutreachWindow(java.util.Set.copyOf(family), T0.minusSeconds(3600)))).get(0);
-            }));
-            assertThatThrownBy(() -> second.get(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+            java.util.concurrent.Future<B> waiting = pool.submit(() -> store.inTransaction(practice, second));
+            assertThatThrownBy(() -> waiting.get(500, java.util.concurrent.TimeUnit.MILLISECONDS))
                     .as("the second lock while the first transaction is open").isInstanceOf(java.util.concurrent.TimeoutException.class);
             goOn.countDown();
-
-            assertThat(first.get(30, java.util.concurrent.TimeUnit.SECONDS)).containsExactlyInAnyOrder(mother.id(), son.id());
-            assertThat(second.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the first's text, counted by the second").isEqualTo(1);
+            return Map.entry(first.get(30, java.util.concurrent.TimeUnit.SECONDS), waiting.get(30, java.util.concurrent.TimeUnit.SECONDS));
         } finally {
             goOn.countDown();
             pool.shutdownNow();
