@@ -3,6 +3,7 @@ package dev.followup.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.followup.FollowUpEngine;
+import dev.followup.consent.ChannelSuppression;
 import dev.followup.consent.ConsentChange;
 import dev.followup.consent.ConsentSource;
 import dev.followup.consent.ConsentStatus;
@@ -104,8 +105,19 @@ class PrefetchedTransactionTest {
             assertThat(cache.latestConsentOf(patient.phone())).map(ConsentChange::status).contains(ConsentStatus.OPTED_OUT);
             cache.updateFollowUp(f.rescheduled(clock.instant().plusSeconds(60)));
             assertThat(cache.followUp(f.id())).map(FollowUp::version).contains(f.version() + 1);
+            cache.suppress(new ChannelSuppression(PRACTICE, patient.id(), Channel.SMS, "21211", clock.instant()));
+            cache.prefetchSuppressions(List.of(patient.id()));
+            assertThat(cache.suppressedChannels(patient.id())).containsExactly(Channel.SMS);
+            cache.liftSuppressions(Channel.SMS, List.of(patient.id()));
+            assertThat(cache.suppressedChannels(patient.id())).as("after the lift").isEmpty();
             assertThat(calls).as("after a write, the reads it could change go to the store")
-                    .contains("attemptsOf", "outreachCounts", "latestConsentOf", "followUp");
+                    .contains("attemptsOf", "outreachCounts", "latestConsentOf", "followUp", "suppressedChannels");
+
+            calls.clear();
+            cache.lockRecipient(patient.id(), patient.phone());
+            cache.sendCheck(f.id(), "node-a", clock.instant(), patient.id(), patient.phone(), List.of(weekAgo));
+            assertThat(calls).as("a lock, and the counts just before a send, never come from the bulk reads")
+                    .containsExactly("lockRecipient", "sendCheck");
             return null;
         });
     }
