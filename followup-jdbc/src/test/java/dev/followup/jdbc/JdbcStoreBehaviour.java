@@ -1358,7 +1358,7 @@ abstract class JdbcStoreBehaviour {
         for (int rotateAfter = 0; rotateAfter <= 16; rotateAfter++) { // wherever the rotation falls among a write's key reads
             PracticeId written = PracticeId.of("rotating-" + rotateAfter);
             keys.rotateAfter(rotateAfter);
-            writeARowOfEachKind(store, written);
+            writeEverything(store, written);
             practices.add(written);
         }
         Jdbi jdbi = Jdbi.create(db.dataSource());
@@ -1397,26 +1397,6 @@ abstract class JdbcStoreBehaviour {
             new String[] {"followup_follow_up", "need_key_enc"}, new String[] {"followup_send_attempt", "body_enc"},
             new String[] {"followup_inbound_message", "body_enc"}, new String[] {"followup_consent", "phone_enc"},
             new String[] {"followup_task", "reply_enc"});
-
-    /** A patient with every PHI field, a follow-up, an attempt, a reply, a task and a consent entry, in one transaction. */
-    private static void writeARowOfEachKind(JdbiFollowUpStore store, PracticeId p) {
-        Patient patient = new Patient(PatientId.random(), p, new Mrn(MRN), FIRST, LAST, PhoneNumber.ofE164(PHONE), EmailAddress.of(EMAIL),
-                Language.ENGLISH, null);
-        FollowUp f = FollowUp.open(FollowUpId.random(), p, patient.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.of("knee"),
-                PreferredWindow.ANY, null, BatchId.random(), NEED_KEY, "standard", T0, T0.plusSeconds(60));
-        SendAttempt a = new SendAttempt("att-" + f.id(), p, f.id(), patient.id(), Channel.SMS, MessagePurpose.OUTREACH, 0, 1,
-                AttemptState.PENDING, null, null, null, SMS_BODY, 1, new BigDecimal("0.0079"), T0, T0);
-        store.inTransaction(p, tx -> {
-            tx.savePatient(patient);
-            tx.insertFollowUp(f);
-            tx.insertAttempt(a);
-            tx.recordInbound(new InboundMessage(p, "SM-in-" + f.id(), patient.id(), f.id(), ReplyKind.OTHER, INBOUND_BODY, T0.plusSeconds(5)));
-            tx.insertTask(StaffTask.open(TaskId.random(), p, f.id(), patient.id(), TaskKind.REVIEW_REPLY, TaskPriority.HIGH,
-                    "free-text reply", REPLY_TEXT, T0.plusSeconds(6)));
-            tx.recordConsent(new ConsentChange(p, null, patient.phone(), ConsentStatus.OPTED_IN, ConsentSource.PATIENT_SMS, T0.plusSeconds(7)));
-            return null;
-        });
-    }
 
     /** Keys k1 and k2, current k1 until a chosen number of calls for the current key, k2 from then on: a rotation landing mid-write. */
     private static final class RotatingKeys implements dev.followup.spi.KeyProvider {
@@ -1627,6 +1607,15 @@ abstract class JdbcStoreBehaviour {
 
     /** Writes one of everything that holds PHI and returns the patient. */
     Patient writeEverything(JdbiFollowUpStore store, ConfiguredKeyProvider keys) {
+        return writeEverything(store, practice);
+    }
+
+    /**
+     * Writes, for a practice, one of everything that holds PHI (a patient with every PHI field, a
+     * follow-up, an attempt, a reply, a task, a consent entry) and two audit events, in one
+     * transaction, and returns the patient.
+     */
+    static Patient writeEverything(JdbiFollowUpStore store, PracticeId practice) {
         Patient p = new Patient(PatientId.random(), practice, new Mrn(MRN), FIRST, LAST, PhoneNumber.ofE164(PHONE),
                 EmailAddress.of(EMAIL), Language.ENGLISH, ZoneId.of("America/Chicago"));
         FollowUp f = FollowUp.open(FollowUpId.random(), practice, p.id(), new Provider("dr-m", "Dr. Martinez"), FollowUpType.of("knee"),
